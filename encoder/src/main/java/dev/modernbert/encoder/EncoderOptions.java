@@ -1,0 +1,69 @@
+package dev.modernbert.encoder;
+
+import dev.modernbert.encoder.model.AttentionKernel;
+
+/**
+ * How an encoder runs. Every field has a default that works on a CPU machine.
+ *
+ * @param device {@code cpu}, {@code cuda} or {@code cuda:N}
+ * @param dtype {@code float32} or {@code float16}
+ * @param maxLength tokens per text after truncation; 0 means the model's {@code
+ *     max_position_embeddings}
+ * @param batchTokens budget per batch, counted as {@code rows x longest} (the padded size)
+ * @param maxBatchRows cap on rows per batch
+ * @param numThreads libtorch intra-op threads; 0 leaves libtorch's default (all cores)
+ * @param scoreBudget largest attention score tensor, in elements
+ */
+public record EncoderOptions(
+    String device,
+    String dtype,
+    int maxLength,
+    int batchTokens,
+    int maxBatchRows,
+    int numThreads,
+    long scoreBudget) {
+
+  public static final int DEFAULT_BATCH_TOKENS = 16384;
+  public static final int DEFAULT_MAX_BATCH_ROWS = 256;
+
+  public static EncoderOptions defaults() {
+    return new EncoderOptions(
+        "cpu",
+        "float32",
+        0,
+        DEFAULT_BATCH_TOKENS,
+        DEFAULT_MAX_BATCH_ROWS,
+        0,
+        AttentionKernel.DEFAULT_SCORE_BUDGET);
+  }
+
+  public EncoderOptions withDevice(String d) {
+    return new EncoderOptions(
+        d, dtype, maxLength, batchTokens, maxBatchRows, numThreads, scoreBudget);
+  }
+
+  public EncoderOptions withDtype(String t) {
+    return new EncoderOptions(
+        device, t, maxLength, batchTokens, maxBatchRows, numThreads, scoreBudget);
+  }
+
+  public EncoderOptions withMaxLength(int n) {
+    return new EncoderOptions(device, dtype, n, batchTokens, maxBatchRows, numThreads, scoreBudget);
+  }
+
+  public EncoderOptions withBatchTokens(int n) {
+    return new EncoderOptions(device, dtype, maxLength, n, maxBatchRows, numThreads, scoreBudget);
+  }
+
+  public EncoderOptions withMaxBatchRows(int n) {
+    return new EncoderOptions(device, dtype, maxLength, batchTokens, n, numThreads, scoreBudget);
+  }
+
+  public EncoderOptions withNumThreads(int n) {
+    return new EncoderOptions(device, dtype, maxLength, batchTokens, maxBatchRows, n, scoreBudget);
+  }
+
+  public EncoderOptions withScoreBudget(long n) {
+    return new EncoderOptions(device, dtype, maxLength, batchTokens, maxBatchRows, numThreads, n);
+  }
+}

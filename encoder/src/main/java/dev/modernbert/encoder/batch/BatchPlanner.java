@@ -1,0 +1,60 @@
+package dev.modernbert.encoder.batch;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Cuts a window of sequences into batches. Sequences are sorted longest first (ties keep input
+ * order), then packed greedily while the batch's padded size {@code rows x longest} stays within
+ * {@code batchTokens} and its rows within {@code maxRows}. A sequence longer than the budget runs
+ * alone. Each batch lists input positions, so callers put outputs back in input order.
+ */
+public final class BatchPlanner {
+  private final int batchTokens;
+  private final int maxRows;
+
+  public BatchPlanner(int batchTokens, int maxRows) {
+    if (batchTokens <= 0) {
+      throw new IllegalArgumentException("batchTokens must be positive, got " + batchTokens);
+    }
+    if (maxRows <= 0) {
+      throw new IllegalArgumentException("maxBatchRows must be positive, got " + maxRows);
+    }
+    this.batchTokens = batchTokens;
+    this.maxRows = maxRows;
+  }
+
+  public List<int[]> plan(int[] lengths) {
+    Integer[] order = IntStream.range(0, lengths.length).boxed().toArray(Integer[]::new);
+    java.util.Arrays.sort(order, Comparator.comparingInt((Integer i) -> -lengths[i])); // stable
+    List<int[]> batches = new ArrayList<>();
+    List<Integer> current = new ArrayList<>();
+    int longest = 0;
+    for (int i : order) {
+      int width = Math.max(longest, lengths[i]);
+      boolean fits = (long) (current.size() + 1) * width <= batchTokens && current.size() < maxRows;
+      if (!current.isEmpty() && !fits) {
+        batches.add(current.stream().mapToInt(Integer::intValue).toArray());
+        current.clear();
+        width = lengths[i];
+      }
+      current.add(i);
+      longest = width;
+    }
+    if (!current.isEmpty()) {
+      batches.add(current.stream().mapToInt(Integer::intValue).toArray());
+    }
+    return batches;
+  }
+
+  /** The naive plan: input order, consecutive groups of {@code rows}. */
+  public static List<int[]> fixedRows(int count, int rows) {
+    List<int[]> batches = new ArrayList<>();
+    for (int start = 0; start < count; start += rows) {
+      batches.add(IntStream.range(start, Math.min(count, start + rows)).toArray());
+    }
+    return batches;
+  }
+}

@@ -1,0 +1,343 @@
+package dev.modernbert.encoder.config;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Every hyper-parameter of a ModernBERT checkpoint, with Hugging Face's {@code ModernBertConfig}
+ * defaults (which are ModernBERT-base's). Reads both config layouts: transformers 4.x ({@code
+ * global_rope_theta}, {@code local_rope_theta}, {@code global_attn_every_n_layers}) and 5.x ({@code
+ * rope_parameters}, {@code layer_types}).
+ *
+ * @param globalLayers per layer: true for full ("global") attention, false for sliding window
+ * @param localAttention the total sliding window; a query sees keys with |i-j| <= localAttention/2
+ * @param id2label label names by class index, empty for checkpoints without a classifier
+ */
+public record ModernBertConfig(
+    List<String> architectures,
+    int vocabSize,
+    int hiddenSize,
+    int intermediateSize,
+    int numHiddenLayers,
+    int numAttentionHeads,
+    Activation hiddenActivation,
+    int maxPositionEmbeddings,
+    double normEps,
+    boolean normBias,
+    int padTokenId,
+    int clsTokenId,
+    int sepTokenId,
+    double globalRopeTheta,
+    double localRopeTheta,
+    List<Boolean> globalLayers,
+    int localAttention,
+    boolean attentionBias,
+    boolean mlpBias,
+    boolean decoderBias,
+    boolean tieWordEmbeddings,
+    String classifierPooling,
+    boolean classifierBias,
+    Activation classifierActivation,
+    Map<Integer, String> id2label,
+    String problemType) {
+
+  public int headDim() {
+    return hiddenSize / numAttentionHeads;
+  }
+
+  /** Half-width of the sliding window: local layers attend to keys with |i-j| <= this. */
+  public int windowRadius() {
+    return localAttention / 2;
+  }
+
+  public boolean isGlobal(int layer) {
+    return globalLayers.get(layer);
+  }
+
+  /** The ModernBERT-base shape with HF's defaults; the basis of the benchmark model. */
+  public static ModernBertConfig base() {
+    return parse(new JsonObject(), "defaults");
+  }
+
+  public static ModernBertConfig read(Path configJson) {
+    if (!Files.isRegularFile(configJson)) {
+      throw new CheckpointException(
+          "no config.json at "
+              + configJson
+              + ": a model folder needs the config.json of its checkpoint");
+    }
+    try {
+      JsonElement root =
+          JsonParser.parseString(Files.readString(configJson, StandardCharsets.UTF_8));
+      if (!root.isJsonObject()) {
+        throw new CheckpointException(configJson + ": expected a JSON object");
+      }
+      return parse(root.getAsJsonObject(), configJson.toString());
+    } catch (IOException | JsonParseException e) {
+      throw new CheckpointException(configJson + ": cannot read JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** Builds a config from parsed JSON; {@code source} names it in error messages. */
+  public static ModernBertConfig parse(JsonObject json, String source) {
+    Fields f = new Fields(json, source);
+    String modelType = f.string("model_type", "modernbert");
+    if (!modelType.equals("modernbert")) {
+      throw f.error(
+          "model_type", "is \"" + modelType + "\"; only \"modernbert\" checkpoints are supported");
+    }
+    int hidden = f.positiveInt("hidden_size", 768);
+    int heads = f.positiveInt("num_attention_heads", 12);
+    if (hidden % heads != 0) {
+      throw f.error("hidden_size", hidden + " is not a multiple of num_attention_heads " + heads);
+    }
+    if ((hidden / heads) % 2 != 0) {
+      throw f.error(
+          "num_attention_heads",
+          "gives an odd head_dim " + hidden / heads + "; RoPE needs an even one");
+    }
+    int layers = f.positiveInt("num_hidden_layers", 22);
+    int localAttention = f.positiveInt("local_attention", 128);
+    if (localAttention % 2 != 0) {
+      throw f.error(
+          "local_attention", localAttention + " must be even (the window is ±local_attention/2)");
+    }
+    double globalTheta = f.positiveDouble("global_rope_theta", 160000.0);
+    double localTheta =
+        json.has("local_rope_theta") && json.get("local_rope_theta").isJsonNull()
+            ? globalTheta // HF 4.x: None means "use the global theta"
+            : f.positiveDouble("local_rope_theta", 10000.0);
+    if (json.has("rope_parameters") && !json.get("rope_parameters").isJsonNull()) {
+      JsonObject rope = f.object("rope_parameters");
+      globalTheta = ropeTheta(rope, "full_attention", globalTheta, f);
+      localTheta = ropeTheta(rope, "sliding_attention", localTheta, f);
+    }
+    List<Boolean> globalLayers = layerPattern(json, f, layers);
+    String pooling = f.string("classifier_pooling", "cls");
+    if (!pooling.equals("cls") && !pooling.equals("mean")) {
+      throw f.error("classifier_pooling", "is \"" + pooling + "\"; must be \"cls\" or \"mean\"");
+    }
+    int clsId = f.nonNegativeInt("cls_token_id", 50281);
+    int sepId = f.nonNegativeInt("sep_token_id", 50282);
+    int vocab = f.positiveInt("vocab_size", 50368);
+    for (String idField : List.of("cls_token_id", "sep_token_id", "pad_token_id")) {
+      int id = f.nonNegativeInt(idField, 0);
+      if (json.has(idField) && id >= vocab) {
+        throw f.error(idField, id + " is outside the vocabulary (vocab_size " + vocab + ")");
+      }
+    }
+    return new ModernBertConfig(
+        f.stringList("architectures"),
+        vocab,
+        hidden,
+        f.positiveInt("intermediate_size", 1152),
+        layers,
+        heads,
+        Activation.fromHf(f.string("hidden_activation", "gelu"), "hidden_activation"),
+        f.positiveInt("max_position_embeddings", 8192),
+        f.positiveDouble("norm_eps", 1e-5),
+        f.bool("norm_bias", false),
+        f.nonNegativeInt("pad_token_id", 50283),
+        clsId,
+        sepId,
+        globalTheta,
+        localTheta,
+        globalLayers,
+        localAttention,
+        f.bool("attention_bias", false),
+        f.bool("mlp_bias", false),
+        f.bool("decoder_bias", true),
+        f.bool("tie_word_embeddings", true),
+        pooling,
+        f.bool("classifier_bias", false),
+        Activation.fromHf(f.string("classifier_activation", "gelu"), "classifier_activation"),
+        id2label(json, f),
+        json.has("problem_type") && !json.get("problem_type").isJsonNull()
+            ? f.string("problem_type", null)
+            : null);
+  }
+
+  private static double ropeTheta(JsonObject rope, String type, double fallback, Fields f) {
+    if (!rope.has(type)) {
+      return fallback;
+    }
+    JsonObject p = rope.getAsJsonObject(type);
+    String ropeType = p.has("rope_type") ? p.get("rope_type").getAsString() : "default";
+    if (!ropeType.equals("default")) {
+      throw f.error(
+          "rope_parameters." + type + ".rope_type",
+          "is \"" + ropeType + "\"; only \"default\" RoPE is supported");
+    }
+    if (!p.has("rope_theta")) {
+      return fallback;
+    }
+    double theta = p.get("rope_theta").getAsDouble();
+    if (!(theta > 0)) {
+      throw f.error("rope_parameters." + type + ".rope_theta", "must be positive, got " + theta);
+    }
+    return theta;
+  }
+
+  private static List<Boolean> layerPattern(JsonObject json, Fields f, int layers) {
+    List<Boolean> global = new ArrayList<>(layers);
+    if (json.has("layer_types") && !json.get("layer_types").isJsonNull()) {
+      List<String> types = f.stringList("layer_types");
+      if (types.size() != layers) {
+        throw f.error(
+            "layer_types", "has " + types.size() + " entries but num_hidden_layers is " + layers);
+      }
+      for (String t : types) {
+        if (!t.equals("full_attention") && !t.equals("sliding_attention")) {
+          throw f.error(
+              "layer_types",
+              "contains \"" + t + "\"; expected \"full_attention\" or \"sliding_attention\"");
+        }
+        global.add(t.equals("full_attention"));
+      }
+    } else {
+      int every = f.positiveInt("global_attn_every_n_layers", 3);
+      for (int l = 0; l < layers; l++) {
+        global.add(l % every == 0);
+      }
+    }
+    return Collections.unmodifiableList(global);
+  }
+
+  private static Map<Integer, String> id2label(JsonObject json, Fields f) {
+    Map<Integer, String> labels = new TreeMap<>();
+    if (!json.has("id2label") || json.get("id2label").isJsonNull()) {
+      return labels;
+    }
+    for (Map.Entry<String, JsonElement> e : f.object("id2label").entrySet()) {
+      try {
+        labels.put(Integer.parseInt(e.getKey()), e.getValue().getAsString());
+      } catch (NumberFormatException ex) {
+        throw f.error("id2label", "has a non-integer key \"" + e.getKey() + "\"");
+      }
+    }
+    return Collections.unmodifiableMap(labels);
+  }
+
+  /** Typed access to config fields with defaults and errors that name the field. */
+  private static final class Fields {
+    private final JsonObject json;
+    private final String source;
+
+    Fields(JsonObject json, String source) {
+      this.json = json;
+      this.source = source;
+    }
+
+    CheckpointException error(String field, String problem) {
+      return new CheckpointException(source + ": field \"" + field + "\" " + problem);
+    }
+
+    private JsonElement get(String field) {
+      JsonElement e = json.get(field);
+      return e == null || e.isJsonNull() ? null : e;
+    }
+
+    String string(String field, String def) {
+      JsonElement e = get(field);
+      if (e == null) {
+        return def;
+      }
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+        throw error(field, "must be a string, got " + e);
+      }
+      return e.getAsString();
+    }
+
+    boolean bool(String field, boolean def) {
+      JsonElement e = get(field);
+      if (e == null) {
+        return def;
+      }
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+        throw error(field, "must be true or false, got " + e);
+      }
+      return e.getAsBoolean();
+    }
+
+    private double number(String field, double def) {
+      JsonElement e = get(field);
+      if (e == null) {
+        return def;
+      }
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+        throw error(field, "must be a number, got " + e);
+      }
+      return e.getAsDouble();
+    }
+
+    int positiveInt(String field, int def) {
+      int v = integer(field, def);
+      if (v <= 0) {
+        throw error(field, "must be positive, got " + v);
+      }
+      return v;
+    }
+
+    int nonNegativeInt(String field, int def) {
+      int v = integer(field, def);
+      if (v < 0) {
+        throw error(field, "must not be negative, got " + v);
+      }
+      return v;
+    }
+
+    private int integer(String field, int def) {
+      double v = number(field, def);
+      if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+        throw error(field, "must be an integer, got " + v);
+      }
+      return (int) v;
+    }
+
+    double positiveDouble(String field, double def) {
+      double v = number(field, def);
+      if (!(v > 0)) {
+        throw error(field, "must be positive, got " + v);
+      }
+      return v;
+    }
+
+    JsonObject object(String field) {
+      JsonElement e = get(field);
+      if (e == null || !e.isJsonObject()) {
+        throw error(field, "must be a JSON object, got " + e);
+      }
+      return e.getAsJsonObject();
+    }
+
+    List<String> stringList(String field) {
+      JsonElement e = get(field);
+      if (e == null) {
+        return List.of();
+      }
+      if (!e.isJsonArray()) {
+        throw error(field, "must be a list of strings, got " + e);
+      }
+      List<String> out = new ArrayList<>();
+      for (JsonElement item : (JsonArray) e) {
+        if (!item.isJsonPrimitive() || !item.getAsJsonPrimitive().isString()) {
+          throw error(field, "must be a list of strings, got " + e);
+        }
+        out.add(item.getAsString());
+      }
+      return Collections.unmodifiableList(out);
+    }
+  }
+}

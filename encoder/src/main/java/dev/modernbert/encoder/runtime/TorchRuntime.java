@@ -1,0 +1,107 @@
+package dev.modernbert.encoder.runtime;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.Locale;
+
+/**
+ * The one place that starts libtorch. The project sets {@code ai.djl.offline=true} itself, so DJL
+ * never downloads: libtorch comes from the {@code pytorch-native-cpu} jar and its JNI from {@code
+ * pytorch-jni}, both on the classpath (or from {@code PYTORCH_LIBRARY_PATH} for a CUDA build).
+ */
+public final class TorchRuntime {
+  public static final String ENGINE = "PyTorch";
+  private static volatile Engine engine;
+
+  private TorchRuntime() {}
+
+  public static Engine engine() {
+    Engine e = engine;
+    if (e == null) {
+      synchronized (TorchRuntime.class) {
+        if (engine == null) {
+          if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+          }
+          try {
+            engine = Engine.getEngine(ENGINE);
+          } catch (RuntimeException | UnsatisfiedLinkError ex) {
+            throw new IllegalStateException(
+                "cannot start libtorch through DJL's PyTorch engine (offline mode, nothing is downloaded). "
+                    + "On CPU, put ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64 and "
+                    + "pytorch-jni:2.7.1-0.35.1 on the classpath (the project's jars bundle them); "
+                    + "for CUDA, set PYTORCH_LIBRARY_PATH to a libtorch 2.7.1 build. Cause: "
+                    + ex,
+                ex);
+          }
+        }
+        e = engine;
+      }
+    }
+    return e;
+  }
+
+  /** Sets libtorch's intra-op threads for this process (it is a process-wide setting). */
+  public static void setThreads(int threads) {
+    engine();
+    if (threads > 0 && JniUtils.getNumThreads() != threads) {
+      JniUtils.setNumThreads(threads);
+    }
+  }
+
+  /** Parses {@code cpu}, {@code cuda}, {@code cuda:N} (or {@code gpu:N}). */
+  public static Device device(String spec) {
+    String s = spec.trim().toLowerCase(Locale.ROOT);
+    if (s.equals("cpu")) {
+      return Device.cpu();
+    }
+    if (s.equals("cuda") || s.equals("gpu")) {
+      return requireGpu(0, spec);
+    }
+    if (s.startsWith("cuda:") || s.startsWith("gpu:")) {
+      try {
+        return requireGpu(Integer.parseInt(s.substring(s.indexOf(':') + 1)), spec);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "bad device \"" + spec + "\": expected cpu, cuda or cuda:N");
+      }
+    }
+    throw new IllegalArgumentException("bad device \"" + spec + "\": expected cpu, cuda or cuda:N");
+  }
+
+  private static Device requireGpu(int id, String spec) {
+    int gpus = engine().getGpuCount();
+    if (id < 0 || id >= gpus) {
+      throw new IllegalArgumentException(
+          "device \""
+              + spec
+              + "\" is not available: this libtorch sees "
+              + gpus
+              + " GPU(s). The bundled libtorch is CPU-only; for CUDA set PYTORCH_LIBRARY_PATH to a CUDA libtorch 2.7.1 build.");
+    }
+    return Device.gpu(id);
+  }
+
+  /** {@code float32} or {@code float16}; bfloat16 is refused (DJL's PyTorch JNI cannot hold it). */
+  public static DataType dtype(String spec) {
+    switch (spec.trim().toLowerCase(Locale.ROOT)) {
+      case "float32":
+      case "fp32":
+        return DataType.FLOAT32;
+      case "float16":
+      case "fp16":
+      case "half":
+        return DataType.FLOAT16;
+      case "bfloat16":
+      case "bf16":
+        throw new IllegalArgumentException(
+            "dtype bfloat16 is not supported for compute (DJL's PyTorch JNI cannot hold it); "
+                + "use float16 on GPU or float32. bfloat16 checkpoints are converted on load.");
+      default:
+        throw new IllegalArgumentException(
+            "bad dtype \"" + spec + "\": expected float32 or float16");
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.modernbert.encoder.tokenize;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.modernbert.encoder.config.CheckpointException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * The checkpoint's own {@code tokenizer.json} through DJL's Hugging Face tokenizers binding: {@code
+ * [CLS] text [SEP]}, truncation to {@code maxLength}, no padding (batches are packed).
+ */
+public final class TextTokenizer implements AutoCloseable {
+  private final HuggingFaceTokenizer tokenizer;
+  private final int maxLength;
+  private final Map<String, Integer> specialTokens;
+  private final String maskToken;
+
+  private TextTokenizer(
+      HuggingFaceTokenizer tokenizer, int maxLength, Map<String, Integer> special, String mask) {
+    this.tokenizer = tokenizer;
+    this.maxLength = maxLength;
+    this.specialTokens = special;
+    this.maskToken = mask;
+  }
+
+  public static boolean existsIn(Path modelDir) {
+    return Files.isRegularFile(modelDir.resolve("tokenizer.json"));
+  }
+
+  public static TextTokenizer load(Path modelDir, int maxLength) {
+    Path json = modelDir.resolve("tokenizer.json");
+    if (!Files.isRegularFile(json)) {
+      throw new CheckpointException(
+          "no tokenizer.json in "
+              + modelDir
+              + ": text input needs the checkpoint's tokenizer (or give input_ids)");
+    }
+    if (maxLength < 2) {
+      throw new IllegalArgumentException(
+          "maxLength must be at least 2 ([CLS] and [SEP]), got " + maxLength);
+    }
+    try {
+      HuggingFaceTokenizer t =
+          HuggingFaceTokenizer.builder()
+              .optTokenizerPath(json)
+              .optAddSpecialTokens(true)
+              .optTruncation(true)
+              .optMaxLength(maxLength)
+              .optPadding(false)
+              .build();
+      return new TextTokenizer(t, maxLength, addedTokens(json), maskToken(modelDir));
+    } catch (IOException | RuntimeException e) {
+      throw new CheckpointException(json + ": cannot load the tokenizer: " + e.getMessage(), e);
+    }
+  }
+
+  public TokenizedText encode(String text) {
+    Encoding e = tokenizer.encode(text);
+    long[] ids = e.getIds();
+    long[] special = e.getSpecialTokenMask();
+    CharSpan[] spans = e.getCharTokenSpans();
+    int[] out = new int[ids.length];
+    int[] start = new int[ids.length];
+    int[] end = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = Math.toIntExact(ids[i]);
+      CharSpan span = spans == null || i >= spans.length ? null : spans[i];
+      boolean none = special[i] == 1 || span == null;
+      start[i] = none ? -1 : span.getStart();
+      end[i] = none ? -1 : span.getEnd();
+    }
+    return new TokenizedText(out, start, end, e.exceedMaxLength());
+  }
+
+  public int maxLength() {
+    return maxLength;
+  }
+
+  /** The string of one token id. */
+  public String token(int id) {
+    return tokenizer.decode(new long[] {id}, false);
+  }
+
+  /** The mask token's id: {@code mask_token} of tokenizer_config.json (default {@code [MASK]}). */
+  public OptionalInt maskId() {
+    Integer id = specialTokens.get(maskToken);
+    return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+  }
+
+  private static Map<String, Integer> addedTokens(Path json) throws IOException {
+    Map<String, Integer> tokens = new HashMap<>();
+    JsonObject root =
+        JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8)).getAsJsonObject();
+    if (root.has("added_tokens") && root.get("added_tokens").isJsonArray()) {
+      for (JsonElement e : root.getAsJsonArray("added_tokens")) {
+        JsonObject t = e.getAsJsonObject();
+        tokens.put(t.get("content").getAsString(), t.get("id").getAsInt());
+      }
+    }
+    return tokens;
+  }
+
+  private static String maskToken(Path modelDir) throws IOException {
+    Path config = modelDir.resolve("tokenizer_config.json");
+    if (Files.isRegularFile(config)) {
+      JsonObject root =
+          JsonParser.parseString(Files.readString(config, StandardCharsets.UTF_8))
+              .getAsJsonObject();
+      JsonElement mask = root.get("mask_token");
+      if (mask != null && mask.isJsonPrimitive()) {
+        return mask.getAsString();
+      }
+      if (mask != null && mask.isJsonObject() && mask.getAsJsonObject().has("content")) {
+        return mask.getAsJsonObject().get("content").getAsString();
+      }
+    }
+    return "[MASK]";
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+}

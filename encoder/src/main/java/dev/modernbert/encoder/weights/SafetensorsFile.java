@@ -1,0 +1,223 @@
+package dev.modernbert.encoder.weights;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.modernbert.encoder.config.CheckpointException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A {@code .safetensors} file, read by memory-mapping one tensor at a time. Unlike DJL's {@code
+ * NDList.decode}, nothing is copied to the Java heap and files larger than 2 GiB work: each tensor
+ * is mapped on its own when it is read.
+ *
+ * <p>Format: an 8-byte little-endian header length N, N bytes of JSON ({@code name -> {dtype,
+ * shape, data_offsets}} plus optional {@code __metadata__}), then the raw little-endian tensor
+ * data.
+ */
+public final class SafetensorsFile implements AutoCloseable {
+  private static final long MAX_HEADER_BYTES = 100L << 20;
+
+  private final Path path;
+  private final FileChannel channel;
+  private final long dataStart;
+  private final Map<String, TensorInfo> tensors;
+
+  private SafetensorsFile(
+      Path path, FileChannel channel, long dataStart, Map<String, TensorInfo> t) {
+    this.path = path;
+    this.channel = channel;
+    this.dataStart = dataStart;
+    this.tensors = t;
+  }
+
+  /** Opens and validates the header: every tensor's byte range must lie inside the file. */
+  public static SafetensorsFile open(Path path) {
+    FileChannel channel = null;
+    try {
+      channel = FileChannel.open(path, StandardOpenOption.READ);
+      long size = channel.size();
+      if (size < 8) {
+        throw new CheckpointException(
+            path
+                + ": not a safetensors file ("
+                + size
+                + " bytes, shorter than the 8-byte header length)");
+      }
+      ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(channel, lenBuf, 0);
+      long headerLen = lenBuf.getLong(0);
+      if (headerLen <= 0 || headerLen > MAX_HEADER_BYTES || 8 + headerLen > size) {
+        throw new CheckpointException(
+            path
+                + ": corrupt safetensors header: it declares "
+                + headerLen
+                + " header bytes but the file holds "
+                + size
+                + " bytes in all (truncated download, or not a safetensors file)");
+      }
+      ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
+      readFully(channel, headerBuf, 8);
+      Map<String, TensorInfo> tensors =
+          parseHeader(
+              path, new String(headerBuf.array(), StandardCharsets.UTF_8), size - 8 - headerLen);
+      return new SafetensorsFile(path, channel, 8 + headerLen, tensors);
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new CheckpointException(path + ": cannot read: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  private static Map<String, TensorInfo> parseHeader(Path path, String json, long dataBytes) {
+    JsonObject header;
+    try {
+      header = JsonParser.parseString(json).getAsJsonObject();
+    } catch (JsonParseException | IllegalStateException e) {
+      throw new CheckpointException(
+          path + ": corrupt safetensors header (invalid JSON): " + e.getMessage(), e);
+    }
+    Map<String, TensorInfo> tensors = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+      if (e.getKey().equals("__metadata__")) {
+        continue;
+      }
+      String name = e.getKey();
+      try {
+        JsonObject t = e.getValue().getAsJsonObject();
+        String dtype = t.get("dtype").getAsString();
+        var shapeJson = t.getAsJsonArray("shape");
+        long[] shape = new long[shapeJson.size()];
+        for (int i = 0; i < shape.length; i++) {
+          shape[i] = shapeJson.get(i).getAsLong();
+        }
+        var offsets = t.getAsJsonArray("data_offsets");
+        TensorInfo info =
+            new TensorInfo(
+                name, dtype, shape, offsets.get(0).getAsLong(), offsets.get(1).getAsLong());
+        int width = TensorInfo.bytesPerElement(dtype);
+        if (width > 0 && info.end() - info.begin() != info.elementCount() * width) {
+          throw new CheckpointException(
+              path
+                  + ": tensor "
+                  + name
+                  + " "
+                  + dtype
+                  + info.shapeString()
+                  + " needs "
+                  + info.elementCount() * width
+                  + " bytes but its data_offsets span "
+                  + (info.end() - info.begin()));
+        }
+        if (info.begin() < 0 || info.end() < info.begin() || info.end() > dataBytes) {
+          throw new CheckpointException(
+              path
+                  + ": truncated or corrupt file: tensor "
+                  + name
+                  + " ends at data byte "
+                  + info.end()
+                  + " but the file holds only "
+                  + dataBytes
+                  + " data bytes");
+        }
+        tensors.put(name, info);
+      } catch (CheckpointException ex) {
+        throw ex;
+      } catch (RuntimeException ex) {
+        throw new CheckpointException(
+            path + ": corrupt safetensors header entry for " + name + ": " + e.getValue(), ex);
+      }
+    }
+    return Collections.unmodifiableMap(tensors);
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public Map<String, TensorInfo> tensors() {
+    return tensors;
+  }
+
+  public TensorInfo info(String name) {
+    TensorInfo info = tensors.get(name);
+    if (info == null) {
+      throw new CheckpointException(path + ": no tensor named " + name);
+    }
+    return info;
+  }
+
+  /** The raw bytes of a tensor, memory-mapped, read-only, little-endian. */
+  public ByteBuffer bytes(String name) {
+    TensorInfo info = info(name);
+    long length = info.end() - info.begin();
+    if (length > Integer.MAX_VALUE) {
+      throw new CheckpointException(path + ": tensor " + name + " is larger than 2 GiB");
+    }
+    try {
+      return channel
+          .map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin(), length)
+          .order(ByteOrder.LITTLE_ENDIAN);
+    } catch (IOException e) {
+      throw new CheckpointException(
+          path + ": cannot map tensor " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A floating-point tensor as float32 values (F32, F16 or BF16 on disk). */
+  public float[] readFloats(String name) {
+    TensorInfo info = info(name);
+    ByteBuffer f32 = FloatConversion.toFloat32(bytes(name), info, path);
+    float[] out = new float[(int) info.elementCount()];
+    f32.asFloatBuffer().get(out);
+    return out;
+  }
+
+  /** An I64 tensor. */
+  public long[] readLongs(String name) {
+    TensorInfo info = info(name);
+    if (!info.dtype().equals("I64")) {
+      throw new CheckpointException(
+          path + ": tensor " + name + " is " + info.dtype() + ", not I64");
+    }
+    long[] out = new long[(int) info.elementCount()];
+    bytes(name).asLongBuffer().get(out);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(channel);
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, pos + buf.position());
+      if (n < 0) {
+        throw new IOException("unexpected end of file");
+      }
+    }
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // nothing useful to do: the file was only read
+      }
+    }
+  }
+}
