@@ -117,18 +117,6 @@ public final class BatchLayout {
     return ids;
   }
 
-  /** Position of each row within its sequence (RoPE positions restart at 0 per sequence). */
-  public float[] positions() {
-    float[] pos = new float[rows];
-    for (int b = 0; b < lengths.length; b++) {
-      int n = padded ? width : lengths[b];
-      for (int t = 0; t < n; t++) {
-        pos[rowStart[b] + t] = t;
-      }
-    }
-    return pos;
-  }
-
   /**
    * For each padded slot {@code b * width + t}, the row holding it. Padding slots point at the
    * sequence's first row: their keys are masked and their outputs dropped, so any real row serves

@@ -1,11 +1,318 @@
 package dev.modernbert.encoder.bench;
 
-/** {@code modernbert bench}: the benchmark harness (see docs/performance.md). */
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.modernbert.encoder.batch.BatchLayout;
+import dev.modernbert.encoder.batch.BatchPlanner;
+import dev.modernbert.encoder.config.ModernBertConfig;
+import dev.modernbert.encoder.model.AttentionKernel;
+import dev.modernbert.encoder.model.BatchTensors;
+import dev.modernbert.encoder.model.ModernBertModel;
+import dev.modernbert.encoder.runtime.TorchRuntime;
+import dev.modernbert.encoder.weights.HeadKind;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code modernbert bench}: runs the workloads of {@code shared/bench/workloads.md} on a
+ * ModernBERT-base-shaped model with random weights, for our path (length-sorted token-budget
+ * batches, packed rows, chunked/banded attention) and the naive baseline (the workload's fixed row
+ * batches in its order, padded to each batch's longest, full attention masks).
+ *
+ * <p>Without {@code --impl}, every (workload, implementation) pair runs in its own child JVM, so
+ * each peak RSS is that pair's alone (the protocol's "one process per pair"); the parent prints the
+ * table and the ratios. Timing: 2 warm-up passes of a [2, 128] batch, then the median of {@code
+ * --reps} repetitions of the whole workload.
+ */
 public final class BenchCommand {
+  private static final String USAGE =
+      "usage: modernbert bench [--workloads W1,W2a:128,W2b:128,W2a,W3] [--reps 3] [--threads 2]\n"
+          + "                        [--batch-tokens 16384] [--naive-skip W2a,W2b]\n"
+          + "       modernbert bench --impl ours|naive|gemm --workload W [--reps N] [--threads N]\n"
+          + "Workloads (shared/bench/workloads.md): W1, W2a[:N] (input order), W2b[:N] (sorted), W3.";
+
   private BenchCommand() {}
 
-  /** Runs the benchmark; returns the process exit code. */
   public static int run(String[] args) {
-    throw new UnsupportedOperationException("bench: not yet implemented");
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--help") || args[i].equals("-h")) {
+        System.out.println(USAGE);
+        return 0;
+      }
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        System.err.println("bench: bad argument " + args[i] + "\n" + USAGE);
+        return 2;
+      }
+      opts.put(args[i].substring(2), args[++i]);
+    }
+    try {
+      if (opts.containsKey("impl")) {
+        return runOne(opts);
+      }
+      return runAll(opts);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage() + "\n" + USAGE);
+      return 2;
+    } catch (IOException | InterruptedException e) {
+      System.err.println("bench: " + e);
+      return 1;
+    }
+  }
+
+  /** One (implementation, workload) in this process; prints one RESULT line. */
+  private static int runOne(Map<String, String> opts) {
+    int threads = Integer.parseInt(opts.getOrDefault("threads", "2"));
+    int reps = Integer.parseInt(opts.getOrDefault("reps", "3"));
+    int batchTokens = Integer.parseInt(opts.getOrDefault("batch-tokens", "16384"));
+    String impl = opts.get("impl");
+    TorchRuntime.setThreads(threads);
+    if (impl.equals("gemm")) {
+      return gemm(reps);
+    }
+    Workloads.Workload w = Workloads.byName(opts.getOrDefault("workload", "W1"));
+    ModernBertConfig config = ModernBertConfig.base();
+    try (ModernBertModel model =
+        ModernBertModel.random(
+            config, HeadKind.NONE, TorchRuntime.device("cpu"), DataType.FLOAT32)) {
+      List<Batch> batches = impl.equals("naive") ? naive(w) : ours(w, batchTokens);
+      warmUp(model);
+      double[] seconds = new double[reps];
+      long cpu0 = cpuNanos();
+      long wall0 = System.nanoTime();
+      for (int r = 0; r < reps; r++) {
+        long t0 = System.nanoTime();
+        for (Batch b : batches) {
+          forward(model, b);
+        }
+        seconds[r] = (System.nanoTime() - t0) / 1e9;
+      }
+      double cpuRatio = (cpuNanos() - cpu0) / (double) (System.nanoTime() - wall0);
+      double median = median(seconds);
+      long padded = batches.stream().mapToLong(b -> (long) b.layout.rows()).sum();
+      long slots =
+          batches.stream().mapToLong(b -> (long) b.layout.batchSize() * b.layout.width()).sum();
+      System.out.printf(
+          Locale.ROOT,
+          "RESULT impl=%s workload=%s batches=%d real_tokens=%d computed_rows=%d padded_slots=%d median_s=%.3f"
+              + " real_tok_s=%.1f padded_tok_s=%.1f peak_rss_mb=%.0f cpu_per_wall=%.2f load=%s reps=%s%n",
+          impl,
+          w.name(),
+          batches.size(),
+          w.realTokens(),
+          padded,
+          slots,
+          median,
+          w.realTokens() / median,
+          slots / median,
+          peakRssMb(),
+          cpuRatio,
+          loadAverage(),
+          Arrays.toString(seconds));
+    }
+    return 0;
+  }
+
+  private record Batch(List<int[]> sequences, BatchLayout layout, AttentionKernel kernel) {}
+
+  /** Our path: the planner's length-sorted token-budget batches, packed, chunked attention. */
+  private static List<Batch> ours(Workloads.Workload w, int batchTokens) {
+    List<Batch> out = new ArrayList<>();
+    AttentionKernel kernel = AttentionKernel.chunked(AttentionKernel.DEFAULT_SCORE_BUDGET);
+    for (int[] members :
+        new BatchPlanner(batchTokens, 256).plan(BatchLayout.lengthsOf(w.sequences()))) {
+      List<int[]> seqs = Arrays.stream(members).mapToObj(w.sequences()::get).toList();
+      out.add(new Batch(seqs, BatchLayout.packed(BatchLayout.lengthsOf(seqs)), kernel));
+    }
+    return out;
+  }
+
+  /** The naive path: fixed rows per batch in the workload's order, padded, full masks. */
+  private static List<Batch> naive(Workloads.Workload w) {
+    List<Batch> out = new ArrayList<>();
+    List<int[]> order = w.naiveOrder();
+    for (int[] members : BatchPlanner.fixedRows(order.size(), w.naiveRows())) {
+      List<int[]> seqs = Arrays.stream(members).mapToObj(order::get).toList();
+      out.add(
+          new Batch(
+              seqs, BatchLayout.padded(BatchLayout.lengthsOf(seqs)), AttentionKernel.dense()));
+    }
+    return out;
+  }
+
+  private static void forward(ModernBertModel model, Batch b) {
+    try (BatchTensors batch = model.newBatch(b.sequences, b.layout)) {
+      model.forward(batch, b.kernel).close();
+    }
+  }
+
+  private static void warmUp(ModernBertModel model) {
+    int[] s0 = Workloads.sequence(0, 128);
+    for (int i = 0; i < 2; i++) {
+      forward(
+          model,
+          new Batch(
+              List.of(s0, s0), BatchLayout.packed(new int[] {128, 128}), AttentionKernel.dense()));
+    }
+  }
+
+  /** fp32 GEMM rate through DJL: [4096, 768] x [768, 2304], W1's biggest projection shape. */
+  private static int gemm(int reps) {
+    try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+      NDArray a = m.randomNormal(new Shape(4096, 768));
+      NDArray b = m.randomNormal(new Shape(2304, 768));
+      for (int i = 0; i < 3; i++) {
+        ai.djl.nn.core.Linear.linear(a, b).close();
+      }
+      int calls = Math.max(10, reps * 10);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < calls; i++) {
+        ai.djl.nn.core.Linear.linear(a, b).close();
+      }
+      double s = (System.nanoTime() - t0) / 1e9;
+      double gflops = 2.0 * 4096 * 768 * 2304 * calls / s / 1e9;
+      System.out.printf(
+          Locale.ROOT,
+          "RESULT impl=gemm workload=4096x768x2304 gflops=%.1f peak_rss_mb=%.0f%n",
+          gflops,
+          peakRssMb());
+    }
+    return 0;
+  }
+
+  /** Runs each pair in a child JVM and prints the table with ratios. */
+  private static int runAll(Map<String, String> opts) throws IOException, InterruptedException {
+    String workloads = opts.getOrDefault("workloads", "W1,W2a:128,W2b:128,W2a,W3");
+    List<String> skipNaive = Arrays.asList(opts.getOrDefault("naive-skip", "W2a,W3").split(","));
+    Map<String, String> results = new LinkedHashMap<>();
+    results.put("gemm", child(opts, "gemm", "W1"));
+    for (String w : workloads.split(",")) {
+      results.put("ours " + w, child(opts, "ours", w));
+      if (!skipNaive.contains(w)) {
+        results.put("naive " + w, child(opts, "naive", w));
+      }
+    }
+    System.out.println("\n=== summary (real tokens/s; ratios from this run) ===");
+    results.forEach((k, v) -> System.out.println(k + ": " + v));
+    for (String w : workloads.split(",")) {
+      Double ours = field(results.get("ours " + w), "real_tok_s");
+      Double naive = field(results.get("naive " + w), "real_tok_s");
+      if (ours != null && naive != null) {
+        System.out.printf(Locale.ROOT, "%s: ours / naive = %.2fx%n", w, ours / naive);
+      }
+    }
+    Double gflops = field(results.get("gemm"), "gflops");
+    Double w1 = field(results.get("ours W1"), "real_tok_s");
+    if (gflops != null && w1 != null) {
+      double flopsPerToken = FlopCount.perToken(ModernBertConfig.base(), 512);
+      System.out.printf(
+          Locale.ROOT,
+          "W1: %.1f MFLOP/token x %.1f tok/s = %.1f GFLOP/s = %.0f%% of the %.1f GFLOP/s GEMM rate%n",
+          flopsPerToken / 1e6,
+          w1,
+          flopsPerToken * w1 / 1e9,
+          100 * flopsPerToken * w1 / 1e9 / gflops,
+          gflops);
+    }
+    Double w3 = field(results.get("ours W3"), "real_tok_s");
+    if (w1 != null && w3 != null) {
+      System.out.printf(
+          Locale.ROOT,
+          "W3 per-token time / W1 per-token time = %.2fx (FLOPs ratio %.2fx)%n",
+          w1 / w3,
+          FlopCount.perToken(ModernBertConfig.base(), 8192)
+              / FlopCount.perToken(ModernBertConfig.base(), 512));
+    }
+    return 0;
+  }
+
+  private static String child(Map<String, String> opts, String impl, String workload)
+      throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java));
+    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            BenchCommand.class.getName(),
+            "--impl",
+            impl,
+            "--workload",
+            workload,
+            "--reps",
+            opts.getOrDefault("reps", "3"),
+            "--threads",
+            opts.getOrDefault("threads", "2"),
+            "--batch-tokens",
+            opts.getOrDefault("batch-tokens", "16384")));
+    System.err.println("bench: running " + impl + " " + workload + " ...");
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    int rc = p.waitFor();
+    String line =
+        out.lines().filter(l -> l.startsWith("RESULT")).findFirst().orElse("FAILED rc=" + rc);
+    System.out.println(line);
+    return line;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  private static Double field(String line, String name) {
+    if (line == null) {
+      return null;
+    }
+    for (String part : line.split(" ")) {
+      if (part.startsWith(name + "=")) {
+        return Double.parseDouble(part.substring(name.length() + 1));
+      }
+    }
+    return null;
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  /** Peak resident set size (VmHWM, the same as getrusage's ru_maxrss), in MiB. */
+  static double peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (IOException e) {
+      // not Linux
+    }
+    return -1;
+  }
+
+  private static long cpuNanos() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException e) {
+      return String.format(
+          Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
   }
 }

@@ -1,8 +1,6 @@
 package dev.modernbert.encoder.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.weights.Weights;
@@ -32,22 +30,23 @@ final class Attention {
   }
 
   NDArray forward(NDArray x, BatchTensors batch, AttentionKernel kernel) {
-    int rows = (int) x.getShape().get(0);
-    int hidden = heads * headDim;
-    // Wqkv rows are ordered (q|k|v), then head, then dim.
-    NDArray qkv = wqkv.forward(x).reshape(rows, 3, heads, headDim);
-    NDArray[] cosSin = batch.rope(ropeTheta, headDim);
-    NDArray q = rotate(qkv.get(new NDIndex(":, 0")), cosSin).muli(1.0 / Math.sqrt(headDim));
-    NDArray k = rotate(qkv.get(new NDIndex(":, 1")), cosSin);
-    NDArray v = qkv.get(new NDIndex(":, 2"));
-    NDArray packed = NDArrays.stack(new NDList(q, k, v), 1).reshape(rows, 3L * hidden);
-
     int b = batch.layout().batchSize();
     int width = batch.layout().width();
-    NDArray padded =
-        batch.toSlots(packed).reshape(b, width, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
+    int hidden = heads * headDim;
+    // Wqkv rows are ordered (q|k|v), then head, then dim. Projection on the packed rows; the rest
+    // on the padded view, where slot t of every sequence is position t.
+    NDArray qkv = batch.toSlots(wqkv.forward(x)).reshape(b, width, 3, heads, headDim);
+    NDArray[] cosSin = batch.rope(ropeTheta, headDim); // [width, 1, headDim]
+    NDArray q = rotate(qkv.get(new NDIndex(":, :, 0")), cosSin).muli(1.0 / Math.sqrt(headDim));
+    NDArray k = rotate(qkv.get(new NDIndex(":, :, 1")), cosSin);
+    NDArray v = qkv.get(new NDIndex(":, :, 2"));
     NDArray out =
-        kernel.attend(padded.get(0), padded.get(1), padded.get(2), batch, radius); // [B,h,T,d]
+        kernel.attend(
+            q.transpose(0, 2, 1, 3),
+            k.transpose(0, 2, 1, 3),
+            v.transpose(0, 2, 1, 3),
+            batch,
+            radius);
     NDArray slots = out.transpose(0, 2, 1, 3).reshape((long) b * width, hidden);
     return wo.forward(batch.toRows(slots));
   }

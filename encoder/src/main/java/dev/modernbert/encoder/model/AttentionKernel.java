@@ -17,8 +17,8 @@ import ai.djl.ndarray.types.DataType;
  * HF's eager path and the naive baseline.
  */
 public final class AttentionKernel {
-  /** Default bound on one score tensor: 8M floats (32 MiB in float32). */
-  public static final long DEFAULT_SCORE_BUDGET = 8L << 20;
+  /** Default bound on one score tensor: 16M floats (64 MiB in float32). */
+  public static final long DEFAULT_SCORE_BUDGET = 16L << 20;
 
   private final long scoreBudget;
   private final boolean dense;

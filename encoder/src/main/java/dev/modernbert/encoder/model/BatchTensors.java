@@ -22,7 +22,6 @@ public final class BatchTensors implements AutoCloseable {
   private final NDArray ids;
   private NDArray slotToRow;
   private NDArray rowToSlot;
-  private NDArray positions;
   private final Map<Double, NDArray[]> rope = new HashMap<>();
   private final Map<String, NDArray> masks = new HashMap<>();
 
@@ -78,24 +77,24 @@ public final class BatchTensors implements AutoCloseable {
   }
 
   /**
-   * RoPE {@code cos} and {@code sin} for every row, shape {@code [rows, 1, headDim]}, built as HF
-   * does: float32 angles {@code position * inv_freq}, duplicated ({@code cat(freqs, freqs)}), then
-   * cast to the activation dtype.
+   * RoPE {@code cos} and {@code sin} for positions {@code 0..width-1}, shape {@code [width, 1,
+   * headDim]} (broadcast over batch and heads of the padded view), built as HF does: float32 angles
+   * {@code position * inv_freq}, duplicated ({@code cat(freqs, freqs)}), then cast to the
+   * activation dtype.
    */
   NDArray[] rope(double theta, int headDim) {
     return rope.computeIfAbsent(
         theta,
         t -> {
-          if (positions == null) {
-            float[] pos = layout.positions();
-            positions = cached(manager.create(pos, new Shape(pos.length, 1)));
-          }
+          int width = layout.width();
           float[] invFreq = new float[headDim / 2];
           for (int j = 0; j < invFreq.length; j++) {
             invFreq[j] = (float) (1.0 / Math.pow(t, (2.0 * j) / headDim));
           }
+          NDArray positions =
+              manager.arange(0f, (float) width, 1f, DataType.FLOAT32).reshape(width, 1);
           NDArray freqs = positions.mul(manager.create(invFreq, new Shape(1, invFreq.length)));
-          NDArray angles = freqs.concat(freqs, 1).reshape(layout.rows(), 1, headDim);
+          NDArray angles = freqs.concat(freqs, 1).reshape(width, 1, headDim);
           return new NDArray[] {
             cached(angles.cos().toType(dtype, false)), cached(angles.sin().toType(dtype, false))
           };
