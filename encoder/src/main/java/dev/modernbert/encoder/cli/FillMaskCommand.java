@@ -1,0 +1,233 @@
+package dev.modernbert.encoder.cli;
+
+import com.google.gson.stream.JsonWriter;
+import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.weights.HeadKind;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code modernbert fill-mask}: for every mask token of every row, the {@code --top-k} most likely
+ * tokens with their softmax probabilities.
+ */
+final class FillMaskCommand {
+  static final String NAME = "fill-mask";
+
+  static final String USAGE =
+      """
+      Usage: modernbert fill-mask --model DIR --input IN.jsonl --output OUT.jsonl [options]
+
+      Predicts the token at every mask position of every line of IN.jsonl ({"id": ..., "text":
+      "... [MASK] ..."} or {"id": ..., "input_ids": [...]}). OUT.jsonl gets one line per input
+      line, in order:
+        {"id": ..., "masks": [{"position": P, "top": [{"token_id": I, "score": S, "token": "..."},
+        ...]}]}
+      position is the token index (with [CLS] at 0), score the softmax probability, token is
+      present when the model has a tokenizer. Rows without a mask get "masks": [].
+
+      Options:
+        --model DIR          checkpoint folder of a ModernBertForMaskedLM, or demo
+        --input FILE         JSON Lines input
+        --output FILE        JSON Lines output (written atomically: complete or absent)
+        --top-k K            predictions per mask (default 5)
+        --mask-id ID         the mask token id (default: the tokenizer's mask_token;
+                             required when the model has no tokenizer.json)
+        --max-length N       truncate texts to N tokens (default: the model's maximum)
+        --batch-tokens N     token budget per batch (default 16384)
+        --device D           cpu or cuda:N (default cpu)
+        --dtype T            float32 or float16 (default float32)
+        --threads N          libtorch intra-op threads (default: all cores)
+        --chunk-rows N       rows per encoder call, bounds memory (default 4096)
+        --help               this text
+      """;
+
+  private static final Set<String> VALUED = new HashSet<>(Job.FLAGS);
+
+  static {
+    VALUED.add("--top-k");
+    VALUED.add("--mask-id");
+  }
+
+  private FillMaskCommand() {}
+
+  static int run(String[] args, PrintStream err) throws IOException {
+    Flags flags = Flags.parse(NAME, args, VALUED, Set.of());
+    int topK = flags.intAtLeast("--top-k", 5, 1);
+    int givenMaskId = flags.intAtLeast("--mask-id", -1, 0);
+    Job job = Job.from(flags);
+    try (ModernBertEncoder encoder = job.load()) {
+      if (encoder.model().headKind() != HeadKind.MASKED_LM) {
+        throw CliException.usage(
+            NAME,
+            "--model: fill-mask needs a ModernBertForMaskedLM checkpoint, but "
+                + job.model()
+                + " has "
+                + encoder.model().describeHead());
+      }
+      int vocab = encoder.config().vocabSize();
+      int maskId;
+      if (givenMaskId >= 0) {
+        if (givenMaskId >= vocab) {
+          throw CliException.usage(
+              NAME, "--mask-id: " + givenMaskId + " is outside the vocabulary [0, " + vocab + ")");
+        }
+        maskId = givenMaskId;
+      } else if (encoder.hasTokenizer() && encoder.tokenizer().maskId().isPresent()) {
+        maskId = encoder.tokenizer().maskId().getAsInt();
+      } else {
+        throw CliException.usage(
+            NAME,
+            "--mask-id is required: "
+                + job.model()
+                + (encoder.hasTokenizer()
+                    ? "'s tokenizer has no mask token"
+                    : " has no tokenizer.json to take it from"));
+      }
+      int k = Math.min(topK, vocab);
+      JsonlInput.validate(job.input(), encoder);
+      long[] totals = new long[4]; // rows, tokens, truncated, masks
+      long start = System.nanoTime();
+      try (AtomicOutput out = AtomicOutput.create(job.output())) {
+        Writer w = out.writer();
+        JsonlInput.forEachChunk(
+            job.input(),
+            encoder,
+            job.chunkRows(),
+            Job.CHUNK_FLOAT_BUDGET,
+            ids -> (long) maskPositions(ids, maskId).length * vocab,
+            chunk -> {
+              List<int[]> seqs = new ArrayList<>();
+              List<int[]> positions = new ArrayList<>();
+              for (JsonlInput.Prepared r : chunk) {
+                int[] pos = maskPositions(r.ids(), maskId);
+                if (pos.length > 0) { // rows without a mask need no forward pass
+                  seqs.add(r.ids());
+                  positions.add(pos);
+                }
+              }
+              List<float[][]> logits =
+                  seqs.isEmpty() ? List.of() : encoder.maskedLmLogits(seqs, positions);
+              int next = 0;
+              for (JsonlInput.Prepared r : chunk) {
+                int[] pos = maskPositions(r.ids(), maskId);
+                float[][] rowLogits = pos.length > 0 ? logits.get(next++) : new float[0][];
+                write(w, r, pos, rowLogits, k, encoder);
+                totals[0]++;
+                totals[1] += r.ids().length;
+                totals[2] += r.truncated() ? 1 : 0;
+                totals[3] += pos.length;
+              }
+            });
+        out.commit();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      err.printf(
+          Locale.ROOT,
+          "fill-mask: %d rows, %d masks, %d tokens, %d truncated, %.2f s, %s tokens/s -> %s%n",
+          totals[0],
+          totals[3],
+          totals[1],
+          totals[2],
+          seconds,
+          Job.rate(totals[1], seconds),
+          job.output());
+    }
+    return Main.EXIT_OK;
+  }
+
+  static int[] maskPositions(int[] ids, int maskId) {
+    int n = 0;
+    for (int id : ids) {
+      n += id == maskId ? 1 : 0;
+    }
+    int[] pos = new int[n];
+    for (int i = 0, j = 0; i < ids.length; i++) {
+      if (ids[i] == maskId) {
+        pos[j++] = i;
+      }
+    }
+    return pos;
+  }
+
+  private static void write(
+      Writer w,
+      JsonlInput.Prepared row,
+      int[] positions,
+      float[][] logits,
+      int k,
+      ModernBertEncoder encoder)
+      throws IOException {
+    JsonWriter jw = new JsonWriter(w);
+    jw.beginObject();
+    jw.name("id");
+    JsonlInput.ELEMENT.write(jw, row.id());
+    if (row.truncated()) {
+      jw.name("truncated").value(true);
+    }
+    jw.name("masks").beginArray();
+    for (int m = 0; m < positions.length; m++) {
+      jw.beginObject();
+      jw.name("position").value(positions[m]);
+      jw.name("top").beginArray();
+      float[] l = logits[m];
+      int[] top = topK(l, k);
+      double[] probs = softmaxAt(l, top);
+      for (int j = 0; j < top.length; j++) {
+        jw.beginObject();
+        jw.name("token_id").value(top[j]);
+        jw.name("score").value((float) probs[j]);
+        if (encoder.hasTokenizer()) {
+          jw.name("token").value(encoder.tokenizer().token(top[j]));
+        }
+        jw.endObject();
+      }
+      jw.endArray();
+      jw.endObject();
+    }
+    jw.endArray();
+    jw.endObject();
+    w.write('\n');
+  }
+
+  /** Indices of the k largest values, largest first (ties: lower index first; NaN never). */
+  static int[] topK(float[] values, int k) {
+    int[] idx = new int[k];
+    int n = 0;
+    for (int i = 0; i < values.length; i++) {
+      float v = values[i];
+      if (Float.isNaN(v) || (n == k && !(v > values[idx[n - 1]]))) {
+        continue;
+      }
+      int j = n < k ? n++ : n - 1;
+      while (j > 0 && v > values[idx[j - 1]]) {
+        idx[j] = idx[j - 1];
+        j--;
+      }
+      idx[j] = i;
+    }
+    return n == k ? idx : java.util.Arrays.copyOf(idx, n);
+  }
+
+  /** Softmax probabilities over all of {@code logits}, read at {@code at}. */
+  static double[] softmaxAt(float[] logits, int[] at) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : logits) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (float v : logits) {
+      sum += Math.exp(v - max);
+    }
+    double[] p = new double[at.length];
+    for (int i = 0; i < at.length; i++) {
+      p[i] = Math.exp(logits[at[i]] - max) / sum;
+    }
+    return p;
+  }
+}

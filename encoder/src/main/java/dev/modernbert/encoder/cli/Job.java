@@ -1,0 +1,123 @@
+package dev.modernbert.encoder.cli;
+
+import dev.modernbert.encoder.EncoderOptions;
+import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.config.ModernBertConfig;
+import dev.modernbert.encoder.demo.DemoModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What {@code encode} and {@code fill-mask} share: the model, input and output flags, the encoder's
+ * run options, and loading the model. Relative paths resolve against the working directory the user
+ * started the command in.
+ */
+record Job(
+    String command,
+    String model,
+    Path modelDir,
+    Path input,
+    Path output,
+    EncoderOptions options,
+    int chunkRows) {
+
+  /** Rows per encoder call: large enough to batch well, small enough to bound memory. */
+  static final int DEFAULT_CHUNK_ROWS = 4096;
+
+  /** Output floats a chunk may hold in memory before it is written (256 MiB). */
+  static final long CHUNK_FLOAT_BUDGET = 64L << 20;
+
+  static final Set<String> FLAGS =
+      Set.of(
+          "--model",
+          "--input",
+          "--output",
+          "--max-length",
+          "--batch-tokens",
+          "--device",
+          "--dtype",
+          "--threads",
+          "--chunk-rows");
+
+  private static final Pattern DEVICE = Pattern.compile("cpu|(cuda|gpu)(:\\d+)?");
+
+  static Job from(Flags f) {
+    String cmd = f.command();
+    String model = f.required("--model");
+    String in = f.required("--input");
+    String out = f.required("--output");
+    int maxLength = f.intAtLeast("--max-length", 0, 2);
+    int batchTokens = f.intAtLeast("--batch-tokens", EncoderOptions.DEFAULT_BATCH_TOKENS, 1);
+    String device = f.get("--device", "cpu").trim().toLowerCase(java.util.Locale.ROOT);
+    if (!DEVICE.matcher(device).matches()) {
+      throw CliException.usage(
+          cmd, "--device: bad value \"" + f.get("--device", "") + "\" (expected cpu or cuda:N)");
+    }
+    String dtype = f.choice("--dtype", "float32", "float32", "float16");
+    int threads = f.intAtLeast("--threads", 0, 1);
+    int chunkRows = f.intAtLeast("--chunk-rows", DEFAULT_CHUNK_ROWS, 1);
+
+    Path input = Path.of(in).toAbsolutePath();
+    if (!Files.isRegularFile(input)) {
+      throw CliException.usage(cmd, "--input: no such file: " + in);
+    }
+    Path output = Path.of(out).toAbsolutePath();
+    if (Files.isDirectory(output)) {
+      throw CliException.usage(cmd, "--output: " + out + " is a folder, not a file");
+    }
+    if (!Files.isDirectory(output.getParent())) {
+      throw CliException.usage(cmd, "--output: folder " + output.getParent() + " does not exist");
+    }
+
+    Path modelDir;
+    if (DemoModel.NAME.equals(model)) {
+      modelDir = ModernBertEncoder.resolveModel(model);
+    } else {
+      modelDir = Path.of(model).toAbsolutePath();
+      if (!Files.isDirectory(modelDir)) {
+        throw CliException.usage(
+            cmd, "--model: no such folder: " + model + " (give a checkpoint folder or demo)");
+      }
+    }
+    ModernBertConfig config;
+    try {
+      config = ModernBertConfig.read(modelDir.resolve("config.json"));
+    } catch (CheckpointException e) {
+      throw CliException.usage(cmd, "--model: " + e.getMessage());
+    }
+    if (maxLength > config.maxPositionEmbeddings()) {
+      throw CliException.usage(
+          cmd,
+          "--max-length: "
+              + maxLength
+              + " is longer than the model allows (max_position_embeddings "
+              + config.maxPositionEmbeddings()
+              + ")");
+    }
+    EncoderOptions options =
+        EncoderOptions.defaults()
+            .withDevice(device)
+            .withDtype(dtype)
+            .withMaxLength(maxLength)
+            .withBatchTokens(batchTokens)
+            .withNumThreads(threads);
+    return new Job(cmd, model, modelDir, input, output, options, chunkRows);
+  }
+
+  ModernBertEncoder load() {
+    try {
+      return ModernBertEncoder.load(modelDir, options);
+    } catch (RuntimeException | LinkageError e) {
+      throw CliException.failure(
+          "cannot load the model " + model + ": " + (e.getMessage() == null ? e : e.getMessage()),
+          e);
+    }
+  }
+
+  static String rate(double tokens, double seconds) {
+    return seconds <= 0 ? "-" : String.format(java.util.Locale.ROOT, "%.0f", tokens / seconds);
+  }
+}

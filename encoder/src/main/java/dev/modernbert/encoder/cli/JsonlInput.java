@@ -1,0 +1,303 @@
+package dev.modernbert.encoder.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.tokenize.TokenizedText;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The JSON Lines input: one object per line with {@code id} (any JSON value) and either {@code
+ * text} or {@code input_ids}. Blank lines are skipped; line numbers are 1-based file lines.
+ *
+ * <p>The file is read twice: {@link #validate} checks every line before anything is computed, then
+ * {@link #forEachChunk} streams it again in bounded chunks, so memory does not grow with the file.
+ */
+final class JsonlInput {
+  static final TypeAdapter<JsonElement> ELEMENT = new Gson().getAdapter(JsonElement.class);
+
+  /** How many problems an error message lists before it just counts the rest. */
+  static final int MAX_REPORTED = 10;
+
+  private static final Pattern GSON_POSITION =
+      Pattern.compile("\\s*at line \\d+ column (\\d+) path \\S*");
+
+  private JsonlInput() {}
+
+  /** One parsed line: exactly one of {@code text} and {@code ids} is non-null. */
+  record Row(int line, JsonElement id, String text, int[] ids) {}
+
+  /** A row ready for the model. */
+  record Prepared(JsonElement id, int[] ids, boolean truncated) {}
+
+  /** A problem with one line, in words (without the line number). */
+  static final class LineProblem extends Exception {
+    LineProblem(String message) {
+      super(message);
+    }
+  }
+
+  @FunctionalInterface
+  interface ChunkHandler {
+    void handle(List<Prepared> chunk) throws IOException;
+  }
+
+  /** What a chunk row costs in output floats. */
+  @FunctionalInterface
+  interface Cost {
+    long of(int[] ids);
+  }
+
+  /**
+   * Checks every line against the model: JSON shape, id presence, text vs input_ids, ids in the
+   * vocabulary and not too long, text only when the model has a tokenizer. Returns the number of
+   * rows; throws an input {@link CliException} listing the problems.
+   */
+  static int validate(Path file, ModernBertEncoder encoder) {
+    List<String> problems = new ArrayList<>();
+    int bad = 0;
+    int rows = 0;
+    int lineNo = 0;
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      while (true) {
+        try {
+          line = reader.readLine();
+        } catch (CharacterCodingException e) {
+          bad++;
+          problems.add("line " + (lineNo + 1) + ": not valid UTF-8");
+          break; // the reader cannot go on past undecodable bytes
+        }
+        if (line == null) {
+          break;
+        }
+        lineNo++;
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          Row row = parse(line, lineNo);
+          check(row, encoder);
+          rows++;
+        } catch (LineProblem p) {
+          bad++;
+          if (problems.size() < MAX_REPORTED) {
+            problems.add("line " + lineNo + ": " + p.getMessage());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw CliException.failure("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    if (bad > 0) {
+      StringBuilder sb = new StringBuilder();
+      sb.append(file)
+          .append(": ")
+          .append(bad)
+          .append(bad == 1 ? " bad input line" : " bad input lines")
+          .append(" (nothing was computed, no output written)");
+      for (String p : problems) {
+        sb.append(System.lineSeparator()).append("  ").append(p);
+      }
+      if (bad > problems.size()) {
+        sb.append(System.lineSeparator())
+            .append("  ... and ")
+            .append(bad - problems.size())
+            .append(" more");
+      }
+      throw CliException.input(sb.toString());
+    }
+    return rows;
+  }
+
+  private static void check(Row row, ModernBertEncoder encoder) throws LineProblem {
+    if (row.text() != null && !encoder.hasTokenizer()) {
+      throw new LineProblem(
+          "\"text\" needs the model's tokenizer, but "
+              + encoder.modelDir()
+              + " has no tokenizer.json (give \"input_ids\" instead)");
+    }
+    if (row.ids() != null) {
+      String problem = encoder.checkIds(row.ids());
+      if (problem != null) {
+        throw new LineProblem(problem);
+      }
+    }
+  }
+
+  /** Parses one non-blank line. */
+  static Row parse(String line, int lineNo) throws LineProblem {
+    if (lineNo == 1 && line.startsWith("\uFEFF")) {
+      line = line.substring(1);
+    }
+    JsonElement element;
+    JsonReader reader = new JsonReader(new StringReader(line));
+    reader.setStrictness(Strictness.STRICT);
+    try {
+      element = ELEMENT.read(reader);
+    } catch (IOException | RuntimeException e) {
+      throw new LineProblem("malformed JSON: " + describe(e));
+    }
+    boolean trailing;
+    try {
+      trailing = reader.peek() != JsonToken.END_DOCUMENT;
+    } catch (IOException | RuntimeException e) {
+      trailing = true;
+    }
+    if (trailing) {
+      throw new LineProblem(
+          "malformed JSON: text after the end of the object (one JSON object per line)");
+    }
+    if (!element.isJsonObject()) {
+      throw new LineProblem("expected a JSON object, got " + abbreviate(element));
+    }
+    JsonObject obj = element.getAsJsonObject();
+    if (!obj.has("id")) {
+      throw new LineProblem("missing \"id\"");
+    }
+    boolean hasText = obj.has("text");
+    boolean hasIds = obj.has("input_ids");
+    if (hasText && hasIds) {
+      throw new LineProblem("has both \"text\" and \"input_ids\" (give exactly one)");
+    }
+    if (!hasText && !hasIds) {
+      throw new LineProblem("has neither \"text\" nor \"input_ids\" (give exactly one)");
+    }
+    if (hasText) {
+      JsonElement t = obj.get("text");
+      if (!t.isJsonPrimitive() || !t.getAsJsonPrimitive().isString()) {
+        throw new LineProblem("\"text\" must be a string, got " + abbreviate(t));
+      }
+      return new Row(lineNo, obj.get("id"), t.getAsString(), null);
+    }
+    return new Row(lineNo, obj.get("id"), null, ids(obj.get("input_ids")));
+  }
+
+  private static int[] ids(JsonElement e) throws LineProblem {
+    if (!e.isJsonArray()) {
+      throw new LineProblem("\"input_ids\" must be a list of integers, got " + abbreviate(e));
+    }
+    JsonArray arr = e.getAsJsonArray();
+    int[] ids = new int[arr.size()];
+    for (int i = 0; i < ids.length; i++) {
+      JsonElement v = arr.get(i);
+      if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
+        throw new LineProblem("input_ids[" + i + "] is not an integer: " + abbreviate(v));
+      }
+      BigDecimal d;
+      try {
+        d = v.getAsBigDecimal();
+      } catch (NumberFormatException ex) {
+        throw new LineProblem("input_ids[" + i + "] is not an integer: " + abbreviate(v));
+      }
+      if (d.signum() != 0 && d.stripTrailingZeros().scale() > 0) {
+        throw new LineProblem("input_ids[" + i + "] is not an integer: " + abbreviate(v));
+      }
+      if (d.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) < 0
+          || d.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+        throw new LineProblem(
+            "token id " + abbreviate(v) + " at position " + i + " is outside the vocabulary");
+      }
+      ids[i] = d.intValueExact();
+    }
+    return ids;
+  }
+
+  /**
+   * Streams the (already validated) file again, tokenizing text, in chunks of at most {@code
+   * maxRows} rows and {@code maxCost} summed cost (a chunk always holds at least one row).
+   */
+  static void forEachChunk(
+      Path file,
+      ModernBertEncoder encoder,
+      int maxRows,
+      long maxCost,
+      Cost cost,
+      ChunkHandler handler)
+      throws IOException {
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      List<Prepared> chunk = new ArrayList<>();
+      long chunkCost = 0;
+      String line;
+      int lineNo = 0;
+      while ((line = reader.readLine()) != null) {
+        lineNo++;
+        if (line.isBlank()) {
+          continue;
+        }
+        Row row;
+        try {
+          row = parse(line, lineNo);
+        } catch (LineProblem p) {
+          throw new IOException(
+              file + " changed while it was being read: line " + lineNo + ": " + p.getMessage());
+        }
+        Prepared prepared;
+        if (row.text() != null) {
+          TokenizedText t = encoder.tokenize(row.text());
+          prepared = new Prepared(row.id(), t.ids(), t.truncated());
+        } else {
+          prepared = new Prepared(row.id(), row.ids(), false);
+        }
+        long c = cost.of(prepared.ids());
+        if (!chunk.isEmpty() && (chunk.size() >= maxRows || chunkCost + c > maxCost)) {
+          handler.handle(chunk);
+          chunk = new ArrayList<>();
+          chunkCost = 0;
+        }
+        chunk.add(prepared);
+        chunkCost += c;
+      }
+      if (!chunk.isEmpty()) {
+        handler.handle(chunk);
+      }
+    }
+  }
+
+  private static String describe(Throwable e) {
+    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    msg = msg.lines().findFirst().orElse(msg);
+    msg =
+        msg.replace(
+            "Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
+            "invalid syntax");
+    if (msg.startsWith("End of input")) {
+      msg = "the line ends inside the JSON value" + msg.substring("End of input".length());
+    }
+    Matcher m = GSON_POSITION.matcher(msg);
+    if (m.find()) {
+      msg = msg.substring(0, m.start()) + " (column " + m.group(1) + ")";
+    }
+    return msg;
+  }
+
+  private static String abbreviate(JsonElement e) {
+    String s = e.toString();
+    if (e.isJsonPrimitive() && !((JsonPrimitive) e).isString()) {
+      return s;
+    }
+    String kind =
+        e.isJsonObject()
+            ? "an object "
+            : e.isJsonArray() ? "a list " : e.isJsonNull() ? "" : "a string ";
+    return kind + (s.length() > 40 ? s.substring(0, 37) + "..." : s);
+  }
+}

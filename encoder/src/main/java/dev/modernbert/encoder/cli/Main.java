@@ -1,0 +1,108 @@
+package dev.modernbert.encoder.cli;
+
+import dev.modernbert.encoder.bench.BenchCommand;
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The {@code modernbert} command line ({@code bin/modernbert}): {@code encode}, {@code fill-mask}
+ * and {@code bench}.
+ *
+ * <p>Exit codes: 0 success, 1 failure (model, device, I/O), 2 bad usage or bad input. Input is
+ * validated in full before anything is computed, and output files appear only complete.
+ */
+public final class Main {
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILURE = 1;
+  public static final int EXIT_USAGE = 2;
+
+  static final String USAGE =
+      """
+      Usage: modernbert <command> [options]
+
+      Commands:
+        encode      embeddings (or last_hidden_state) for every line of a JSON Lines file
+        fill-mask   top-k predictions for every [MASK] token
+        bench       the benchmark harness
+
+      Run 'modernbert <command> --help' for a command's options.
+      --model demo selects the bundled demo model (random weights, for trying things out).
+      Exit codes: 0 success, 1 failure, 2 bad usage or bad input.
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs one command; returns the exit code instead of exiting. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
+    if (args.length == 0) {
+      err.print(USAGE);
+      return EXIT_USAGE;
+    }
+    String command = args[0];
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    try {
+      switch (command) {
+        case "-h", "--help", "help" -> {
+          out.print(USAGE);
+          return EXIT_OK;
+        }
+        case EncodeCommand.NAME -> {
+          if (wantsHelp(rest)) {
+            out.print(EncodeCommand.USAGE);
+            return EXIT_OK;
+          }
+          return EncodeCommand.run(rest, err);
+        }
+        case FillMaskCommand.NAME -> {
+          if (wantsHelp(rest)) {
+            out.print(FillMaskCommand.USAGE);
+            return EXIT_OK;
+          }
+          return FillMaskCommand.run(rest, err);
+        }
+        case "bench" -> {
+          return BenchCommand.run(rest);
+        }
+        default -> {
+          err.println("modernbert: error: unknown command \"" + command + "\"");
+          err.print(USAGE);
+          return EXIT_USAGE;
+        }
+      }
+    } catch (CliException e) {
+      String prefix = "modernbert " + command + ": error: ";
+      err.println(prefix + e.getMessage());
+      if (e.usageOf() != null) {
+        err.println("Run 'modernbert " + e.usageOf() + " --help' for usage.");
+      }
+      return e.exitCode();
+    } catch (Exception | LinkageError | OutOfMemoryError e) {
+      err.println("modernbert " + command + ": error: " + describe(e));
+      if (Boolean.getBoolean("modernbert.debug")) {
+        e.printStackTrace(err);
+      }
+      return EXIT_FAILURE;
+    }
+  }
+
+  private static boolean wantsHelp(String[] args) {
+    for (String a : args) {
+      if (a.equals("--help") || a.equals("-h")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String describe(Throwable e) {
+    String msg = e.getMessage();
+    return msg == null || msg.isBlank() ? e.toString() : msg;
+  }
+}
