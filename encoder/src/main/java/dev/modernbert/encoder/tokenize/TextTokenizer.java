@@ -50,8 +50,11 @@ public final class TextTokenizer implements AutoCloseable {
           "maxLength must be at least 2 ([CLS] and [SEP]), got " + maxLength);
     }
     try {
+      HuggingFaceTokenizer.Builder builder = HuggingFaceTokenizer.builder();
+      // Without modelMaxLength, DJL caps maxLength at 512 whatever the model allows.
+      builder.configure(Map.of("modelMaxLength", String.valueOf(maxLength)));
       HuggingFaceTokenizer t =
-          HuggingFaceTokenizer.builder()
+          builder
               .optTokenizerPath(json)
               .optAddSpecialTokens(true)
               .optTruncation(true)
