@@ -105,4 +105,22 @@ class GoldenParityTest {
       }
     }
   }
+
+  @ParameterizedTest(name = "{0} float16")
+  @MethodSource("fixtures")
+  void float16ComputeStaysCloseToHf(String fixture) {
+    // The GPU path's dtype, run on CPU: same code, half-precision rounding (values reach ~5).
+    try (Golden g = Golden.open(fixture);
+        ModernBertEncoder enc =
+            ModernBertEncoder.load(g.dir, EncoderOptions.defaults().withDtype("float16"))) {
+      List<float[][]> hidden = enc.lastHiddenState(g.sequences());
+      for (int i = 0; i < hidden.size(); i++) {
+        assertClose(
+            g.floats("single.seq" + i + ".last_hidden_state"),
+            flatten(hidden.get(i)),
+            0.05,
+            fixture + " seq" + i + " float16");
+      }
+    }
+  }
 }
