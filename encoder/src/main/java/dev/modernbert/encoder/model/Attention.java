@@ -32,31 +32,25 @@ final class Attention {
   NDArray forward(NDArray x, BatchTensors batch, AttentionKernel kernel) {
     int b = batch.layout().batchSize();
     int width = batch.layout().width();
-    int hidden = heads * headDim;
     // Wqkv rows are ordered (q|k|v), then head, then dim. Projection on the packed rows; the rest
     // on the padded view, where slot t of every sequence is position t.
     NDArray qkv = batch.toSlots(wqkv.forward(x)).reshape(b, width, 3, heads, headDim);
-    NDArray[] cosSin = batch.rope(ropeTheta, headDim); // [width, 1, headDim]
-    NDArray q = rotate(qkv.get(new NDIndex(":, :, 0")), cosSin).muli(1.0 / Math.sqrt(headDim));
-    NDArray k = rotate(qkv.get(new NDIndex(":, :, 1")), cosSin);
-    NDArray v = qkv.get(new NDIndex(":, :, 2"));
+    Rope.Tables k = batch.rope(ropeTheta, headDim, 1.0);
+    Rope.Tables q = batch.rope(ropeTheta, headDim, 1.0 / Math.sqrt(headDim)); // folds in the scale
     NDArray out =
         kernel.attend(
-            q.transpose(0, 2, 1, 3),
-            k.transpose(0, 2, 1, 3),
-            v.transpose(0, 2, 1, 3),
+            perHead(q.apply(qkv.get(new NDIndex(":, :, 0")))),
+            perHead(k.apply(qkv.get(new NDIndex(":, :, 1")))),
+            perHead(qkv.get(new NDIndex(":, :, 2"))),
             batch,
-            radius);
-    NDArray slots = out.transpose(0, 2, 1, 3).reshape((long) b * width, hidden);
-    return wo.forward(batch.toRows(slots));
+            radius); // [b, width, heads, headDim]
+    return wo.forward(batch.toRows(out.reshape((long) b * width, (long) heads * headDim)));
   }
 
-  /** RoPE, non-interleaved ("rotate_half"): x * cos + [-x2, x1] * sin. */
-  private NDArray rotate(NDArray x, NDArray[] cosSin) {
-    int half = headDim / 2;
-    NDArray x1 = x.get(new NDIndex("..., :{}", half));
-    NDArray x2 = x.get(new NDIndex("..., {}:", half));
-    NDArray rotated = x2.neg().concat(x1, -1);
-    return x.mul(cosSin[0]).addi(rotated.muli(cosSin[1]));
+  /** {@code [b, width, heads, d]} to a contiguous {@code [b * heads, width, d]} (one copy). */
+  private NDArray perHead(NDArray x) {
+    long b = x.getShape().get(0);
+    long width = x.getShape().get(1);
+    return x.transpose(0, 2, 1, 3).reshape(b * heads, width, headDim);
   }
 }

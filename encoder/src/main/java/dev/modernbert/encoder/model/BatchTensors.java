@@ -22,7 +22,7 @@ public final class BatchTensors implements AutoCloseable {
   private final NDArray ids;
   private NDArray slotToRow;
   private NDArray rowToSlot;
-  private final Map<Double, NDArray[]> rope = new HashMap<>();
+  private final Map<String, Rope.Tables> rope = new HashMap<>();
   private final Map<String, NDArray> masks = new HashMap<>();
 
   public BatchTensors(
@@ -76,28 +76,13 @@ public final class BatchTensors implements AutoCloseable {
     return Rows.gather(slots, rowToSlot);
   }
 
-  /**
-   * RoPE {@code cos} and {@code sin} for positions {@code 0..width-1}, shape {@code [width, 1,
-   * headDim]} (broadcast over batch and heads of the padded view), built as HF does: float32 angles
-   * {@code position * inv_freq}, duplicated ({@code cat(freqs, freqs)}), then cast to the
-   * activation dtype.
-   */
-  NDArray[] rope(double theta, int headDim) {
+  /** RoPE tables for this batch's width, built once per (theta, scale) and shared by layers. */
+  Rope.Tables rope(double theta, int headDim, double scale) {
     return rope.computeIfAbsent(
-        theta,
-        t -> {
-          int width = layout.width();
-          float[] invFreq = new float[headDim / 2];
-          for (int j = 0; j < invFreq.length; j++) {
-            invFreq[j] = (float) (1.0 / Math.pow(t, (2.0 * j) / headDim));
-          }
-          NDArray positions =
-              manager.arange(0f, (float) width, 1f, DataType.FLOAT32).reshape(width, 1);
-          NDArray freqs = positions.mul(manager.create(invFreq, new Shape(1, invFreq.length)));
-          NDArray angles = freqs.concat(freqs, 1).reshape(width, 1, headDim);
-          return new NDArray[] {
-            cached(angles.cos().toType(dtype, false)), cached(angles.sin().toType(dtype, false))
-          };
+        theta + "/" + scale,
+        key -> {
+          Rope.Tables t = Rope.tables(manager, layout.width(), headDim, theta, scale, dtype);
+          return new Rope.Tables(cached(t.cos()), cached(t.signedSin()));
         });
   }
 
