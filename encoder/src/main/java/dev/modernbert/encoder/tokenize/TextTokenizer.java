@@ -50,8 +50,12 @@ public final class TextTokenizer implements AutoCloseable {
           "maxLength must be at least 2 ([CLS] and [SEP]), got " + maxLength);
     }
     try {
+      HuggingFaceTokenizer.Builder builder = HuggingFaceTokenizer.builder();
+      // DJL caps maxLength at modelMaxLength, which defaults to 512 when only tokenizer.json is
+      // given: without this, every text was cut at 512 tokens whatever maxLength said.
+      builder.configure(Map.of("modelMaxLength", String.valueOf(maxLength)));
       HuggingFaceTokenizer t =
-          HuggingFaceTokenizer.builder()
+          builder
               .optTokenizerPath(json)
               .optAddSpecialTokens(true)
               .optTruncation(true)

@@ -173,6 +173,16 @@ class ModernBertEmbedderTest {
   }
 
   @Test
+  void textsLongerThan512TokensKeepTheModelsMaximum() {
+    // the demo allows 1024 positions; DJL's tokenizer used to cut everything at 512
+    String text = String.join(" ", Collections.nCopies(900, "spark"));
+    ModernBertEmbedder e = new ModernBertEmbedder().setModelPath("demo");
+    assertEquals(1, e.transform(frame(List.of(text), 1)).count());
+    assertEquals(902L, e.lastMetrics().realTokens.value());
+    assertEquals(0L, e.lastMetrics().truncatedRows.value());
+  }
+
+  @Test
   void schemaErrorsNameTheColumnAndTypes() {
     Dataset<Row> df = frame(List.of("a", "b"), 1);
     ModernBertEmbedder ok = new ModernBertEmbedder().setModelPath("demo");
