@@ -1,0 +1,99 @@
+package dev.modernbert.spark.executor;
+
+import dev.modernbert.encoder.EncoderOptions;
+import dev.modernbert.encoder.ModernBertEncoder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The executor's model cache: one {@link SharedModel} per (model files, device, dtype, options that
+ * change outputs) per JVM, loaded by the first task that needs it and shared by every later task.
+ * Models live as long as the executor.
+ */
+public final class ExecutorModels {
+  /** What identifies a loaded model. */
+  public record Key(
+      String modelDir,
+      String device,
+      String dtype,
+      int maxLength,
+      int batchTokens,
+      int maxBatchRows) {}
+
+  /** A model and whether this call loaded it (and how long that took). */
+  public record Acquired(SharedModel model, boolean loadedNow, long loadNanos) {}
+
+  private static final Map<Key, Holder> CACHE = new ConcurrentHashMap<>();
+  private static final AtomicLong LOADS = new AtomicLong();
+  private static final AtomicLong LOAD_NANOS = new AtomicLong();
+
+  private ExecutorModels() {}
+
+  /** Models loaded by this JVM since it started. */
+  public static long loads() {
+    return LOADS.get();
+  }
+
+  public static long loadNanos() {
+    return LOAD_NANOS.get();
+  }
+
+  /** The model for a task: resolves device (from the task's resources) and files, then caches. */
+  public static Acquired acquire(EmbedSpec spec, HadoopConf conf) {
+    return acquire(spec, conf, DeviceResolver.taskGpus());
+  }
+
+  public static Acquired acquire(EmbedSpec spec, HadoopConf conf, List<String> taskGpus) {
+    ResolvedDevice device = DeviceResolver.resolve(spec.device(), spec.dtype(), taskGpus);
+    Path dir = ModelFiles.localize(spec.modelPath(), conf);
+    Key key =
+        new Key(
+            dir.toString(),
+            device.device(),
+            device.dtype(),
+            spec.maxLength(),
+            spec.batchTokens(),
+            spec.maxBatchRows());
+    return CACHE.computeIfAbsent(key, k -> new Holder()).get(key, spec, dir);
+  }
+
+  private static final class Holder {
+    private volatile SharedModel model;
+
+    Acquired get(Key key, EmbedSpec spec, Path dir) {
+      SharedModel m = model;
+      if (m != null) {
+        return new Acquired(m, false, 0);
+      }
+      synchronized (this) {
+        if (model != null) {
+          return new Acquired(model, false, 0);
+        }
+        long t0 = System.nanoTime();
+        EncoderOptions options =
+            EncoderOptions.defaults()
+                .withDevice(key.device())
+                .withDtype(key.dtype())
+                .withMaxLength(key.maxLength())
+                .withBatchTokens(key.batchTokens())
+                .withMaxBatchRows(key.maxBatchRows())
+                .withNumThreads(ExecutorThreads.resolve(spec.numThreads()));
+        ModernBertEncoder encoder = ModernBertEncoder.load(dir, options);
+        if (!encoder.hasTokenizer()) {
+          encoder.close();
+          throw new IllegalArgumentException(
+              "modelPath " + spec.modelPath() + ": no tokenizer.json, so text cannot be embedded");
+        }
+        SharedModel loaded = new SharedModel(encoder, new DeviceRunner(encoder, key.device()));
+        long nanos = System.nanoTime() - t0;
+        LOADS.incrementAndGet();
+        LOAD_NANOS.addAndGet(nanos);
+        model = loaded;
+        return new Acquired(loaded, true, nanos);
+      }
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.modernbert.spark.bench;
+
+import dev.modernbert.encoder.EncoderOptions;
+import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.pool.Pooling;
+import dev.modernbert.spark.executor.ExecutorThreads;
+import dev.modernbert.spark.ml.ModernBertEmbedder;
+import dev.modernbert.spark.testing.SparkTesting;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Spark layer overhead: rows/s through {@link ModernBertEmbedder} in {@code local[2]} versus the
+ * encoder alone on the same rows with the same settings (model, pooling, maxLength, batchTokens,
+ * maxBatchRows, sort window, libtorch threads), in one JVM. Each side is warmed up once (model
+ * load, JIT), then the two are timed alternately {@code repeats} times (so a noisy neighbour on a
+ * shared machine hurts both alike); the best run of each is compared.
+ *
+ * <p>Encoder alone: tokenize a window of {@code sortWindowRows} texts, embed it, next window (one
+ * thread tokenizes, libtorch uses the same threads as the Spark runner). Spark: a cached DataFrame
+ * of the same texts in {@code partitions} partitions, transformed and written to the {@code noop}
+ * sink (every output row materialised).
+ *
+ * <pre>
+ * mvn -B -q -pl spark-udf -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=/tmp/mb-cp.txt -Dmdep.includeScope=test
+ * java $(tr '\n' ' ' &lt; docs/spark-jvm-options.txt) -Xmx4g \
+ *     -cp spark-udf/target/test-classes:spark-udf/target/classes:$(cat /tmp/mb-cp.txt) \
+ *     dev.modernbert.spark.bench.SparkOverheadBench [rows=4000] [maxWords=64] [partitions=2] [repeats=5]
+ * </pre>
+ */
+public final class SparkOverheadBench {
+  private SparkOverheadBench() {}
+
+  public static void main(String[] args) {
+    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 4000;
+    int maxWords = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+    int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+    int window = 1024;
+    String pooling = "mean";
+
+    SparkSession spark = SparkTesting.spark();
+    int threads = ExecutorThreads.resolve(0);
+    List<String> texts = SparkTesting.texts(rows, maxWords, 2024);
+    EncoderOptions options = EncoderOptions.defaults().withNumThreads(threads);
+
+    Dataset<Row> df = SparkTesting.frame(texts, partitions).cache();
+    df.count();
+    ModernBertEmbedder embedder =
+        new ModernBertEmbedder()
+            .setModelPath("demo")
+            .setPooling(pooling)
+            .setSortWindowRows(window)
+            .setBatchTokens(options.batchTokens())
+            .setMaxBatchRows(options.maxBatchRows())
+            .setNumThreads(threads);
+    double[] encoderSeconds = new double[repeats];
+    double[] sparkSeconds = new double[repeats];
+    long tokens = 0;
+    try (ModernBertEncoder encoder = ModernBertEncoder.load("demo", options)) {
+      // warm-up: model loads, JIT, libtorch allocator
+      runEncoder(encoder, texts, window, pooling);
+      runSpark(embedder, df);
+      // interleaved, so that a noisy neighbour hurts both sides alike; the best run counts
+      for (int r = 0; r < repeats; r++) {
+        long t0 = System.nanoTime();
+        tokens = runEncoder(encoder, texts, window, pooling);
+        encoderSeconds[r] = (System.nanoTime() - t0) / 1e9;
+        t0 = System.nanoTime();
+        runSpark(embedder, df);
+        sparkSeconds[r] = (System.nanoTime() - t0) / 1e9;
+      }
+    }
+    String metrics = embedder.lastMetrics().toString();
+
+    double enc = Arrays.stream(encoderSeconds).min().orElseThrow();
+    double spk = Arrays.stream(sparkSeconds).min().orElseThrow();
+    double encRate = rows / enc;
+    double sparkRate = rows / spk;
+    System.out.printf(
+        "rows=%d tokens=%d maxWords=%d partitions=%d threads=%d window=%d batchTokens=%d"
+            + " pooling=%s%n",
+        rows, tokens, maxWords, partitions, threads, window, options.batchTokens(), pooling);
+    System.out.printf(
+        "encoder alone : %.0f rows/s (best of %s s)%n",
+        encRate, Arrays.toString(round(encoderSeconds)));
+    System.out.printf(
+        "Spark local[2]: %.0f rows/s (best of %s s)%n",
+        sparkRate, Arrays.toString(round(sparkSeconds)));
+    System.out.printf("Spark layer overhead: %.1f%%%n", (encRate / sparkRate - 1) * 100);
+    System.out.println("last Spark run's metrics: " + metrics);
+    spark.stop();
+  }
+
+  private static void runSpark(ModernBertEmbedder embedder, Dataset<Row> df) {
+    embedder.transform(df).write().format("noop").mode("overwrite").save();
+  }
+
+  private static long runEncoder(
+      ModernBertEncoder encoder, List<String> texts, int window, String pooling) {
+    long tokens = 0;
+    for (int start = 0; start < texts.size(); start += window) {
+      List<int[]> seqs = new ArrayList<>();
+      for (String t : texts.subList(start, Math.min(texts.size(), start + window))) {
+        int[] ids = encoder.tokenize(t).ids();
+        tokens += ids.length;
+        seqs.add(ids);
+      }
+      List<float[]> out = encoder.embed(seqs, Pooling.parse(pooling), false);
+      if (out.size() != seqs.size()) {
+        throw new IllegalStateException("lost rows");
+      }
+    }
+    return tokens;
+  }
+
+  private static double[] round(double[] s) {
+    return Arrays.stream(s).map(x -> Math.round(x * 100) / 100.0).toArray();
+  }
+}

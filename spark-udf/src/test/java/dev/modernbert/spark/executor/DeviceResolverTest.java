@@ -1,0 +1,67 @@
+package dev.modernbert.spark.executor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DeviceResolverTest {
+  @Test
+  void autoUsesTheTasksGpuElseCpu() {
+    assertEquals(
+        new ResolvedDevice("cpu", "float32"), DeviceResolver.resolve("auto", "auto", List.of()));
+    assertEquals(
+        new ResolvedDevice("cuda:3", "float16"),
+        DeviceResolver.resolve("auto", "auto", List.of("3", "4")));
+    assertEquals(
+        new ResolvedDevice("cuda:1", "float32"),
+        DeviceResolver.resolve("auto", "float32", List.of("1")));
+  }
+
+  @Test
+  void cudaNeedsAGpuResource() {
+    assertEquals(
+        new ResolvedDevice("cuda:0", "float16"),
+        DeviceResolver.resolve("cuda", "auto", List.of("0")));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class, () -> DeviceResolver.resolve("cuda", "auto", List.of()));
+    assertTrue(e.getMessage().startsWith("device=cuda but this task has no GPU resource"));
+    assertTrue(e.getMessage().contains("spark.task.resource.gpu.amount"));
+  }
+
+  @Test
+  void cpuIgnoresGpusAndExplicitOrdinalsPassThrough() {
+    assertEquals(
+        new ResolvedDevice("cpu", "float32"), DeviceResolver.resolve("cpu", "auto", List.of("0")));
+    assertEquals(
+        new ResolvedDevice("cuda:2", "float16"),
+        DeviceResolver.resolve("cuda:2", "float16", List.of()));
+  }
+
+  @Test
+  void badInputsAreRefused() {
+    assertThrows(
+        IllegalArgumentException.class, () -> DeviceResolver.resolve("tpu", "auto", List.of()));
+    assertThrows(
+        IllegalArgumentException.class, () -> DeviceResolver.resolve("cpu", "bfloat16", List.of()));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> DeviceResolver.resolve("auto", "auto", List.of("GPU-1a2b")));
+    assertTrue(e.getMessage().contains("not a CUDA ordinal"));
+  }
+
+  @Test
+  void threadsFollowTheExecutorsCores() {
+    assertEquals(3, ExecutorThreads.resolve(3, "8", "yarn", 16));
+    assertEquals(4, ExecutorThreads.resolve(0, "4", "yarn", 16));
+    assertEquals(2, ExecutorThreads.resolve(0, null, "local[2]", 16));
+    assertEquals(16, ExecutorThreads.resolve(0, null, "local[*]", 16));
+    assertEquals(1, ExecutorThreads.resolve(0, null, "local", 16));
+    assertEquals(16, ExecutorThreads.resolve(0, null, "spark://host:7077", 16));
+    assertEquals(16, ExecutorThreads.resolve(0, "32", "yarn", 16), "never more than the machine");
+  }
+}
