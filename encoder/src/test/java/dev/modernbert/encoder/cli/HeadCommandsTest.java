@@ -232,7 +232,8 @@ class HeadCommandsTest {
 
   @Test
   void badInputLineIsNamedAndNothingIsWritten() throws IOException {
-    try (Golden g = Golden.open(Golden.SEQCLS)) {
+    try (Golden g = Golden.open(Golden.SEQCLS);
+        Golden tok = Golden.open(Golden.TOKCLS)) {
       Path in =
           write(
               "in.jsonl",
@@ -242,7 +243,7 @@ class HeadCommandsTest {
                   "{\"id\": 2, \"input_ids\": [500, 9999, 501]}",
                   "{\"id\": 3, \"text\": \"no tokenizer here\"}"));
       for (String command : List.of("classify", "token-classify")) {
-        Path model = command.equals("classify") ? g.dir : Golden.open(Golden.TOKCLS).dir;
+        Path model = command.equals("classify") ? g.dir : tok.dir;
         Path out = tmp.resolve(command + ".jsonl");
         Result r = cli(command, model, in, out);
         assertEquals(Main.EXIT_USAGE, r.code(), r.err());
