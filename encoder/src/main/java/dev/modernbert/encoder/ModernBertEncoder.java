@@ -7,6 +7,12 @@ import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.demo.DemoModel;
+import dev.modernbert.encoder.head.ClassifierReaders;
+import dev.modernbert.encoder.head.HeadRequirement;
+import dev.modernbert.encoder.head.SequenceClassification;
+import dev.modernbert.encoder.head.SequenceClassifier;
+import dev.modernbert.encoder.head.TokenClassification;
+import dev.modernbert.encoder.head.TokenClassifier;
 import dev.modernbert.encoder.model.AttentionKernel;
 import dev.modernbert.encoder.model.BatchTensors;
 import dev.modernbert.encoder.model.ModernBertModel;
@@ -15,6 +21,7 @@ import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.tokenize.TextTokenizer;
 import dev.modernbert.encoder.tokenize.TokenizedText;
+import dev.modernbert.encoder.weights.HeadKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -192,13 +199,80 @@ public final class ModernBertEncoder implements AutoCloseable {
     }
   }
 
-  /** Pooled (and optionally L2-normalised) embeddings, one per sequence. */
+  /**
+   * Pooled (and optionally L2-normalised) embeddings, one per sequence. Works with any checkpoint:
+   * a classifier or MLM checkpoint embeds with its encoder, and its task head is not used.
+   */
   public List<float[]> embed(List<int[]> sequences, Pooling pooling, boolean normalize) {
     return run(
         sequences,
         (hidden, batch, members) ->
             splitRows(
                 Pooler.pool(hidden, batch, pooling, normalize).toFloatArray(), members.length));
+  }
+
+  /**
+   * Sequence classification with a {@code ModernBertForSequenceClassification} checkpoint: pooled
+   * per {@code classifier_pooling}, then the head and classifier; scores per {@code problem_type}.
+   * One result per sequence, in input order.
+   *
+   * @throws CheckpointException when the checkpoint has another head (the message names it)
+   */
+  public List<SequenceClassification> classify(List<int[]> sequences) {
+    HeadRequirement.require(model, HeadKind.SEQUENCE_CLASSIFICATION, "classify");
+    List<float[]> logits =
+        run(
+            sequences,
+            ClassifierReaders.sequenceLogits(model, SequenceClassifier.pooling(model.config())));
+    List<SequenceClassification> out = new ArrayList<>(logits.size());
+    SequenceClassifier classifier = null;
+    for (float[] l : logits) {
+      if (classifier == null) {
+        classifier = SequenceClassifier.of(model.config(), l.length);
+      }
+      out.add(classifier.classify(l));
+    }
+    return out;
+  }
+
+  /**
+   * Token classification with a {@code ModernBertForTokenClassification} checkpoint: logits, label
+   * and top probability for every token (special tokens included), in input order. No entities: ids
+   * carry no character offsets (see {@link #tokenClassify(List, List)}).
+   *
+   * @throws CheckpointException when the checkpoint has another head (the message names it)
+   */
+  public List<TokenClassification> tokenClassify(List<int[]> sequences) {
+    List<float[][]> logits = tokenLogits(sequences);
+    TokenClassifier classifier = TokenClassifier.of(model.config());
+    return logits.stream().map(classifier::classify).toList();
+  }
+
+  /**
+   * Token classification of tokenized texts, with entities: {@code tokens.get(i)} is {@code
+   * texts.get(i)} as {@link #tokenize} gave it.
+   */
+  public List<TokenClassification> tokenClassify(List<TokenizedText> tokens, List<String> texts) {
+    if (tokens.size() != texts.size()) {
+      throw new IllegalArgumentException("tokens and texts differ in number");
+    }
+    List<float[][]> logits = tokenLogits(tokens.stream().map(TokenizedText::ids).toList());
+    TokenClassifier classifier = TokenClassifier.of(model.config());
+    List<TokenClassification> out = new ArrayList<>(logits.size());
+    for (int i = 0; i < logits.size(); i++) {
+      out.add(classifier.classify(logits.get(i), tokens.get(i), texts.get(i)));
+    }
+    return out;
+  }
+
+  /** Tokenizes {@code texts} and classifies their tokens, with entities. */
+  public List<TokenClassification> tokenClassifyTexts(List<String> texts) {
+    return tokenClassify(texts.stream().map(this::tokenize).toList(), texts);
+  }
+
+  private List<float[][]> tokenLogits(List<int[]> sequences) {
+    HeadRequirement.require(model, HeadKind.TOKEN_CLASSIFICATION, "token-classify");
+    return run(sequences, ClassifierReaders.tokenLogits(model));
   }
 
   /** {@code last_hidden_state}: {@code [length][hidden]} per sequence. */

@@ -5,11 +5,8 @@ import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.pool.Pooling;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -63,80 +60,36 @@ final class EncodeCommand {
     }
     Job job = Job.from(flags);
     try (ModernBertEncoder encoder = job.load()) {
-      JsonlInput.validate(job.input(), encoder);
       int hidden = encoder.config().hiddenSize();
-      long[] totals = new long[3]; // rows, tokens, truncated
-      long start = System.nanoTime();
-      try (AtomicOutput out = AtomicOutput.create(job.output())) {
-        Writer w = out.writer();
-        JsonlInput.forEachChunk(
-            job.input(),
-            encoder,
-            job.chunkRows(),
-            Job.CHUNK_FLOAT_BUDGET,
-            ids -> pooling == Pooling.NONE ? (long) ids.length * hidden : hidden,
-            chunk -> {
-              List<int[]> seqs = new ArrayList<>(chunk.size());
-              chunk.forEach(r -> seqs.add(r.ids()));
-              if (pooling == Pooling.NONE) {
-                List<float[][]> states = encoder.lastHiddenState(seqs);
-                for (int i = 0; i < chunk.size(); i++) {
-                  write(w, chunk.get(i), "last_hidden_state", states.get(i));
+      RowJob.run(
+          job,
+          encoder,
+          ids -> pooling == Pooling.NONE ? (long) ids.length * hidden : hidden,
+          (chunk, w) -> {
+            List<int[]> seqs = RowJob.ids(chunk);
+            if (pooling == Pooling.NONE) {
+              List<float[][]> states = encoder.lastHiddenState(seqs);
+              for (int i = 0; i < chunk.size(); i++) {
+                JsonWriter jw = RowOutput.begin(w, chunk.get(i));
+                jw.name("last_hidden_state").beginArray();
+                for (float[] row : states.get(i)) {
+                  RowOutput.floats(jw, row);
                 }
-              } else {
-                List<float[]> vectors = encoder.embed(seqs, pooling, normalize);
-                for (int i = 0; i < chunk.size(); i++) {
-                  write(w, chunk.get(i), "embedding", new float[][] {vectors.get(i)});
-                }
+                jw.endArray();
+                RowOutput.end(jw, w);
               }
-              for (JsonlInput.Prepared r : chunk) {
-                totals[0]++;
-                totals[1] += r.ids().length;
-                totals[2] += r.truncated() ? 1 : 0;
+            } else {
+              List<float[]> vectors = encoder.embed(seqs, pooling, normalize);
+              for (int i = 0; i < chunk.size(); i++) {
+                JsonWriter jw = RowOutput.begin(w, chunk.get(i));
+                jw.name("embedding");
+                RowOutput.floats(jw, vectors.get(i));
+                RowOutput.end(jw, w);
               }
-            });
-        out.commit();
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      err.printf(
-          Locale.ROOT,
-          "encode: %d rows, %d tokens, %d truncated, %.2f s, %s tokens/s -> %s%n",
-          totals[0],
-          totals[1],
-          totals[2],
-          seconds,
-          Job.rate(totals[1], seconds),
-          job.output());
+            }
+          },
+          err);
     }
     return Main.EXIT_OK;
-  }
-
-  /** One line; {@code rows} is a single vector for {@code embedding}. */
-  private static void write(Writer w, JsonlInput.Prepared row, String field, float[][] rows)
-      throws IOException {
-    JsonWriter jw = new JsonWriter(w);
-    jw.beginObject();
-    jw.name("id");
-    JsonlInput.ELEMENT.write(jw, row.id());
-    if (row.truncated()) {
-      jw.name("truncated").value(true);
-    }
-    jw.name(field);
-    boolean nested = field.equals("last_hidden_state");
-    if (nested) {
-      jw.beginArray();
-    }
-    for (float[] r : rows) {
-      jw.beginArray();
-      for (float v : r) {
-        jw.value(v);
-      }
-      jw.endArray();
-    }
-    if (nested) {
-      jw.endArray();
-    }
-    jw.endObject();
-    w.write('\n');
   }
 }

@@ -2,6 +2,7 @@ package dev.modernbert.encoder.cli;
 
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.head.Scores;
 import dev.modernbert.encoder.weights.HeadKind;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -62,14 +63,7 @@ final class FillMaskCommand {
     int givenMaskId = flags.intAtLeast("--mask-id", -1, 0);
     Job job = Job.from(flags);
     try (ModernBertEncoder encoder = job.load()) {
-      if (encoder.model().headKind() != HeadKind.MASKED_LM) {
-        throw CliException.usage(
-            NAME,
-            "--model: fill-mask needs a ModernBertForMaskedLM checkpoint, but "
-                + job.model()
-                + " has "
-                + encoder.model().describeHead());
-      }
+      job.requireHead(encoder, HeadKind.MASKED_LM);
       int vocab = encoder.config().vocabSize();
       int maskId;
       if (givenMaskId >= 0) {
@@ -163,13 +157,7 @@ final class FillMaskCommand {
       int k,
       ModernBertEncoder encoder)
       throws IOException {
-    JsonWriter jw = new JsonWriter(w);
-    jw.beginObject();
-    jw.name("id");
-    JsonlInput.ELEMENT.write(jw, row.id());
-    if (row.truncated()) {
-      jw.name("truncated").value(true);
-    }
+    JsonWriter jw = RowOutput.begin(w, row);
     jw.name("masks").beginArray();
     for (int m = 0; m < positions.length; m++) {
       jw.beginObject();
@@ -191,27 +179,12 @@ final class FillMaskCommand {
       jw.endObject();
     }
     jw.endArray();
-    jw.endObject();
-    w.write('\n');
+    RowOutput.end(jw, w);
   }
 
   /** Indices of the k largest values, largest first (ties: lower index first; NaN never). */
   static int[] topK(float[] values, int k) {
-    int[] idx = new int[k];
-    int n = 0;
-    for (int i = 0; i < values.length; i++) {
-      float v = values[i];
-      if (Float.isNaN(v) || (n == k && !(v > values[idx[n - 1]]))) {
-        continue;
-      }
-      int j = n < k ? n++ : n - 1;
-      while (j > 0 && v > values[idx[j - 1]]) {
-        idx[j] = idx[j - 1];
-        j--;
-      }
-      idx[j] = i;
-    }
-    return n == k ? idx : java.util.Arrays.copyOf(idx, n);
+    return Scores.topK(values, k);
   }
 
   /** Softmax probabilities over all of {@code logits}, read at {@code at}. */

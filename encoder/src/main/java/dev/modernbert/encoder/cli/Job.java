@@ -5,15 +5,17 @@ import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.demo.DemoModel;
+import dev.modernbert.encoder.head.HeadRequirement;
+import dev.modernbert.encoder.weights.HeadKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What {@code encode} and {@code fill-mask} share: the model, input and output flags, the encoder's
- * run options, and loading the model. Relative paths resolve against the working directory the user
- * started the command in.
+ * What the row commands ({@code encode}, {@code fill-mask}, {@code classify}, {@code
+ * token-classify}) share: the model, input and output flags, the encoder's run options, and loading
+ * the model. Relative paths resolve against the working directory the user started the command in.
  */
 record Job(
     String command,
@@ -114,6 +116,25 @@ record Job(
       throw CliException.failure(
           "cannot load the model " + model + ": " + (e.getMessage() == null ? e : e.getMessage()),
           e);
+    }
+  }
+
+  /**
+   * A usage error naming the head the checkpoint has when it lacks the one {@code kind} this
+   * command needs.
+   */
+  void requireHead(ModernBertEncoder encoder, HeadKind kind) {
+    if (encoder.model().headKind() != kind) {
+      throw CliException.usage(
+          command,
+          "--model: "
+              + command
+              + " needs a "
+              + HeadRequirement.architecture(kind)
+              + " checkpoint, but "
+              + model
+              + " has "
+              + encoder.model().describeHead());
     }
   }
 

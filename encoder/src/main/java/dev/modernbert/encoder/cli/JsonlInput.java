@@ -45,8 +45,12 @@ final class JsonlInput {
   /** One parsed line: exactly one of {@code text} and {@code ids} is non-null. */
   record Row(int line, JsonElement id, String text, int[] ids) {}
 
-  /** A row ready for the model. */
-  record Prepared(JsonElement id, int[] ids, boolean truncated) {}
+  /**
+   * A row ready for the model; {@code text} and {@code tokens} (its tokenization, with character
+   * offsets and word ids) are null when the line gave {@code input_ids}.
+   */
+  record Prepared(
+      JsonElement id, int[] ids, boolean truncated, String text, TokenizedText tokens) {}
 
   /** A problem with one line, in words (without the line number). */
   static final class LineProblem extends Exception {
@@ -253,9 +257,9 @@ final class JsonlInput {
         Prepared prepared;
         if (row.text() != null) {
           TokenizedText t = encoder.tokenize(row.text());
-          prepared = new Prepared(row.id(), t.ids(), t.truncated());
+          prepared = new Prepared(row.id(), t.ids(), t.truncated(), row.text(), t);
         } else {
-          prepared = new Prepared(row.id(), row.ids(), false);
+          prepared = new Prepared(row.id(), row.ids(), false, null, null);
         }
         long c = cost.of(prepared.ids());
         if (!chunk.isEmpty() && (chunk.size() >= maxRows || chunkCost + c > maxCost)) {

@@ -5,8 +5,8 @@ import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
- * The {@code modernbert} command line ({@code bin/modernbert}): {@code encode}, {@code fill-mask}
- * and {@code bench}.
+ * The {@code modernbert} command line ({@code bin/modernbert}): {@code encode}, {@code fill-mask},
+ * {@code classify}, {@code token-classify} and {@code bench}.
  *
  * <p>Exit codes: 0 success, 1 failure (model, device, I/O), 2 bad usage or bad input. Input is
  * validated in full before anything is computed, and output files appear only complete.
@@ -23,6 +23,10 @@ public final class Main {
       Commands:
         encode      embeddings (or last_hidden_state) for every line of a JSON Lines file
         fill-mask   top-k predictions for every [MASK] token
+        classify    label, score and logits per line (sequence-classification checkpoints)
+        token-classify
+                    labels and logits per token, and entities for text (token-classification
+                    checkpoints)
         bench       the benchmark harness
 
       Run 'modernbert <command> --help' for a command's options.
@@ -66,6 +70,20 @@ public final class Main {
             return EXIT_OK;
           }
           return FillMaskCommand.run(rest, err);
+        }
+        case ClassifyCommand.NAME -> {
+          if (wantsHelp(rest)) {
+            out.print(ClassifyCommand.USAGE);
+            return EXIT_OK;
+          }
+          return ClassifyCommand.run(rest, err);
+        }
+        case TokenClassifyCommand.NAME -> {
+          if (wantsHelp(rest)) {
+            out.print(TokenClassifyCommand.USAGE);
+            return EXIT_OK;
+          }
+          return TokenClassifyCommand.run(rest, err);
         }
         case "bench" -> {
           return BenchCommand.run(rest);

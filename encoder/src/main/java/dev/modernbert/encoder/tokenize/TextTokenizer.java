@@ -71,18 +71,37 @@ public final class TextTokenizer implements AutoCloseable {
     Encoding e = tokenizer.encode(text);
     long[] ids = e.getIds();
     long[] special = e.getSpecialTokenMask();
+    long[] words = e.getWordIds();
     CharSpan[] spans = e.getCharTokenSpans();
+    int[] utf16 = codePointToUtf16(text);
     int[] out = new int[ids.length];
     int[] start = new int[ids.length];
     int[] end = new int[ids.length];
+    int[] wordIds = new int[ids.length];
     for (int i = 0; i < ids.length; i++) {
       out[i] = Math.toIntExact(ids[i]);
       CharSpan span = spans == null || i >= spans.length ? null : spans[i];
       boolean none = special[i] == 1 || span == null;
-      start[i] = none ? -1 : span.getStart();
-      end[i] = none ? -1 : span.getEnd();
+      start[i] = none ? -1 : utf16[Math.min(span.getStart(), utf16.length - 1)];
+      end[i] = none ? -1 : utf16[Math.min(span.getEnd(), utf16.length - 1)];
+      wordIds[i] = none || words == null || i >= words.length ? -1 : (int) words[i];
     }
-    return new TokenizedText(out, start, end, e.exceedMaxLength());
+    return new TokenizedText(out, start, end, e.exceedMaxLength(), wordIds);
+  }
+
+  /**
+   * The tokenizers library gives spans in Unicode code points; Java strings index UTF-16 code
+   * units. Entry {@code c} is the UTF-16 index of code point {@code c} (the last entry is the
+   * length).
+   */
+  static int[] codePointToUtf16(String text) {
+    int[] map = new int[text.codePointCount(0, text.length()) + 1];
+    int cp = 0;
+    for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+      map[cp++] = i;
+    }
+    map[cp] = text.length();
+    return map;
   }
 
   public int maxLength() {

@@ -2,9 +2,15 @@ package dev.modernbert.encoder.tokenize;
 
 /**
  * A tokenized text: ids with {@code [CLS]} and {@code [SEP]}, each token's character span in the
- * original text ({@code -1} for special tokens), and whether truncation cut it.
+ * original text ({@code -1} for special tokens), whether truncation cut it, and each token's word
+ * index ({@code -1} for special tokens; sub-word pieces of one word share it).
+ *
+ * <p>Spans are Java {@code String} indices (UTF-16 code units), so {@code
+ * text.substring(charStart[i], charEnd[i])} is the piece of the original text token {@code i} came
+ * from, also for characters outside the Basic Multilingual Plane.
  */
-public record TokenizedText(int[] ids, int[] charStart, int[] charEnd, boolean truncated) {
+public record TokenizedText(
+    int[] ids, int[] charStart, int[] charEnd, boolean truncated, int[] wordIds) {
   public int length() {
     return ids.length;
   }

@@ -1,0 +1,112 @@
+package dev.modernbert.encoder.cli;
+
+import com.google.gson.stream.JsonWriter;
+import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.head.LabelScore;
+import dev.modernbert.encoder.head.SequenceClassification;
+import dev.modernbert.encoder.weights.HeadKind;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code modernbert classify}: a {@code ModernBertForSequenceClassification} checkpoint's label,
+ * score, per-label scores and logits for every row.
+ */
+final class ClassifyCommand {
+  static final String NAME = "classify";
+
+  static final String USAGE =
+      """
+      Usage: modernbert classify --model DIR --input IN.jsonl --output OUT.jsonl [options]
+
+      Classifies every line of IN.jsonl ({"id": ..., "text": "..."} or {"id": ..., "input_ids":
+      [...]}) with a ModernBertForSequenceClassification checkpoint. OUT.jsonl gets one line per
+      input line, in order:
+        {"id": ..., "label": "...", "score": S, "probabilities": [...], "logits": [...]}
+      label is the argmax named through id2label (LABEL_i when it has no name). By problem_type:
+        single_label_classification  probabilities = softmax(logits), score = the label's
+        multi_label_classification   "scores" (independent sigmoids) instead of "probabilities",
+                                     and "labels": every label whose score is >= 0.5
+        regression                   score = the raw value (the logit); no probabilities
+      Without problem_type: regression for one label, single_label_classification otherwise.
+      --top-k K adds "top": [{"label": ..., "score": S}, ...], the K best, best first.
+      Rows whose text was cut to the maximum length get "truncated": true.
+
+      Options:
+        --model DIR          checkpoint folder of a ModernBertForSequenceClassification
+        --input FILE         JSON Lines input
+        --output FILE        JSON Lines output (written atomically: complete or absent)
+        --top-k K            add the K best labels with their scores
+        --max-length N       truncate texts to N tokens (default: the model's maximum)
+        --batch-tokens N     token budget per batch (default 16384)
+        --device D           cpu or cuda:N (default cpu)
+        --dtype T            float32 or float16 (default float32)
+        --threads N          libtorch intra-op threads (default: all cores)
+        --chunk-rows N       rows per encoder call, bounds memory (default 4096)
+        --help               this text
+      """;
+
+  private static final Set<String> VALUED = new HashSet<>(Job.FLAGS);
+
+  static {
+    VALUED.add("--top-k");
+  }
+
+  private ClassifyCommand() {}
+
+  static int run(String[] args, PrintStream err) throws IOException {
+    Flags flags = Flags.parse(NAME, args, VALUED, Set.of());
+    int topK = flags.intAtLeast("--top-k", 0, 1);
+    Job job = Job.from(flags);
+    try (ModernBertEncoder encoder = job.load()) {
+      job.requireHead(encoder, HeadKind.SEQUENCE_CLASSIFICATION);
+      long labels = Math.max(1, encoder.config().id2label().size());
+      RowJob.run(
+          job,
+          encoder,
+          ids -> 2 * labels,
+          (chunk, w) -> {
+            List<SequenceClassification> out = encoder.classify(RowJob.ids(chunk));
+            for (int i = 0; i < chunk.size(); i++) {
+              write(w, chunk.get(i), out.get(i), topK);
+            }
+          },
+          err);
+    }
+    return Main.EXIT_OK;
+  }
+
+  private static void write(Writer w, JsonlInput.Prepared row, SequenceClassification c, int topK)
+      throws IOException {
+    JsonWriter jw = RowOutput.begin(w, row);
+    jw.name("label").value(c.label());
+    jw.name("score").value(c.score());
+    switch (c.problemType()) {
+      case SINGLE_LABEL -> {
+        jw.name("probabilities");
+        RowOutput.floats(jw, c.scores());
+      }
+      case MULTI_LABEL -> {
+        jw.name("scores");
+        RowOutput.floats(jw, c.scores());
+        jw.name("labels");
+        RowOutput.strings(jw, c.activeLabels());
+      }
+      case REGRESSION -> {} // the values are the logits
+    }
+    jw.name("logits");
+    RowOutput.floats(jw, c.logits());
+    if (topK > 0) {
+      jw.name("top").beginArray();
+      for (LabelScore s : c.top(topK)) {
+        jw.beginObject().name("label").value(s.label()).name("score").value(s.score()).endObject();
+      }
+      jw.endArray();
+    }
+    RowOutput.end(jw, w);
+  }
+}

@@ -1,0 +1,67 @@
+package dev.modernbert.encoder.cli;
+
+import dev.modernbert.encoder.ModernBertEncoder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The run every row-to-line command shares: validate the whole input, then stream it in chunks
+ * through the encoder into an atomic output, and print a summary line to stderr.
+ */
+final class RowJob {
+  private RowJob() {}
+
+  /** Computes and writes the output lines of one chunk, in chunk order. */
+  @FunctionalInterface
+  interface ChunkWriter {
+    void write(List<JsonlInput.Prepared> chunk, Writer out) throws IOException;
+  }
+
+  static void run(
+      Job job, ModernBertEncoder encoder, JsonlInput.Cost cost, ChunkWriter work, PrintStream err)
+      throws IOException {
+    JsonlInput.validate(job.input(), encoder);
+    long[] totals = new long[3]; // rows, tokens, truncated
+    long start = System.nanoTime();
+    try (AtomicOutput out = AtomicOutput.create(job.output())) {
+      Writer w = out.writer();
+      JsonlInput.forEachChunk(
+          job.input(),
+          encoder,
+          job.chunkRows(),
+          Job.CHUNK_FLOAT_BUDGET,
+          cost,
+          chunk -> {
+            work.write(chunk, w);
+            for (JsonlInput.Prepared r : chunk) {
+              totals[0]++;
+              totals[1] += r.ids().length;
+              totals[2] += r.truncated() ? 1 : 0;
+            }
+          });
+      out.commit();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    err.printf(
+        Locale.ROOT,
+        "%s: %d rows, %d tokens, %d truncated, %.2f s, %s tokens/s -> %s%n",
+        job.command(),
+        totals[0],
+        totals[1],
+        totals[2],
+        seconds,
+        Job.rate(totals[1], seconds),
+        job.output());
+  }
+
+  /** The chunk's token ids, in chunk order. */
+  static List<int[]> ids(List<JsonlInput.Prepared> chunk) {
+    List<int[]> seqs = new ArrayList<>(chunk.size());
+    chunk.forEach(r -> seqs.add(r.ids()));
+    return seqs;
+  }
+}

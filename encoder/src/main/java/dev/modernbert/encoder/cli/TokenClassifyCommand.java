@@ -1,0 +1,105 @@
+package dev.modernbert.encoder.cli;
+
+import com.google.gson.stream.JsonWriter;
+import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.head.Entity;
+import dev.modernbert.encoder.head.EntityGrouper;
+import dev.modernbert.encoder.head.TokenClassification;
+import dev.modernbert.encoder.weights.HeadKind;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code modernbert token-classify}: a {@code ModernBertForTokenClassification} checkpoint's logits
+ * and label for every token, and for text input the entities grouped from them.
+ */
+final class TokenClassifyCommand {
+  static final String NAME = "token-classify";
+
+  static final String USAGE =
+      """
+      Usage: modernbert token-classify --model DIR --input IN.jsonl --output OUT.jsonl [options]
+
+      Labels every token of every line of IN.jsonl ({"id": ..., "text": "..."} or {"id": ...,
+      "input_ids": [...]}) with a ModernBertForTokenClassification checkpoint. OUT.jsonl gets one
+      line per input line, in order:
+        {"id": ..., "logits": [[...], ...], "labels": ["O", "B-PER", ...],
+         "entities": [{"start": S, "end": E, "label": "PER", "score": P, "text": "..."}]}
+      logits and labels have one entry per token, [CLS] and [SEP] included; labels are the argmax
+      per token, named through id2label. entities (text input only) group B-X/I-X words into
+      entities X; a word takes its first token's label; start/end are character offsets into the
+      text (text.substring(start, end) is the entity's text); score is the mean top probability of
+      its tokens. Rows whose text was cut to the maximum length get "truncated": true.
+
+      Options:
+        --model DIR          checkpoint folder of a ModernBertForTokenClassification
+        --input FILE         JSON Lines input
+        --output FILE        JSON Lines output (written atomically: complete or absent)
+        --max-length N       truncate texts to N tokens (default: the model's maximum)
+        --batch-tokens N     token budget per batch (default 16384)
+        --device D           cpu or cuda:N (default cpu)
+        --dtype T            float32 or float16 (default float32)
+        --threads N          libtorch intra-op threads (default: all cores)
+        --chunk-rows N       rows per encoder call, bounds memory (default 4096)
+        --help               this text
+      """;
+
+  private TokenClassifyCommand() {}
+
+  static int run(String[] args, PrintStream err) throws IOException {
+    Flags flags = Flags.parse(NAME, args, Job.FLAGS, Set.of());
+    Job job = Job.from(flags);
+    try (ModernBertEncoder encoder = job.load()) {
+      job.requireHead(encoder, HeadKind.TOKEN_CLASSIFICATION);
+      long labels = Math.max(2, encoder.config().id2label().size());
+      RowJob.run(
+          job,
+          encoder,
+          ids -> ids.length * (labels + 2),
+          (chunk, w) -> {
+            List<TokenClassification> out = encoder.tokenClassify(RowJob.ids(chunk));
+            for (int i = 0; i < chunk.size(); i++) {
+              JsonlInput.Prepared row = chunk.get(i);
+              TokenClassification c = out.get(i);
+              if (row.text() != null) {
+                c =
+                    c.withEntities(
+                        EntityGrouper.group(c.labels(), c.scores(), row.tokens(), row.text()));
+              }
+              write(w, row, c);
+            }
+          },
+          err);
+    }
+    return Main.EXIT_OK;
+  }
+
+  private static void write(Writer w, JsonlInput.Prepared row, TokenClassification c)
+      throws IOException {
+    JsonWriter jw = RowOutput.begin(w, row);
+    jw.name("logits").beginArray();
+    for (float[] token : c.logits()) {
+      RowOutput.floats(jw, token);
+    }
+    jw.endArray();
+    jw.name("labels");
+    RowOutput.strings(jw, c.labels());
+    if (row.text() != null) {
+      jw.name("entities").beginArray();
+      for (Entity e : c.entities()) {
+        jw.beginObject();
+        jw.name("start").value(e.start());
+        jw.name("end").value(e.end());
+        jw.name("label").value(e.label());
+        jw.name("score").value(e.score());
+        jw.name("text").value(e.text());
+        jw.endObject();
+      }
+      jw.endArray();
+    }
+    RowOutput.end(jw, w);
+  }
+}

@@ -1,0 +1,4 @@
+package dev.modernbert.encoder.head;
+
+/** A label with its score. */
+public record LabelScore(String label, float score) {}
