@@ -23,7 +23,12 @@ public record EncoderOptions(
     int numThreads,
     long scoreBudget) {
 
-  public static final int DEFAULT_BATCH_TOKENS = 16384;
+  /**
+   * 4,096 padded tokens: on a 2-core CPU, W1 ran at 631 tok/s with 4,096, 620 with 2,048 and 489
+   * with 16,384 (larger batches leave the caches). GPUs want larger budgets (e.g. 32,768).
+   */
+  public static final int DEFAULT_BATCH_TOKENS = 4096;
+
   public static final int DEFAULT_MAX_BATCH_ROWS = 256;
 
   public static EncoderOptions defaults() {

@@ -37,7 +37,7 @@ import java.util.Map;
 public final class BenchCommand {
   private static final String USAGE =
       "usage: modernbert bench [--workloads W1,W2a:128,W2b:128,W2a,W3] [--reps 3] [--threads 2]\n"
-          + "                        [--batch-tokens 16384] [--naive-skip W2a,W2b]\n"
+          + "                        [--batch-tokens 4096] [--naive-skip W2a,W2b]\n"
           + "       modernbert bench --impl ours|naive|gemm --workload W [--reps N] [--threads N]\n"
           + "Workloads (shared/bench/workloads.md): W1, W2a[:N] (input order), W2b[:N] (sorted), W3.";
 
@@ -74,7 +74,7 @@ public final class BenchCommand {
   private static int runOne(Map<String, String> opts) {
     int threads = Integer.parseInt(opts.getOrDefault("threads", "2"));
     int reps = Integer.parseInt(opts.getOrDefault("reps", "3"));
-    int batchTokens = Integer.parseInt(opts.getOrDefault("batch-tokens", "16384"));
+    int batchTokens = Integer.parseInt(opts.getOrDefault("batch-tokens", "4096"));
     String impl = opts.get("impl");
     TorchRuntime.setThreads(threads);
     if (impl.equals("gemm")) {
@@ -255,7 +255,7 @@ public final class BenchCommand {
             "--threads",
             opts.getOrDefault("threads", "2"),
             "--batch-tokens",
-            opts.getOrDefault("batch-tokens", "16384")));
+            opts.getOrDefault("batch-tokens", "4096")));
     System.err.println("bench: running " + impl + " " + workload + " ...");
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes());

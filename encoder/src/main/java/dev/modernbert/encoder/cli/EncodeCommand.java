@@ -35,7 +35,7 @@ final class EncodeCommand {
         --pooling P          none, cls or mean (default cls)
         --normalize          L2-normalise pooled embeddings
         --max-length N       truncate texts to N tokens (default: the model's maximum)
-        --batch-tokens N     token budget per batch (default 16384)
+        --batch-tokens N     token budget per batch (default 4096)
         --device D           cpu or cuda:N (default cpu)
         --dtype T            float32 or float16 (default float32)
         --threads N          libtorch intra-op threads (default: all cores)

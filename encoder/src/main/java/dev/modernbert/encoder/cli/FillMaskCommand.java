@@ -40,7 +40,7 @@ final class FillMaskCommand {
         --mask-id ID         the mask token id (default: the tokenizer's mask_token;
                              required when the model has no tokenizer.json)
         --max-length N       truncate texts to N tokens (default: the model's maximum)
-        --batch-tokens N     token budget per batch (default 16384)
+        --batch-tokens N     token budget per batch (default 4096)
         --device D           cpu or cuda:N (default cpu)
         --dtype T            float32 or float16 (default float32)
         --threads N          libtorch intra-op threads (default: all cores)
