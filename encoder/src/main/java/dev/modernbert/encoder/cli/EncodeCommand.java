@@ -34,14 +34,8 @@ final class EncodeCommand {
         --output FILE        JSON Lines output (written atomically: complete or absent)
         --pooling P          none, cls or mean (default cls)
         --normalize          L2-normalise pooled embeddings
-        --max-length N       truncate texts to N tokens (default: the model's maximum)
-        --batch-tokens N     token budget per batch (default 4096)
-        --device D           cpu or cuda:N (default cpu)
-        --dtype T            float32 or float16 (default float32)
-        --threads N          libtorch intra-op threads (default: all cores)
-        --chunk-rows N       rows per encoder call, bounds memory (default 4096)
-        --help               this text
-      """;
+      """
+          + Job.RUN_OPTIONS_HELP;
 
   private static final Set<String> VALUED = new HashSet<>(Job.FLAGS);
 

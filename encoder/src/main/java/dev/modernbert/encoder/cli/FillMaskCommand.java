@@ -39,14 +39,8 @@ final class FillMaskCommand {
         --top-k K            predictions per mask (default 5)
         --mask-id ID         the mask token id (default: the tokenizer's mask_token;
                              required when the model has no tokenizer.json)
-        --max-length N       truncate texts to N tokens (default: the model's maximum)
-        --batch-tokens N     token budget per batch (default 4096)
-        --device D           cpu or cuda:N (default cpu)
-        --dtype T            float32 or float16 (default float32)
-        --threads N          libtorch intra-op threads (default: all cores)
-        --chunk-rows N       rows per encoder call, bounds memory (default 4096)
-        --help               this text
-      """;
+      """
+          + Job.RUN_OPTIONS_HELP;
 
   private static final Set<String> VALUED = new HashSet<>(Job.FLAGS);
 
@@ -164,12 +158,12 @@ final class FillMaskCommand {
       jw.name("position").value(positions[m]);
       jw.name("top").beginArray();
       float[] l = logits[m];
-      int[] top = topK(l, k);
-      double[] probs = softmaxAt(l, top);
+      int[] top = Scores.topK(l, k);
+      float[] probs = Scores.softmax(l);
       for (int j = 0; j < top.length; j++) {
         jw.beginObject();
         jw.name("token_id").value(top[j]);
-        jw.name("score").value((float) probs[j]);
+        jw.name("score").value(probs[top[j]]);
         if (encoder.hasTokenizer()) {
           jw.name("token").value(encoder.tokenizer().token(top[j]));
         }
@@ -180,27 +174,5 @@ final class FillMaskCommand {
     }
     jw.endArray();
     RowOutput.end(jw, w);
-  }
-
-  /** Indices of the k largest values, largest first (ties: lower index first; NaN never). */
-  static int[] topK(float[] values, int k) {
-    return Scores.topK(values, k);
-  }
-
-  /** Softmax probabilities over all of {@code logits}, read at {@code at}. */
-  static double[] softmaxAt(float[] logits, int[] at) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : logits) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (float v : logits) {
-      sum += Math.exp(v - max);
-    }
-    double[] p = new double[at.length];
-    for (int i = 0; i < at.length; i++) {
-      p[i] = Math.exp(logits[at[i]] - max) / sum;
-    }
-    return p;
   }
 }

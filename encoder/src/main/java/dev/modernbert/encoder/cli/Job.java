@@ -44,6 +44,18 @@ record Job(
           "--threads",
           "--chunk-rows");
 
+  /** Help lines for the options every row command takes, after its own. */
+  static final String RUN_OPTIONS_HELP =
+      """
+        --max-length N       truncate texts to N tokens (default: the model's maximum)
+        --batch-tokens N     token budget per batch (default 4096)
+        --device D           cpu or cuda:N (default cpu)
+        --dtype T            float32 or float16 (default float32)
+        --threads N          libtorch intra-op threads (default: all cores)
+        --chunk-rows N       rows per encoder call, bounds memory (default 4096)
+        --help               this text
+      """;
+
   private static final Pattern DEVICE = Pattern.compile("cpu|(cuda|gpu)(:\\d+)?");
 
   static Job from(Flags f) {

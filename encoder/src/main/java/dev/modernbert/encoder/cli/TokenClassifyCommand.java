@@ -38,14 +38,8 @@ final class TokenClassifyCommand {
         --model DIR          checkpoint folder of a ModernBertForTokenClassification
         --input FILE         JSON Lines input
         --output FILE        JSON Lines output (written atomically: complete or absent)
-        --max-length N       truncate texts to N tokens (default: the model's maximum)
-        --batch-tokens N     token budget per batch (default 4096)
-        --device D           cpu or cuda:N (default cpu)
-        --dtype T            float32 or float16 (default float32)
-        --threads N          libtorch intra-op threads (default: all cores)
-        --chunk-rows N       rows per encoder call, bounds memory (default 4096)
-        --help               this text
-      """;
+      """
+          + Job.RUN_OPTIONS_HELP;
 
   private TokenClassifyCommand() {}
 
