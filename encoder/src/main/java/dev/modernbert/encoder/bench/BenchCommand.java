@@ -37,7 +37,7 @@ import java.util.Map;
 public final class BenchCommand {
   private static final String USAGE =
       "usage: modernbert bench [--workloads W1,W2a:128,W2b:128,W2a,W3] [--reps 3] [--threads 2]\n"
-          + "                        [--batch-tokens 4096] [--naive-skip W2a,W2b]\n"
+          + "                        [--batch-tokens 4096] [--tile-elements 4194304] [--naive-skip W2a,W3]\n"
           + "       modernbert bench --impl ours|naive|gemm --workload W [--reps N] [--threads N]\n"
           + "Workloads (shared/bench/workloads.md): W1, W2a[:N] (input order), W2b[:N] (sorted), W3.";
 
@@ -75,6 +75,10 @@ public final class BenchCommand {
     int threads = Integer.parseInt(opts.getOrDefault("threads", "2"));
     int reps = Integer.parseInt(opts.getOrDefault("reps", "3"));
     int batchTokens = Integer.parseInt(opts.getOrDefault("batch-tokens", "4096"));
+    long tile =
+        Long.parseLong(
+            opts.getOrDefault(
+                "tile-elements", String.valueOf(AttentionKernel.DEFAULT_SCORE_BUDGET)));
     String impl = opts.get("impl");
     TorchRuntime.setThreads(threads);
     if (impl.equals("gemm")) {
@@ -85,7 +89,7 @@ public final class BenchCommand {
     try (ModernBertModel model =
         ModernBertModel.random(
             config, HeadKind.NONE, TorchRuntime.device("cpu"), DataType.FLOAT32)) {
-      List<Batch> batches = impl.equals("naive") ? naive(w) : ours(w, batchTokens);
+      List<Batch> batches = impl.equals("naive") ? naive(w) : ours(w, batchTokens, tile);
       warmUp(model);
       double[] seconds = new double[reps];
       long cpu0 = cpuNanos();
@@ -126,9 +130,9 @@ public final class BenchCommand {
   private record Batch(List<int[]> sequences, BatchLayout layout, AttentionKernel kernel) {}
 
   /** Our path: the planner's length-sorted token-budget batches, packed, chunked attention. */
-  private static List<Batch> ours(Workloads.Workload w, int batchTokens) {
+  private static List<Batch> ours(Workloads.Workload w, int batchTokens, long tile) {
     List<Batch> out = new ArrayList<>();
-    AttentionKernel kernel = AttentionKernel.chunked(AttentionKernel.DEFAULT_SCORE_BUDGET);
+    AttentionKernel kernel = AttentionKernel.chunked(tile);
     for (int[] members :
         new BatchPlanner(batchTokens, 256).plan(BatchLayout.lengthsOf(w.sequences()))) {
       List<int[]> seqs = Arrays.stream(members).mapToObj(w.sequences()::get).toList();
@@ -255,7 +259,10 @@ public final class BenchCommand {
             "--threads",
             opts.getOrDefault("threads", "2"),
             "--batch-tokens",
-            opts.getOrDefault("batch-tokens", "4096")));
+            opts.getOrDefault("batch-tokens", "4096"),
+            "--tile-elements",
+            opts.getOrDefault(
+                "tile-elements", String.valueOf(AttentionKernel.DEFAULT_SCORE_BUDGET))));
     System.err.println("bench: running " + impl + " " + workload + " ...");
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes());
