@@ -59,4 +59,21 @@ public final class Scores {
     }
     return n == k ? idx : Arrays.copyOf(idx, n);
   }
+
+  /** Softmax probabilities over all of {@code logits} (in double precision), read at {@code at}. */
+  public static double[] softmaxAt(float[] logits, int[] at) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : logits) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (float v : logits) {
+      sum += Math.exp(v - max);
+    }
+    double[] p = new double[at.length];
+    for (int i = 0; i < at.length; i++) {
+      p[i] = Math.exp(logits[at[i]] - max) / sum;
+    }
+    return p;
+  }
 }
