@@ -79,7 +79,7 @@ class TaskHeadStagesTest {
             null,
             null,
             13);
-    List<String> fallbackLabels = new ArrayList<>(Arrays.asList("first", null));
+    List<String> fallbackLabels = new ArrayList<>(Arrays.asList((String) null, null));
     forcedFallback =
         TinyHeadCheckpoint.write(
             tmp.resolve("fallback"),
