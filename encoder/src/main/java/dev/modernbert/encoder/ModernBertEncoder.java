@@ -283,36 +283,47 @@ public final class ModernBertEncoder implements AutoCloseable {
 
   /** MLM logits {@code [positions][vocab]} at the given positions of each sequence. */
   public List<float[][]> maskedLmLogits(List<int[]> sequences, List<int[]> positions) {
-    return run(
-        sequences,
-        (hidden, batch, members) -> {
-          List<long[]> rows = new ArrayList<>();
-          List<Integer> counts = new ArrayList<>();
-          for (int i = 0; i < members.length; i++) {
-            int[] pos = positions.get(members[i]);
-            counts.add(pos.length);
-            for (int p : pos) {
-              rows.add(new long[] {batch.layout().rowStart(i) + p});
-            }
-          }
-          long[] idx = rows.stream().mapToLong(r -> r[0]).toArray();
-          List<float[][]> out = new ArrayList<>();
-          if (idx.length == 0) {
-            counts.forEach(c -> out.add(new float[0][]));
-            return out;
-          }
-          float[] logits = model.maskedLmLogits(batch.selectRows(hidden, idx)).toFloatArray();
-          int vocab = model.config().vocabSize();
-          int r = 0;
-          for (int c : counts) {
-            float[][] seq = new float[c][];
-            for (int j = 0; j < c; j++, r++) {
-              seq[j] = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
-            }
-            out.add(seq);
-          }
-          return out;
-        });
+    return run(sequences, maskedLmReader(positions));
+  }
+
+  /**
+   * The batch reader of {@link #maskedLmLogits}: {@code positions.get(m)} are the positions of
+   * sequence {@code m} (a member index of the sequences the reader runs over). Logits come back as
+   * float32 whatever the compute dtype. For callers that batch themselves (a Spark runner).
+   */
+  public BatchReader<float[][]> maskedLmReader(List<int[]> positions) {
+    return (hidden, batch, members) -> {
+      List<long[]> rows = new ArrayList<>();
+      List<Integer> counts = new ArrayList<>();
+      for (int i = 0; i < members.length; i++) {
+        int[] pos = positions.get(members[i]);
+        counts.add(pos.length);
+        for (int p : pos) {
+          rows.add(new long[] {batch.layout().rowStart(i) + p});
+        }
+      }
+      long[] idx = rows.stream().mapToLong(r -> r[0]).toArray();
+      List<float[][]> out = new ArrayList<>();
+      if (idx.length == 0) {
+        counts.forEach(c -> out.add(new float[0][]));
+        return out;
+      }
+      NDArray selected = model.maskedLmLogits(batch.selectRows(hidden, idx));
+      float[] logits =
+          selected.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32
+              ? selected.toFloatArray()
+              : selected.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+      int vocab = model.config().vocabSize();
+      int r = 0;
+      for (int c : counts) {
+        float[][] seq = new float[c][];
+        for (int j = 0; j < c; j++, r++) {
+          seq[j] = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
+        }
+        out.add(seq);
+      }
+      return out;
+    };
   }
 
   private static List<float[]> splitRows(float[] flat, int rows) {

@@ -159,11 +159,11 @@ final class FillMaskCommand {
       jw.name("top").beginArray();
       float[] l = logits[m];
       int[] top = Scores.topK(l, k);
-      float[] probs = Scores.softmax(l);
+      double[] probs = Scores.softmaxAt(l, top);
       for (int j = 0; j < top.length; j++) {
         jw.beginObject();
         jw.name("token_id").value(top[j]);
-        jw.name("score").value(probs[top[j]]);
+        jw.name("score").value((float) probs[j]);
         if (encoder.hasTokenizer()) {
           jw.name("token").value(encoder.tokenizer().token(top[j]));
         }

@@ -18,16 +18,32 @@ public final class HeadRequirement {
     };
   }
 
+  /** The head in words, e.g. "a masked-language-model head (ModernBertForMaskedLM)". */
+  public static String describe(HeadKind kind) {
+    return switch (kind) {
+      case NONE -> "no task head (a bare ModernBertModel)";
+      case MASKED_LM -> "a masked-language-model head (ModernBertForMaskedLM)";
+      case SEQUENCE_CLASSIFICATION ->
+          "a sequence-classification head (ModernBertForSequenceClassification)";
+      case TOKEN_CLASSIFICATION -> "a token-classification head (ModernBertForTokenClassification)";
+    };
+  }
+
   /** The problem in words, or null when {@code model} has the {@code kind} head. */
   public static String problem(ModernBertModel model, HeadKind kind, String task) {
-    if (model.headKind() == kind) {
+    return problem(model.headKind(), kind, task);
+  }
+
+  /** The problem in words, or null when a checkpoint with head {@code has} is a {@code kind}. */
+  public static String problem(HeadKind has, HeadKind kind, String task) {
+    if (has == kind) {
       return null;
     }
     return task
         + " needs a "
         + architecture(kind)
         + " checkpoint, but this one has "
-        + model.describeHead();
+        + describe(has);
   }
 
   public static void require(ModernBertModel model, HeadKind kind, String task) {

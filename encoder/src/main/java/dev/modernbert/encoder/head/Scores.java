@@ -7,17 +7,10 @@ public final class Scores {
   private Scores() {}
 
   public static float[] softmax(float[] logits) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : logits) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (float v : logits) {
-      sum += Math.exp(v - max);
-    }
+    double lse = logSumExp(logits);
     float[] p = new float[logits.length];
     for (int i = 0; i < p.length; i++) {
-      p[i] = (float) (Math.exp(logits[i] - max) / sum);
+      p[i] = (float) Math.exp(logits[i] - lse);
     }
     return p;
   }
@@ -58,5 +51,28 @@ public final class Scores {
       idx[j] = i;
     }
     return n == k ? idx : Arrays.copyOf(idx, n);
+  }
+
+  /** Softmax probabilities over all of {@code logits} (in double precision), read at {@code at}. */
+  public static double[] softmaxAt(float[] logits, int[] at) {
+    double lse = logSumExp(logits);
+    double[] p = new double[at.length];
+    for (int i = 0; i < at.length; i++) {
+      p[i] = Math.exp(logits[at[i]] - lse);
+    }
+    return p;
+  }
+
+  /** log(sum(exp(logits))), shifted by the maximum so that no exponent overflows. */
+  private static double logSumExp(float[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : logits) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (float v : logits) {
+      sum += Math.exp(v - max);
+    }
+    return max + Math.log(sum);
   }
 }

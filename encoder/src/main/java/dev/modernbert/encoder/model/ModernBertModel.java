@@ -157,13 +157,7 @@ public final class ModernBertModel implements AutoCloseable {
   }
 
   public String describeHead() {
-    return switch (headKind) {
-      case NONE -> "no task head (a bare ModernBertModel)";
-      case MASKED_LM -> "a masked-language-model head (ModernBertForMaskedLM)";
-      case SEQUENCE_CLASSIFICATION ->
-          "a sequence-classification head (ModernBertForSequenceClassification)";
-      case TOKEN_CLASSIFICATION -> "a token-classification head (ModernBertForTokenClassification)";
-    };
+    return dev.modernbert.encoder.head.HeadRequirement.describe(headKind);
   }
 
   @Override

@@ -146,6 +146,26 @@ public final class Weights {
     return out;
   }
 
+  /**
+   * The head a checkpoint folder carries, read from config.json and the safetensors headers only
+   * (no tensor data is read): cheap enough for a driver-side check before any job.
+   */
+  public static HeadKind headOf(Path modelDir) {
+    ModernBertConfig config = ModernBertConfig.read(modelDir.resolve("config.json"));
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Path p : CheckpointFiles.weightFiles(modelDir)) {
+      SafetensorsFile f = SafetensorsFile.open(p);
+      try {
+        for (String key : f.tensors().keySet()) {
+          names.add(key.startsWith("model.") ? key.substring(6) : key);
+        }
+      } finally {
+        f.close();
+      }
+    }
+    return detectHead(config, names);
+  }
+
   private static HeadKind detectHead(ModernBertConfig config, java.util.Set<String> names) {
     boolean classifier = names.stream().anyMatch(n -> n.startsWith("classifier."));
     boolean decoder = names.stream().anyMatch(n -> n.startsWith("decoder."));

@@ -1,12 +1,10 @@
 package dev.modernbert.spark.executor;
 
-import ai.djl.ndarray.types.DataType;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchPlanner;
-import dev.modernbert.encoder.pool.Pooler;
 import dev.modernbert.encoder.pool.Pooling;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,28 +12,34 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * One worker thread per loaded model (so per device), shared by every task of the executor. Tasks
- * tokenize on their own threads and {@link #submit} sequences; the worker takes everything pending
- * in its queue, groups it by (pooling, normalize), and runs each group through the encoder, which
- * sorts the group by length and cuts it into token-budget batches. So rows of concurrent tasks
- * share batches while the tasks prepare their next input. The encoder is batch-independent (the
- * same row gives the same vector within 1e-5 whatever shares its batch), so results equal
- * single-task execution.
+ * One worker thread per loaded model (so per device), shared by every task of the executor, for
+ * every head (embeddings, classifiers, fill-mask). Tasks tokenize on their own threads and {@link
+ * #submit} sequences with a {@link DeviceHead}; the worker takes everything pending in its queue,
+ * groups it by head (equal heads share batches), and runs each group through the encoder with the
+ * head's batch reader; the encoder sorts the group by length and cuts it into token-budget batches.
+ * So rows of concurrent tasks share batches while the tasks prepare their next input. The encoder
+ * is batch-independent (the same row gives the same output within 1e-5 whatever shares its batch),
+ * so results equal single-task execution.
  *
  * <p>A group that fails is retried request by request, so one task's bad input never fails another
  * task's rows.
  */
 public final class DeviceRunner {
-  /** What a request gets back: vectors in submission order, plus its share of the statistics. */
+  /** What an embedding request gets back: vectors in submission order, plus its statistics. */
   public record Result(List<float[]> vectors, long batches, long paddedTokens, long computeNanos) {}
 
-  private record Request(
-      List<int[]> sequences,
-      Pooling pooling,
-      boolean normalize,
-      CompletableFuture<Result> future) {}
+  /**
+   * What a request gets back: one value per submitted sequence, in submission order, plus its share
+   * of the statistics (a group's batches, padded tokens and time go to its first request, so sums
+   * over requests are exact).
+   */
+  public record Output<V>(List<V> values, long batches, long paddedTokens, long computeNanos) {}
 
-  private record GroupKey(Pooling pooling, boolean normalize) {}
+  private record Request(
+      DeviceHead<Object, Object> head,
+      List<int[]> sequences,
+      List<Object> args,
+      CompletableFuture<Output<Object>> future) {}
 
   private final ModernBertEncoder encoder;
   private final BatchPlanner planner;
@@ -51,16 +55,34 @@ public final class DeviceRunner {
     this.worker.start();
   }
 
-  /** Queues sequences for embedding; the future completes when the worker has run them. */
+  /**
+   * Queues sequences for {@code head}; the future completes when the worker has run them. {@code
+   * args} holds one argument per sequence, or is null when the head takes none.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public <A, V> CompletableFuture<Output<V>> submit(
+      DeviceHead<A, V> head, List<int[]> sequences, List<A> args) {
+    if (args != null && args.size() != sequences.size()) {
+      throw new IllegalArgumentException("one argument per sequence is needed");
+    }
+    CompletableFuture<Output<Object>> future = new CompletableFuture<>();
+    if (sequences.isEmpty()) {
+      future.complete(new Output<>(List.of(), 0, 0, 0));
+    } else {
+      List<Object> a =
+          args == null
+              ? Collections.nCopies(sequences.size(), null)
+              : new ArrayList<>((List<Object>) args);
+      queue.add(new Request((DeviceHead) head, List.copyOf(sequences), a, future));
+    }
+    return (CompletableFuture) future;
+  }
+
+  /** Queues sequences for embedding (pooled, optionally normalised vectors). */
   public CompletableFuture<Result> submit(
       List<int[]> sequences, Pooling pooling, boolean normalize) {
-    CompletableFuture<Result> future = new CompletableFuture<>();
-    if (sequences.isEmpty()) {
-      future.complete(new Result(List.of(), 0, 0, 0));
-      return future;
-    }
-    queue.add(new Request(List.copyOf(sequences), pooling, normalize, future));
-    return future;
+    return submit(new DeviceHeads.Pooled(pooling, normalize), sequences, null)
+        .thenApply(o -> new Result(o.values(), o.batches(), o.paddedTokens(), o.computeNanos()));
   }
 
   private void loop() {
@@ -72,27 +94,27 @@ public final class DeviceRunner {
         return;
       }
       queue.drainTo(pending);
-      Map<GroupKey, List<Request>> groups = new LinkedHashMap<>();
+      Map<DeviceHead<Object, Object>, List<Request>> groups = new LinkedHashMap<>();
       for (Request r : pending) {
-        groups
-            .computeIfAbsent(new GroupKey(r.pooling(), r.normalize()), k -> new ArrayList<>())
-            .add(r);
+        groups.computeIfAbsent(r.head(), k -> new ArrayList<>()).add(r);
       }
       pending.clear();
-      for (Map.Entry<GroupKey, List<Request>> g : groups.entrySet()) {
+      for (Map.Entry<DeviceHead<Object, Object>, List<Request>> g : groups.entrySet()) {
         runGroup(g.getKey(), g.getValue());
       }
     }
   }
 
-  private void runGroup(GroupKey key, List<Request> group) {
+  private void runGroup(DeviceHead<Object, Object> head, List<Request> group) {
     try {
       List<int[]> all = new ArrayList<>();
+      List<Object> args = new ArrayList<>();
       for (Request r : group) {
         all.addAll(r.sequences());
+        args.addAll(r.args());
       }
       long t0 = System.nanoTime();
-      List<float[]> vectors = embed(all, key.pooling(), key.normalize());
+      List<Object> values = encoder.run(all, head.reader(encoder, args));
       long nanos = System.nanoTime() - t0;
       int[] lengths = all.stream().mapToInt(s -> s.length).toArray();
       long batches = 0;
@@ -108,42 +130,21 @@ public final class DeviceRunner {
       int at = 0;
       boolean first = true;
       for (Request r : group) {
-        List<float[]> mine = vectors.subList(at, at + r.sequences().size());
+        List<Object> mine = new ArrayList<>(values.subList(at, at + r.sequences().size()));
         at += r.sequences().size();
-        // group-wide statistics go to the first request, so the accumulators sum exactly
         r.future()
             .complete(
-                first
-                    ? new Result(new ArrayList<>(mine), batches, padded, nanos)
-                    : new Result(new ArrayList<>(mine), 0, 0, 0));
+                first ? new Output<>(mine, batches, padded, nanos) : new Output<>(mine, 0, 0, 0));
         first = false;
       }
     } catch (Throwable t) {
       if (group.size() > 1) {
         for (Request r : group) {
-          runGroup(key, List.of(r));
+          runGroup(head, List.of(r));
         }
       } else {
         group.get(0).future().completeExceptionally(t);
       }
     }
-  }
-
-  /** The encoder's embed, read back as float32 whatever the compute dtype. */
-  private List<float[]> embed(List<int[]> sequences, Pooling pooling, boolean normalize) {
-    return encoder.run(
-        sequences,
-        (hidden, batch, members) -> {
-          float[] flat =
-              Pooler.pool(hidden, batch, pooling, normalize)
-                  .toType(DataType.FLOAT32, false)
-                  .toFloatArray();
-          int width = flat.length / members.length;
-          List<float[]> out = new ArrayList<>(members.length);
-          for (int r = 0; r < members.length; r++) {
-            out.add(Arrays.copyOfRange(flat, r * width, (r + 1) * width));
-          }
-          return out;
-        });
   }
 }

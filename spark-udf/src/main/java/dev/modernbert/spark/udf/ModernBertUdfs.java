@@ -1,10 +1,15 @@
 package dev.modernbert.spark.udf;
 
+import dev.modernbert.encoder.head.SequenceClassification;
 import dev.modernbert.spark.executor.EmbedMetrics;
 import dev.modernbert.spark.executor.EmbedSpec;
 import dev.modernbert.spark.executor.HadoopConf;
-import dev.modernbert.spark.executor.TextEmbedder;
+import dev.modernbert.spark.executor.Heads;
+import dev.modernbert.spark.executor.RowHead;
+import dev.modernbert.spark.executor.TextRunner;
+import dev.modernbert.spark.ml.ModernBertClassifier;
 import dev.modernbert.spark.ml.ModernBertEmbedder;
+import dev.modernbert.spark.ml.ModernBertStage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +19,13 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * SQL functions over the same executor-side model cache and runner as {@link ModernBertEmbedder}:
@@ -31,11 +39,22 @@ import org.apache.spark.sql.types.DataTypes;
  * {@code name(text STRING) -> ARRAY<FLOAT>} embeds one text per call (rows of concurrent tasks
  * still share batches in the executor's runner); {@code name_batch(texts ARRAY<STRING>) ->
  * ARRAY<ARRAY<FLOAT>>} embeds a whole array per call, in windows of {@code sortWindowRows}.
+ *
+ * <p>Classification: {@link #registerClassifier} registers {@code name(text STRING) -> STRUCT<label
+ * STRING, score FLOAT>} over a {@code ModernBertForSequenceClassification} checkpoint, with the
+ * same results as {@link ModernBertClassifier} ({@code score} is the label's score).
  */
 public final class ModernBertUdfs {
   /** Options that only make sense for the Transformer's columns. */
   static final Set<String> TRANSFORMER_ONLY =
-      Set.of("inputCol", "outputCol", "outputType", "errorCol");
+      Set.of(
+          "inputCol", "outputCol", "outputType", "errorCol", "probabilityCol", "rawPredictionCol");
+
+  /** The classification UDF's result type. */
+  public static final StructType CLASSIFICATION =
+      new StructType()
+          .add("label", DataTypes.StringType, true)
+          .add("score", DataTypes.FloatType, true);
 
   private ModernBertUdfs() {}
 
@@ -47,20 +66,43 @@ public final class ModernBertUdfs {
   public static void register(SparkSession spark, String name, Map<String, String> options) {
     EmbedSpec spec = parse(options);
     EmbedMetrics metrics = EmbedMetrics.register(spark.sparkContext());
-    Broadcast<HadoopConf> conf = ModernBertEmbedder.hadoopConfFor(spark, spec.modelPath());
+    Broadcast<HadoopConf> conf = ModernBertStage.hadoopConfFor(spark, spec.modelPath());
     DataType vector = DataTypes.createArrayType(DataTypes.FloatType, false);
-    spark.udf().register(name, new ScalarEmbed(name, spec, metrics, conf), vector);
+    Heads.Embedding head = new Heads.Embedding(spec.pooling(), spec.normalize());
+    spark.udf().register(name, new ScalarEmbed(name, spec, head, metrics, conf), vector);
     spark
         .udf()
         .register(
             name + "_batch",
-            new BatchEmbed(name + "_batch", spec, metrics, conf),
+            new BatchEmbed(name + "_batch", spec, head, metrics, conf),
             DataTypes.createArrayType(vector, true));
+  }
+
+  /**
+   * Registers {@code name(text STRING) -> STRUCT<label STRING, score FLOAT>}: sequence
+   * classification, as {@link ModernBertClassifier} computes it. Options are that Transformer's
+   * Params by name (modelPath is required; maxLength, batchTokens, maxBatchRows, sortWindowRows,
+   * device, dtype, onError, numThreads), as strings. A checkpoint without a sequence-classification
+   * head is refused here when modelPath is local or {@code demo}, else when a task loads it.
+   */
+  public static void registerClassifier(
+      SparkSession spark, String name, Map<String, String> options) {
+    ModernBertClassifier c = configure(new ModernBertClassifier(), options);
+    EmbedSpec spec = c.toSpec();
+    Heads.SequenceClassify head = new Heads.SequenceClassify();
+    ModernBertStage.checkHeadOnDriver(name, spec.modelPath(), head);
+    EmbedMetrics metrics = EmbedMetrics.register(spark.sparkContext());
+    Broadcast<HadoopConf> conf = ModernBertStage.hadoopConfFor(spark, spec.modelPath());
+    spark.udf().register(name, new ScalarClassify(name, spec, head, metrics, conf), CLASSIFICATION);
   }
 
   /** The options as an {@link EmbedSpec}, with the Transformer's defaults and validation. */
   public static EmbedSpec parse(Map<String, String> options) {
-    ModernBertEmbedder e = new ModernBertEmbedder();
+    return configure(new ModernBertEmbedder(), options).toSpec();
+  }
+
+  /** Sets {@code options} (Param name to value, as strings) on {@code stage}, validated. */
+  static <S extends ModernBertStage<S>> S configure(S e, Map<String, String> options) {
     Set<String> known = new TreeSet<>();
     for (Param<?> p : e.params()) {
       if (!TRANSFORMER_ONLY.contains(p.name())) {
@@ -71,7 +113,11 @@ public final class ModernBertUdfs {
       String key = o.getKey();
       if (TRANSFORMER_ONLY.contains(key)) {
         throw new IllegalArgumentException(
-            "option \"" + key + "\" applies to the ModernBertEmbedder Transformer, not to UDFs");
+            "option \""
+                + key
+                + "\" applies to the "
+                + e.getClass().getSimpleName()
+                + " Transformer, not to UDFs");
       }
       if (!known.contains(key)) {
         throw new IllegalArgumentException(
@@ -97,53 +143,54 @@ public final class ModernBertUdfs {
             "bad value \"" + o.getValue() + "\" for option " + key + ": " + ex.getMessage(), ex);
       }
     }
-    return e.toSpec();
+    return e;
   }
 
-  abstract static class Base implements java.io.Serializable {
+  abstract static class Base<R> implements java.io.Serializable {
     final String name;
     final EmbedSpec spec;
+    final RowHead<R> head;
     final EmbedMetrics metrics;
     final Broadcast<HadoopConf> conf;
-    private transient TextEmbedder embedder;
+    private transient TextRunner<R> runner;
 
-    Base(String name, EmbedSpec spec, EmbedMetrics metrics, Broadcast<HadoopConf> conf) {
+    Base(
+        String name,
+        EmbedSpec spec,
+        RowHead<R> head,
+        EmbedMetrics metrics,
+        Broadcast<HadoopConf> conf) {
       this.name = name;
       this.spec = spec;
+      this.head = head;
       this.metrics = metrics;
       this.conf = conf;
     }
 
-    synchronized TextEmbedder embedder() {
-      if (embedder == null) {
-        embedder = new TextEmbedder(spec, conf == null ? null : conf.value(), metrics);
+    synchronized TextRunner<R> runner() {
+      if (runner == null) {
+        runner = new TextRunner<>(spec, head, conf == null ? null : conf.value(), metrics);
       }
-      return embedder;
+      return runner;
     }
 
-    float[] result(TextEmbedder.Outcome o, String where) {
+    R result(TextRunner.Outcome<R> o, String where) {
       if (o.error() != null && spec.failOnError()) {
         throw new IllegalArgumentException(
             name
-                + ": cannot embed "
+                + ": cannot "
+                + head.task()
+                + " "
                 + where
                 + ": "
                 + o.error()
                 + ". Register with onError=null to get null instead.");
       }
-      return o.vector();
-    }
-  }
-
-  static final class ScalarEmbed extends Base implements UDF1<String, float[]> {
-    private static final long serialVersionUID = 1L;
-
-    ScalarEmbed(String name, EmbedSpec spec, EmbedMetrics metrics, Broadcast<HadoopConf> conf) {
-      super(name, spec, metrics, conf);
+      return o.value();
     }
 
-    @Override
-    public float[] call(String text) {
+    /** One text through the runner (null text: null, counted). */
+    R one(String text) {
       if (text == null) {
         if (metrics != null) {
           metrics.rows.add(1);
@@ -153,16 +200,59 @@ public final class ModernBertUdfs {
       }
       List<String> one = new ArrayList<>(1);
       one.add(text);
-      return result(embedder().embed(one)[0], "the text");
+      return result(runner().run(one).get(0), "the text");
     }
   }
 
-  static final class BatchEmbed extends Base
+  static final class ScalarEmbed extends Base<float[]> implements UDF1<String, float[]> {
+    private static final long serialVersionUID = 1L;
+
+    ScalarEmbed(
+        String name,
+        EmbedSpec spec,
+        RowHead<float[]> head,
+        EmbedMetrics metrics,
+        Broadcast<HadoopConf> conf) {
+      super(name, spec, head, metrics, conf);
+    }
+
+    @Override
+    public float[] call(String text) {
+      return one(text);
+    }
+  }
+
+  static final class ScalarClassify extends Base<SequenceClassification>
+      implements UDF1<String, Row> {
+    private static final long serialVersionUID = 1L;
+
+    ScalarClassify(
+        String name,
+        EmbedSpec spec,
+        RowHead<SequenceClassification> head,
+        EmbedMetrics metrics,
+        Broadcast<HadoopConf> conf) {
+      super(name, spec, head, metrics, conf);
+    }
+
+    @Override
+    public Row call(String text) {
+      SequenceClassification c = one(text);
+      return c == null ? null : RowFactory.create(c.label(), c.score());
+    }
+  }
+
+  static final class BatchEmbed extends Base<float[]>
       implements UDF1<scala.collection.Seq<String>, float[][]> {
     private static final long serialVersionUID = 1L;
 
-    BatchEmbed(String name, EmbedSpec spec, EmbedMetrics metrics, Broadcast<HadoopConf> conf) {
-      super(name, spec, metrics, conf);
+    BatchEmbed(
+        String name,
+        EmbedSpec spec,
+        RowHead<float[]> head,
+        EmbedMetrics metrics,
+        Broadcast<HadoopConf> conf) {
+      super(name, spec, head, metrics, conf);
     }
 
     @Override
@@ -172,13 +262,13 @@ public final class ModernBertUdfs {
       }
       List<String> all = new ArrayList<>(scala.jdk.javaapi.CollectionConverters.asJava(texts));
       float[][] out = new float[all.size()][];
-      TextEmbedder embedder = embedder();
+      TextRunner<float[]> runner = runner();
       int window = spec.sortWindowRows();
       for (int start = 0; start < all.size(); start += window) {
         List<String> part = all.subList(start, Math.min(all.size(), start + window));
-        TextEmbedder.Outcome[] outcomes = embedder.embed(part);
-        for (int i = 0; i < outcomes.length; i++) {
-          out[start + i] = result(outcomes[i], "element " + (start + i) + " of the array");
+        List<TextRunner.Outcome<float[]>> outcomes = runner.run(part);
+        for (int i = 0; i < outcomes.size(); i++) {
+          out[start + i] = result(outcomes.get(i), "element " + (start + i) + " of the array");
         }
       }
       return out;

@@ -3,7 +3,7 @@ package dev.modernbert.spark.ml;
 import dev.modernbert.spark.executor.EmbedMetrics;
 import dev.modernbert.spark.executor.EmbedSpec;
 import dev.modernbert.spark.executor.HadoopConf;
-import dev.modernbert.spark.executor.TextEmbedder;
+import dev.modernbert.spark.executor.TextRunner;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -12,40 +12,42 @@ import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * The partition function of {@link ModernBertEmbedder}: reads the partition in windows of {@code
+ * The partition function of every {@link ModernBertStage}: reads the partition in windows of {@code
  * sortWindowRows} rows, tokenizes a window on the task thread and submits it to the executor's
  * runner, then tokenizes the next window while the runner computes the current one (so at most two
  * windows are held per task, whatever the partition size). Rows come out in input order with every
- * input column kept and the output (and error) column appended.
+ * input column kept and the stage's output columns (then the error column) appended.
  */
-final class EmbedRowsFunction implements MapPartitionsFunction<Row, Row> {
+final class StageRowsFunction<R> implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
+  private final String stage;
   private final EmbedSpec spec;
+  private final StageHead<R> head;
   private final int inputIndex;
   private final String inputCol;
-  private final boolean vectorOutput;
   private final boolean errorColumn;
   private final EmbedMetrics metrics;
   private final Broadcast<HadoopConf> conf;
 
-  EmbedRowsFunction(
+  StageRowsFunction(
+      String stage,
       EmbedSpec spec,
+      StageHead<R> head,
       int inputIndex,
       String inputCol,
-      boolean vectorOutput,
       boolean errorColumn,
       EmbedMetrics metrics,
       Broadcast<HadoopConf> conf) {
+    this.stage = stage;
     this.spec = spec;
+    this.head = head;
     this.inputIndex = inputIndex;
     this.inputCol = inputCol;
-    this.vectorOutput = vectorOutput;
     this.errorColumn = errorColumn;
     this.metrics = metrics;
     this.conf = conf;
@@ -53,18 +55,19 @@ final class EmbedRowsFunction implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
-    TextEmbedder embedder = new TextEmbedder(spec, conf == null ? null : conf.value(), metrics);
+    TextRunner<R> runner =
+        new TextRunner<>(spec, head.rowHead(), conf == null ? null : conf.value(), metrics);
     TaskContext ctx = TaskContext.get();
     int partition = ctx == null ? -1 : ctx.partitionId();
-    return new Windowed(input, embedder, partition);
+    return new Windowed(input, runner, partition);
   }
 
   private final class Pending {
     final List<Row> rows;
     final long firstRow;
-    final TextEmbedder.Window window;
+    final TextRunner<R>.Window window;
 
-    Pending(List<Row> rows, long firstRow, TextEmbedder.Window window) {
+    Pending(List<Row> rows, long firstRow, TextRunner<R>.Window window) {
       this.rows = rows;
       this.firstRow = firstRow;
       this.window = window;
@@ -73,15 +76,15 @@ final class EmbedRowsFunction implements MapPartitionsFunction<Row, Row> {
 
   private final class Windowed implements Iterator<Row> {
     private final Iterator<Row> input;
-    private final TextEmbedder embedder;
+    private final TextRunner<R> runner;
     private final int partition;
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
     private Pending inFlight;
     private long consumed;
 
-    Windowed(Iterator<Row> input, TextEmbedder embedder, int partition) {
+    Windowed(Iterator<Row> input, TextRunner<R> runner, int partition) {
       this.input = input;
-      this.embedder = embedder;
+      this.runner = runner;
       this.partition = partition;
     }
 
@@ -119,16 +122,20 @@ final class EmbedRowsFunction implements MapPartitionsFunction<Row, Row> {
       }
       long first = consumed;
       consumed += rows.size();
-      return new Pending(rows, first, embedder.submit(texts));
+      return new Pending(rows, first, runner.submit(texts));
     }
 
     private void finish(Pending p) {
-      TextEmbedder.Outcome[] outcomes = embedder.await(p.window);
-      for (int i = 0; i < outcomes.length; i++) {
-        TextEmbedder.Outcome o = outcomes[i];
+      List<TextRunner.Outcome<R>> outcomes = runner.await(p.window);
+      int outputs = head.fields().size();
+      for (int i = 0; i < outcomes.size(); i++) {
+        TextRunner.Outcome<R> o = outcomes.get(i);
         if (o.error() != null && spec.failOnError()) {
-          throw new RowEmbeddingException(
-              "ModernBertEmbedder: cannot embed row "
+          throw new RowFailureException(
+              stage
+                  + ": cannot "
+                  + head.rowHead().task()
+                  + " row "
                   + (p.firstRow + i)
                   + " of partition "
                   + partition
@@ -140,36 +147,25 @@ final class EmbedRowsFunction implements MapPartitionsFunction<Row, Row> {
         }
         Row in = p.rows.get(i);
         int n = in.length();
-        Object[] values = new Object[n + (errorColumn ? 2 : 1)];
+        Object[] values = new Object[n + outputs + (errorColumn ? 1 : 0)];
         for (int c = 0; c < n; c++) {
           values[c] = in.get(c);
         }
-        values[n] = toOutput(o.vector());
+        if (o.value() != null) {
+          Object[] cols = head.columns().of(o.value());
+          System.arraycopy(cols, 0, values, n, outputs);
+        }
         if (errorColumn) {
-          values[n + 1] = o.error();
+          values[n + outputs] = o.error();
         }
         ready.add(RowFactory.create(values));
       }
     }
   }
 
-  private Object toOutput(float[] v) {
-    if (v == null) {
-      return null;
-    }
-    if (!vectorOutput) {
-      return v;
-    }
-    double[] d = new double[v.length];
-    for (int i = 0; i < v.length; i++) {
-      d[i] = v[i];
-    }
-    return Vectors.dense(d);
-  }
-
-  /** A row that cannot be embedded under {@code onError=fail}. */
-  static final class RowEmbeddingException extends RuntimeException {
-    RowEmbeddingException(String message) {
+  /** A row that cannot be processed under {@code onError=fail}. */
+  static final class RowFailureException extends RuntimeException {
+    RowFailureException(String message) {
       super(message);
     }
   }

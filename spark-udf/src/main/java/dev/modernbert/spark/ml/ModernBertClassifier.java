@@ -1,0 +1,118 @@
+package dev.modernbert.spark.ml;
+
+import dev.modernbert.encoder.head.SequenceClassification;
+import dev.modernbert.spark.executor.Heads;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Spark ML Transformer: sequence classification with a {@code ModernBertForSequenceClassification}
+ * checkpoint. Appends the label ({@code outputCol}, a string named through {@code id2label}), the
+ * per-label scores ({@code probabilityCol}: softmax probabilities for single-label, independent
+ * sigmoids for multi-label, the single raw value for regression; a vector or {@code array<float>}
+ * per {@code outputType}) and, when {@code rawPredictionCol} is set, the logits. Same Params,
+ * executor model sharing, runner, metrics, error policy and persistence as {@link
+ * ModernBertEmbedder} (without pooling and normalize: the checkpoint's {@code classifier_pooling}
+ * is used).
+ */
+public class ModernBertClassifier extends ModernBertStage<ModernBertClassifier> {
+  private static final long serialVersionUID = 1L;
+
+  private final Param<String> probabilityCol;
+  private final Param<String> rawPredictionCol;
+
+  public ModernBertClassifier() {
+    this(Identifiable$.MODULE$.randomUID("ModernBertClassifier"));
+  }
+
+  public ModernBertClassifier(String uid) {
+    super(
+        uid,
+        "output column of predicted labels (string, through the checkpoint's id2label)",
+        "array (array<float>) | vector (ML VectorUDT): the type of probabilityCol and"
+            + " rawPredictionCol",
+        "classified");
+    probabilityCol =
+        new Param<>(
+            this,
+            "probabilityCol",
+            "output column of per-label scores: softmax probabilities (single-label), sigmoids"
+                + " (multi-label) or the raw value (regression)");
+    rawPredictionCol =
+        new Param<>(
+            this,
+            "rawPredictionCol",
+            "optional output column of the classifier's raw logits (unset: not output)");
+    setDefault(outputCol(), "label");
+    setDefault(probabilityCol, "probability");
+  }
+
+  public Param<String> probabilityCol() {
+    return probabilityCol;
+  }
+
+  public Param<String> rawPredictionCol() {
+    return rawPredictionCol;
+  }
+
+  public ModernBertClassifier setProbabilityCol(String v) {
+    set(probabilityCol, v);
+    return this;
+  }
+
+  public ModernBertClassifier setRawPredictionCol(String v) {
+    set(rawPredictionCol, v);
+    return this;
+  }
+
+  public String getProbabilityCol() {
+    return $(probabilityCol);
+  }
+
+  /** The raw prediction column, or null when none is set. */
+  public String getRawPredictionCol() {
+    return isDefined(rawPredictionCol) ? $(rawPredictionCol) : null;
+  }
+
+  @Override
+  protected StageHead<?> head() {
+    boolean vector = vectorOutput();
+    boolean raw = getRawPredictionCol() != null;
+    List<StructField> fields = new ArrayList<>();
+    List<String> params = new ArrayList<>();
+    fields.add(field(getOutputCol(), DataTypes.StringType));
+    params.add("outputCol");
+    fields.add(field(getProbabilityCol(), floatsType()));
+    params.add("probabilityCol");
+    if (raw) {
+      fields.add(field(getRawPredictionCol(), floatsType()));
+      params.add("rawPredictionCol");
+    }
+    return new StageHead<SequenceClassification>(
+        new Heads.SequenceClassify(),
+        fields,
+        params,
+        c ->
+            raw
+                ? new Object[] {
+                  c.label(),
+                  StageHead.floats(c.scores(), vector),
+                  StageHead.floats(c.logits(), vector)
+                }
+                : new Object[] {c.label(), StageHead.floats(c.scores(), vector)});
+  }
+
+  public static MLReader<ModernBertClassifier> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  public static ModernBertClassifier load(String path) {
+    return read().load(path);
+  }
+}

@@ -1,0 +1,89 @@
+package dev.modernbert.spark.ml;
+
+import dev.modernbert.spark.executor.Heads;
+import java.util.List;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Spark ML Transformer: fill-mask with a {@code ModernBertForMaskedLM} checkpoint (such as {@code
+ * demo}). For every mask token of a text (the tokenizer's {@code mask_token}, e.g. {@code [MASK]}),
+ * the {@code topK} most likely tokens with their softmax probabilities. Appends {@code outputCol}
+ * (default {@code predictions}): {@code
+ * array<struct<position:int,token_id:int,token:string,score:float>>}, mask by mask in text order,
+ * best first within a mask; {@code position} is the token index ({@code [CLS]} at 0). A text
+ * without a mask gets an empty array. Same Params and machinery as {@link ModernBertEmbedder}
+ * (without pooling and normalize; {@code outputType} has no effect).
+ */
+public class ModernBertFillMask extends ModernBertStage<ModernBertFillMask> {
+  private static final long serialVersionUID = 1L;
+
+  /** The element type of the predictions column. */
+  public static final StructType PREDICTION =
+      new StructType()
+          .add("position", DataTypes.IntegerType, false)
+          .add("token_id", DataTypes.IntegerType, false)
+          .add("token", DataTypes.StringType, false)
+          .add("score", DataTypes.FloatType, false);
+
+  private final IntParam topK;
+
+  public ModernBertFillMask() {
+    this(Identifiable$.MODULE$.randomUID("ModernBertFillMask"));
+  }
+
+  public ModernBertFillMask(String uid) {
+    super(
+        uid,
+        "output column of predictions: array<struct<position,token_id,token,score>>",
+        "no effect on this stage (its output is an array of structs)",
+        "processed");
+    topK = new IntParam(this, "topK", "predictions per mask token", ParamValidators.gt(0));
+    setDefault(outputCol(), "predictions");
+    setDefault(topK, 5);
+  }
+
+  public IntParam topK() {
+    return topK;
+  }
+
+  public ModernBertFillMask setTopK(int v) {
+    set(topK, v);
+    return this;
+  }
+
+  public int getTopK() {
+    return (Integer) $(topK);
+  }
+
+  @Override
+  protected StageHead<?> head() {
+    return new StageHead<List<Heads.MaskPrediction>>(
+        new Heads.FillMask(getTopK()),
+        List.of(field(getOutputCol(), DataTypes.createArrayType(PREDICTION, false))),
+        List.of("outputCol"),
+        preds -> {
+          Row[] rows = new Row[preds.size()];
+          for (int i = 0; i < rows.length; i++) {
+            Heads.MaskPrediction p = preds.get(i);
+            rows[i] = RowFactory.create(p.position(), p.tokenId(), p.token(), p.score());
+          }
+          return new Object[] {rows};
+        });
+  }
+
+  public static MLReader<ModernBertFillMask> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  public static ModernBertFillMask load(String path) {
+    return read().load(path);
+  }
+}
