@@ -15,11 +15,13 @@ cell error or cell timeout, fails at once.
 import argparse
 import base64
 import os
+import queue
 import sys
 import time
 from pathlib import Path
 
 import nbformat
+from jupyter_core.utils import ensure_async, run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
@@ -32,6 +34,42 @@ class HandshakeTimeout(Exception):
     pass
 
 
+class KernelDied(Exception):
+    pass
+
+
+async def _handshake(client, timeout):
+    """Sends kernel_info until a reply comes (ok), the process exits (KernelDied) or time runs out.
+
+    jupyter_client's own wait_for_ready also checks the heartbeat and reports a silent kernel as
+    "died", so the two cases are told apart here by the kernel process itself."""
+    km = client.km
+    kc = km.client()
+    await ensure_async(kc.start_channels())
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            if not await ensure_async(km.is_alive()):
+                raise KernelDied("the kernel process exited before answering kernel_info")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise HandshakeTimeout(f"no kernel_info reply in {timeout}s")
+            msg_id = kc.kernel_info()
+            t_end = time.monotonic() + min(2.0, remaining)
+            while time.monotonic() < t_end:
+                try:
+                    reply = await ensure_async(kc.get_shell_msg(timeout=0.5))
+                except queue.Empty:
+                    continue
+                if reply.get("msg_type") == "kernel_info_reply":
+                    kc.allow_stdin = False
+                    client.kc = kc
+                    return
+    except BaseException:
+        await ensure_async(kc.stop_channels())
+        raise
+
+
 def start_kernel(client, handshake_timeout, attempts, kernel_log):
     """Starts the client's kernel; retries only a kernel that never answers kernel_info."""
     for attempt in range(1, attempts + 1):
@@ -40,18 +78,18 @@ def start_kernel(client, handshake_timeout, attempts, kernel_log):
         client.start_new_kernel(stdout=kernel_log, stderr=kernel_log)
         t0 = time.monotonic()
         try:
-            client.start_new_kernel_client()  # waits for the kernel_info reply
+            run_sync(_handshake)(client, handshake_timeout)
             log(f"  kernel ready in {time.monotonic() - t0:.1f}s (attempt {attempt})")
             return
-        except RuntimeError as e:
-            # nbclient has already tried to shut the kernel down; make sure it is gone.
-            if client.km is not None and client.km.has_kernel:
-                client.km.shutdown_kernel(now=True)
+        except HandshakeTimeout:
+            run_sync(client.km.shutdown_kernel)(now=True)
             client.kc = None
-            if "didn't respond" not in str(e):
-                raise  # e.g. the kernel died: not the racy handshake, no retry
             log(f"  kernel did not answer kernel_info in {handshake_timeout}s "
-                f"(attempt {attempt}/{attempts}); killed, retrying")
+                f"(attempt {attempt}/{attempts}); killed"
+                + (", retrying" if attempt < attempts else ""))
+        except KernelDied:
+            run_sync(client.km.cleanup_resources)()
+            raise  # not the racy handshake: no retry
     raise HandshakeTimeout(
         f"the kernel never answered the kernel_info handshake in {attempts} attempts "
         f"of {handshake_timeout}s")
@@ -181,8 +219,8 @@ def main():
         try:
             if not run_notebook(path, out_dir, args):
                 return 1
-        except HandshakeTimeout as e:
-            log(f"FAILED: {path}: {e}")
+        except (HandshakeTimeout, KernelDied) as e:
+            log(f"FAILED: {path}: {e} (kernel console: {out_dir / (path.stem + '.kernel.log')})")
             return 1
     log(f"all {len(notebooks)} notebook(s) ran without errors; executed copies in {out_dir}")
     return 0
