@@ -191,7 +191,7 @@ public final class EmbedJob {
     long rowsIn;
     try {
       rowsIn = in.count();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
       throw new JobException(
           JobException.FAILURE,
           "cannot read the input " + input + " as " + format + ": " + describe(e),
@@ -206,7 +206,7 @@ public final class EmbedJob {
     Dataset<Row> result = stage.transform(in).select(cols(outCols));
     try {
       result.write().mode(mode).format(outputFormat).save(output);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
       throw new JobException(
           JobException.FAILURE, "the job failed; no output committed: " + describe(e), e);
     }
@@ -290,7 +290,7 @@ public final class EmbedJob {
       };
     } catch (JobException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
       throw new JobException(
           JobException.FAILURE,
           "cannot read the input " + input + " as " + format + ": " + describe(e),
