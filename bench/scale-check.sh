@@ -29,7 +29,9 @@ echo "generating $n rows (W2 lengths) ..."
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pids=()
+sampler=""
 cleanup() {
+  [ -n "$sampler" ] && kill -9 "$sampler" 2> /dev/null || true
   for p in "${pids[@]}"; do
     pkill -9 -P "$p" 2> /dev/null || true   # the executors (children of this worker)
     kill -9 "$p" 2> /dev/null || true
