@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Spark cluster scale check: N rows with W2 lengths (/work/shared/bench/workloads.md) through
+# EmbedJob on a local Spark standalone cluster (a Master and WORKERS Workers of 1 core on
+# 127.0.0.1, the same set-up as the integration tests), with the demo model. Records rows/s,
+# tokens/s (from _SUMMARY.json) and each executor's peak memory (VmHWM of the executor JVMs,
+# sampled every 2 s).
+#
+#   bench/scale-check.sh [N=100000] [WORKERS=2] [PARTITIONS=32]
+#
+# Needs a build: mvn -B verify (or mvn -B -DskipTests package, then
+# mvn -B -pl integration-tests -am -DskipTests verify, which assembles
+# integration-tests/target/spark-home/jars). Results go to target/scale-check/.
+set -euo pipefail
+root="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+n="${1:-100000}"
+workers="${2:-2}"
+partitions="${3:-32}"
+home="$root/integration-tests/target/spark-home"
+jar="$(ls "$root"/jobs/target/modernbert-spark-jobs-*.jar | grep -v original | head -1)"
+[ -d "$home/jars" ] || { echo "no $home/jars: build first (see the header)" >&2; exit 1; }
+out="$root/target/scale-check"
+rm -rf "$out"; mkdir -p "$out"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+mapfile -t jvm < <(grep -v '^\s*$' "$root/docs/spark-jvm-options.txt")
+export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
+
+echo "generating $n rows (W2 lengths) ..."
+"$java" -cp "$jar" "$root/bench/ScaleCheckData.java" "$n" "$out/input" 8 | tee "$out/data.txt"
+
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+pids=()
+sampler=""
+cleanup() {
+  [ -n "$sampler" ] && kill -9 "$sampler" 2> /dev/null || true
+  for p in "${pids[@]}"; do
+    pkill -9 -P "$p" 2> /dev/null || true   # the executors (children of this worker)
+    kill -9 "$p" 2> /dev/null || true
+  done
+}
+trap cleanup EXIT
+mport="$(port)"
+"$java" "${jvm[@]}" -Xmx256m -cp "$home/jars/*" org.apache.spark.deploy.master.Master \
+  --host 127.0.0.1 --port "$mport" --webui-port "$(port)" > "$out/master.log" 2>&1 &
+pids+=($!)
+until grep -qs "elected leader" "$out/master.log"; do sleep 0.5; done
+for i in $(seq 1 "$workers"); do
+  mkdir -p "$out/worker-$i"
+  "$java" "${jvm[@]}" -Xmx256m -cp "$home/jars/*" org.apache.spark.deploy.worker.Worker \
+    --host 127.0.0.1 --cores 1 --memory 3g --port "$(port)" --webui-port "$(port)" \
+    --work-dir "$out/worker-$i" "spark://127.0.0.1:$mport" > "$out/worker-$i.log" 2>&1 &
+  pids+=($!)
+done
+for i in $(seq 1 "$workers"); do
+  until grep -qs "Successfully registered" "$out/worker-$i.log"; do sleep 0.5; done
+done
+
+# Peak memory sampler: VmHWM (peak resident set) of every executor JVM.
+(
+  while true; do
+    for p in $(pgrep -f CoarseGrainedExecutorBackend || true); do
+      hwm="$(awk '/VmHWM/ {print $2}' "/proc/$p/status" 2> /dev/null || true)"
+      [ -n "$hwm" ] && echo "$p $hwm"
+    done
+    sleep 2
+  done
+) > "$out/vmhwm.samples" &
+sampler=$!
+opts="${jvm[*]}"
+start=$(date +%s)
+"$java" "${jvm[@]}" -Xmx1g -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
+  -cp "$home/jars/*" org.apache.spark.deploy.SparkSubmit \
+  --master "spark://127.0.0.1:$mport" --conf spark.ui.enabled=false \
+  --conf spark.driver.host=127.0.0.1 --conf spark.executor.memory=2g \
+  --conf "spark.executor.extraJavaOptions=$opts" --conf "spark.driver.extraJavaOptions=$opts" \
+  --class dev.modernbert.jobs.EmbedJob "$jar" \
+  --input "$out/input" --output "$out/output" --model demo --pooling mean \
+  --partitions "$partitions" 2>&1 | tee "$out/submit.log" | grep -v '^\s*at ' | tail -40
+rc=${PIPESTATUS[0]}
+kill "$sampler" 2> /dev/null || true
+echo "exit code $rc, $(( $(date +%s) - start )) s"
+echo "peak memory per executor (VmHWM, MiB):"
+sort -k1,1n -k2,2n "$out/vmhwm.samples" | awk '{m[$1]=($2>m[$1]?$2:m[$1])} END {for (p in m) printf "  executor pid %s: %.0f MiB\n", p, m[p]/1024}' | tee "$out/peak-memory.txt"
+exit "$rc"

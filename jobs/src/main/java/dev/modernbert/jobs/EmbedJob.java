@@ -1,0 +1,408 @@
+package dev.modernbert.jobs;
+
+import com.google.gson.GsonBuilder;
+import dev.modernbert.encoder.demo.DemoModel;
+import dev.modernbert.spark.executor.ModelFiles;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The spark-submit job: reads {@code --input}, runs the {@code --task} stage (default {@code
+ * embed}: {@code ModernBertEmbedder}) on {@code --text-col}, writes {@code --output} with the id,
+ * {@code --keep-cols} and the task's columns, then {@code _SUMMARY.json} beside {@code _SUCCESS}.
+ *
+ * <p>Everything is checked before any Spark job runs: options, model path, input files and format,
+ * columns and types (the stage's {@code transformSchema}), the output location. The output is
+ * written only through Spark's writer (its committer leaves no {@code _SUCCESS} on failure).
+ *
+ * <p>Exit codes: 0 rows out == rows in; 1 failure while running; 2 bad options, input or output
+ * location (nothing written); 3 rows out != rows in.
+ */
+public final class EmbedJob {
+  public static final String SUMMARY_FILE = "_SUMMARY.json";
+
+  private EmbedJob() {}
+
+  public static void main(String[] args) {
+    int code = runMain(args, System.out, System.err);
+    System.out.flush();
+    System.err.flush();
+    System.exit(code);
+  }
+
+  static final String USAGE_HEAD =
+      "Usage: spark-submit --class dev.modernbert.jobs.EmbedJob modernbert-spark-jobs.jar \\\n"
+          + "         --input PATH|GLOB --output DIR --model DIR|URI|demo [options]\n"
+          + "Options (also as keys of --conf-file FILE; command-line flags win):\n";
+
+  static String usage() {
+    StringBuilder sb = new StringBuilder(USAGE_HEAD);
+    for (JobOptions.Spec s : JobOptions.SPECS) {
+      sb.append(String.format(Locale.ROOT, "  --%-18s %s", s.name(), s.help()));
+      if (s.defaultValue() != null && !s.defaultValue().isEmpty()) {
+        sb.append(" [").append(s.defaultValue()).append(']');
+      }
+      sb.append('\n');
+    }
+    sb.append(
+        "Exit codes: 0 ok (rows out == rows in), 1 failure, 2 bad usage/input, 3 rows lost\n");
+    return sb.toString();
+  }
+
+  /** Parses, starts (or reuses) the Spark session, runs, stops the session; the exit code. */
+  public static int runMain(String[] args, PrintStream out, PrintStream err) {
+    for (String a : args) {
+      if (a.equals("--help") || a.equals("-h")) {
+        out.print(usage());
+        return 0;
+      }
+    }
+    JobOptions o;
+    try {
+      o = JobOptions.parse(args);
+    } catch (JobException e) {
+      err.println("EmbedJob: ERROR: " + e.getMessage());
+      return e.exitCode();
+    }
+    SparkSession spark = null;
+    try {
+      SparkSession.Builder b = SparkSession.builder().appName(o.get("app-name"));
+      String master = o.get("master");
+      if (master != null && !master.isBlank()) {
+        b.master(master);
+      } else if (!new SparkConf().contains("spark.master")) {
+        b.master("local[*]");
+      }
+      spark = b.getOrCreate();
+      return run(spark, o, out).exitCode();
+    } catch (JobException e) {
+      err.println("EmbedJob: ERROR: " + e.getMessage());
+      return e.exitCode();
+    } catch (Throwable t) {
+      err.println("EmbedJob: FAILED: " + describe(t));
+      return JobException.FAILURE;
+    } finally {
+      if (spark != null) {
+        spark.stop();
+      }
+    }
+  }
+
+  /** The job's result: the summary written and printed, and the exit code. */
+  public record Result(Map<String, Object> summary, int exitCode) {}
+
+  /** Runs the job in an existing session (does not stop it). Throws JobException. */
+  public static Result run(SparkSession spark, JobOptions o, PrintStream out) {
+    long t0 = System.nanoTime();
+    JobTask task = JobTask.registry().get(o.get("task"));
+    if (task == null) {
+      throw JobException.usage(
+          "--task " + o.get("task") + " is not known; tasks: " + JobTask.registry().keySet());
+    }
+    String input = o.require("input");
+    String output = o.require("output");
+    String model = o.require("model");
+    String mode = o.choice("mode", List.of("error", "overwrite", "append"));
+    String outputFormat = o.choice("output-format", List.of("parquet", "json"));
+    String textCol = o.require("text-col");
+    String idCol = o.require("id-col");
+    List<String> keepCols = o.getList("keep-cols");
+    int partitions = o.getInt("partitions");
+    if (partitions < 0) {
+      throw JobException.usage("--partitions must be >= 0, got " + partitions);
+    }
+    Configuration hconf = spark.sparkContext().hadoopConfiguration();
+
+    // 1. The model path, before anything runs.
+    checkModel(model, hconf);
+    // 2. The input files and format.
+    List<Path> files = InputFiles.resolve(input, hconf);
+    String format = InputFiles.format(o.get("input-format"), input, files);
+    // 3. The output location.
+    checkOutput(output, mode, hconf);
+    // 4. The stage and the schema.
+    Transformer stage = task.stage(o, textCol);
+    Dataset<Row> df = read(spark, format, input);
+    if (format.equals("text")) {
+      df = df.withColumnRenamed("value", textCol);
+      if (!List.of(df.columns()).contains(idCol)) {
+        df = df.withColumn(idCol, functions.monotonically_increasing_id());
+      }
+    }
+    List<String> columns = List.of(df.columns());
+    List<String> carried = new ArrayList<>();
+    carried.add(idCol);
+    carried.addAll(keepCols);
+    for (String c : new LinkedHashSet<>(carried)) {
+      if (!columns.contains(c)) {
+        throw JobException.usage(
+            "column \""
+                + c
+                + "\" ("
+                + (c.equals(idCol) ? "--id-col" : "--keep-cols")
+                + ") does not exist in "
+                + input
+                + "; the columns are "
+                + columns);
+      }
+    }
+    List<String> selected = new ArrayList<>(new LinkedHashSet<>(carried));
+    if (!selected.contains(textCol)) {
+      selected.add(textCol);
+    }
+    StructType inSchema = df.schema();
+    try {
+      stage.transformSchema(inSchema);
+    } catch (IllegalArgumentException e) {
+      throw JobException.usage(e.getMessage() + " (in " + input + ", read as " + format + ")");
+    }
+    for (String c : task.outputColumns(o)) {
+      if (new LinkedHashSet<>(carried).contains(c)) {
+        throw JobException.usage(
+            "output column \"" + c + "\" is also an --id-col/--keep-cols column; rename it");
+      }
+    }
+    Dataset<Row> in = df.select(cols(selected));
+    if (partitions > 0) {
+      in = in.repartition(partitions);
+    }
+
+    // 5. Run: count the input, transform, write (only through Spark's writer).
+    long rowsIn;
+    try {
+      rowsIn = in.count();
+    } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
+      throw new JobException(
+          JobException.FAILURE,
+          "cannot read the input " + input + " as " + format + ": " + describe(e),
+          e);
+    }
+    long before = 0;
+    if (mode.equals("append") && exists(output, hconf)) {
+      before = countOutput(spark, output, outputFormat, null);
+    }
+    List<String> outCols = new ArrayList<>(new LinkedHashSet<>(carried));
+    outCols.addAll(task.outputColumns(o));
+    Dataset<Row> result = stage.transform(in).select(cols(outCols));
+    try {
+      result.write().mode(mode).format(outputFormat).save(output);
+    } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
+      throw new JobException(
+          JobException.FAILURE, "the job failed; no output committed: " + describe(e), e);
+    }
+    long rowsOut = countOutput(spark, output, outputFormat, result.schema()) - before;
+    double wallS = (System.nanoTime() - t0) / 1e9;
+
+    // 6. The summary.
+    Map<String, Object> s = new LinkedHashMap<>();
+    int code = rowsOut == rowsIn ? 0 : JobException.ROW_MISMATCH;
+    s.put("status", code == 0 ? "ok" : "rows_out_differs_from_rows_in");
+    s.put("task", task.name());
+    s.put("input", input);
+    s.put("input_format", format);
+    s.put("input_files", files.size());
+    s.put("output", output);
+    s.put("output_format", outputFormat);
+    s.put("mode", mode);
+    s.put("model", model);
+    s.put("rows_in", rowsIn);
+    s.put("rows_out", rowsOut);
+    Map<String, Object> m = task.metrics(stage);
+    s.put("null_rows", m.getOrDefault("null_rows", 0L));
+    s.put("truncated_rows", m.getOrDefault("truncated_rows", 0L));
+    s.put("error_rows", m.getOrDefault("error_rows", 0L));
+    long real = ((Number) m.getOrDefault("real_tokens", 0L)).longValue();
+    long padded = ((Number) m.getOrDefault("padded_tokens", 0L)).longValue();
+    s.put("tokens", real);
+    s.put("padded_tokens", padded);
+    s.put("padding_ratio", padded == 0 ? 0.0 : round4(1.0 - (double) real / padded));
+    s.put("wall_s", round4(wallS));
+    s.put("rows_per_s", round4(rowsOut / wallS));
+    s.put("tokens_per_s", round4(real / wallS));
+    Map<String, Object> extra = new LinkedHashMap<>(m);
+    for (String k :
+        List.of("null_rows", "truncated_rows", "error_rows", "real_tokens", "padded_tokens")) {
+      extra.remove(k);
+    }
+    s.put("task_metrics", extra);
+    s.put("spark_master", spark.sparkContext().master());
+    s.put("app_id", spark.sparkContext().applicationId());
+    s.put("options", new LinkedHashMap<>(o.given()));
+    String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(s);
+    writeSummary(output, json, hconf);
+    out.print(block(s));
+    out.flush();
+    if (code != 0) {
+      throw new JobException(
+          code,
+          "rows out ("
+              + rowsOut
+              + ") != rows in ("
+              + rowsIn
+              + "); see "
+              + output
+              + "/"
+              + SUMMARY_FILE);
+    }
+    return new Result(s, code);
+  }
+
+  private static double round4(double v) {
+    return Math.round(v * 10000.0) / 10000.0;
+  }
+
+  private static Column[] cols(List<String> names) {
+    Column[] c = new Column[names.size()];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = functions.col("`" + names.get(i).replace("`", "``") + "`");
+    }
+    return c;
+  }
+
+  static Dataset<Row> read(SparkSession spark, String format, String input) {
+    try {
+      return switch (format) {
+        case "parquet" -> spark.read().parquet(input);
+        case "json" -> spark.read().json(input);
+        case "csv" -> spark.read().option("header", "true").csv(input);
+        case "text" -> spark.read().text(input);
+        default -> throw JobException.usage("unknown input format " + format);
+      };
+    } catch (JobException e) {
+      throw e;
+    } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
+      throw new JobException(
+          JobException.FAILURE,
+          "cannot read the input " + input + " as " + format + ": " + describe(e),
+          e);
+    }
+  }
+
+  static void checkModel(String model, Configuration conf) {
+    if (DemoModel.NAME.equals(model)) {
+      return;
+    }
+    try {
+      if (ModelFiles.isRemote(model)) {
+        Path p = new Path(model);
+        FileSystem fs = p.getFileSystem(conf);
+        if (!fs.exists(p)) {
+          throw JobException.usage("--model " + model + ": the model path does not exist");
+        }
+        if (!fs.exists(new Path(p, "config.json"))) {
+          throw JobException.usage(
+              "--model " + model + ": no config.json there (it must be a checkpoint folder)");
+        }
+      } else {
+        java.nio.file.Path p = java.nio.file.Path.of(model);
+        if (!Files.exists(p)) {
+          throw JobException.usage(
+              "--model "
+                  + model
+                  + ": the model path does not exist (a local path must exist on the driver and"
+                  + " every executor; use a Hadoop URI such as hdfs:// or file:// to have it"
+                  + " copied, or demo)");
+        }
+        if (!Files.isRegularFile(p.resolve("config.json"))) {
+          throw JobException.usage(
+              "--model " + model + ": no config.json there (it must be a checkpoint folder)");
+        }
+      }
+    } catch (IOException e) {
+      throw JobException.usage("--model " + model + ": cannot check it: " + e.getMessage());
+    }
+  }
+
+  static boolean exists(String output, Configuration conf) {
+    try {
+      Path p = new Path(output);
+      return p.getFileSystem(conf).exists(p);
+    } catch (IOException e) {
+      throw JobException.usage("--output " + output + ": cannot check it: " + e.getMessage());
+    }
+  }
+
+  static void checkOutput(String output, String mode, Configuration conf) {
+    if (mode.equals("error") && exists(output, conf)) {
+      throw JobException.usage(
+          "--output "
+              + output
+              + " already exists; choose a new path or set --mode overwrite (or append)");
+    }
+  }
+
+  private static long countOutput(
+      SparkSession spark, String output, String format, StructType schema) {
+    if (format.equals("json") && schema != null) {
+      return spark.read().schema(schema).json(output).count();
+    }
+    return spark.read().format(format).load(output).count();
+  }
+
+  private static void writeSummary(String output, String json, Configuration conf) {
+    Path p = new Path(new Path(output), SUMMARY_FILE);
+    try (OutputStream os = p.getFileSystem(conf).create(p, true)) {
+      os.write((json + "\n").getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new JobException(JobException.FAILURE, "cannot write " + p + ": " + e, e);
+    }
+  }
+
+  /** The summary as one readable block. */
+  static String block(Map<String, Object> s) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("==== modernbert ").append(s.get("task")).append(" summary ====\n");
+    for (Map.Entry<String, Object> e : s.entrySet()) {
+      if (e.getKey().equals("options")) {
+        continue;
+      }
+      sb.append(String.format(Locale.ROOT, "%-16s %s%n", e.getKey(), e.getValue()));
+    }
+    sb.append("====\n");
+    return sb.toString();
+  }
+
+  /** The messages of an exception and its causes, without repeats, shortened. */
+  static String describe(Throwable t) {
+    LinkedHashSet<String> parts = new LinkedHashSet<>();
+    for (Throwable c = t; c != null && parts.size() < 6; c = c.getCause()) {
+      String msg = c.getMessage();
+      if (msg == null) {
+        msg = c.getClass().getName();
+      }
+      msg = msg.strip();
+      int nl = msg.indexOf("\n\tat ");
+      if (nl > 0) {
+        msg = msg.substring(0, nl);
+      }
+      if (msg.length() > 600) {
+        msg = msg.substring(0, 600) + "...";
+      }
+      parts.add(c.getClass().getSimpleName() + ": " + msg);
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return String.join(" | caused by ", parts);
+  }
+}

@@ -1,0 +1,245 @@
+package dev.modernbert.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** EmbedJob in a local[1] session: validation errors, and a small run with its summary. */
+class EmbedJobTest {
+  static SparkSession spark;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void start() {
+    spark =
+        SparkSession.builder()
+            .master("local[1]")
+            .appName("embed-job-test")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .getOrCreate();
+    spark.sparkContext().setLogLevel("ERROR");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private Path jsonl(String name, String... lines) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve(name));
+    Files.writeString(dir.resolve("part-0.jsonl"), String.join("\n", lines) + "\n");
+    return dir;
+  }
+
+  private JobException fails(String... args) {
+    return assertThrows(
+        JobException.class,
+        () ->
+            EmbedJob.run(
+                spark, JobOptions.parse(args), new PrintStream(OutputStreamNull.INSTANCE)));
+  }
+
+  private static final class OutputStreamNull extends java.io.OutputStream {
+    static final OutputStreamNull INSTANCE = new OutputStreamNull();
+
+    @Override
+    public void write(int b) {}
+  }
+
+  @Test
+  void smallRunWritesOutputAndSummary() throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      lines.add(
+          "{\"id\": " + i + ", \"text\": \"row number " + i + " of the test\", \"k\": " + i + "}");
+    }
+    lines.add("{\"id\": 40, \"text\": null, \"k\": 40}");
+    Path in = jsonl("small", lines.toArray(new String[0]));
+    Path out = tmp.resolve("out");
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    EmbedJob.Result r =
+        EmbedJob.run(
+            spark,
+            JobOptions.parse(
+                new String[] {
+                  "--input",
+                  in.toString(),
+                  "--output",
+                  out.toString(),
+                  "--model",
+                  "demo",
+                  "--output-format",
+                  "json",
+                  "--keep-cols",
+                  "k",
+                  "--pooling",
+                  "mean",
+                  "--partitions",
+                  "3"
+                }),
+            new PrintStream(buf, true, StandardCharsets.UTF_8));
+    assertEquals(0, r.exitCode());
+    assertTrue(Files.exists(out.resolve("_SUCCESS")));
+    JsonObject s =
+        JsonParser.parseString(Files.readString(out.resolve(EmbedJob.SUMMARY_FILE)))
+            .getAsJsonObject();
+    assertEquals(41, s.get("rows_in").getAsLong());
+    assertEquals(41, s.get("rows_out").getAsLong());
+    assertEquals(1, s.get("null_rows").getAsLong());
+    assertEquals(0, s.get("error_rows").getAsLong());
+    assertTrue(s.get("tokens").getAsLong() > 40);
+    assertTrue(s.get("tokens_per_s").getAsDouble() > 0);
+    assertTrue(buf.toString(StandardCharsets.UTF_8).contains("rows_out         41"));
+    // Output rows: id, k, embedding; no text.
+    String part;
+    try (var files = Files.list(out)) {
+      part =
+          Files.readString(
+              files.filter(f -> f.getFileName().toString().startsWith("part-")).findFirst().get());
+    }
+    JsonObject row = JsonParser.parseString(part.lines().findFirst().get()).getAsJsonObject();
+    assertTrue(row.has("id") && row.has("k") && row.has("embedding"), row.toString());
+    assertFalse(row.has("text"));
+
+    // --mode error on the existing output: refused before anything runs.
+    JobException e = fails("--input", in.toString(), "--output", out.toString(), "--model", "demo");
+    assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+    assertEquals(JobException.USAGE, e.exitCode());
+  }
+
+  @Test
+  void missingInput() {
+    JobException e =
+        fails(
+            "--input",
+            tmp.resolve("nope").toString(),
+            "--output",
+            tmp.resolve("o").toString(),
+            "--model",
+            "demo");
+    assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    e =
+        fails(
+            "--input",
+            tmp + "/*.jsonl",
+            "--output",
+            tmp.resolve("o").toString(),
+            "--model",
+            "demo");
+    assertTrue(e.getMessage().contains("no files match"), e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("o")));
+  }
+
+  @Test
+  void missingAndWrongTypedTextColumn() throws Exception {
+    Path body = jsonl("body", "{\"id\": 1, \"body\": \"hello\"}");
+    JobException e =
+        fails(
+            "--input",
+            body.toString(),
+            "--output",
+            tmp.resolve("o1").toString(),
+            "--model",
+            "demo");
+    assertTrue(e.getMessage().contains("input column \"text\" does not exist"), e.getMessage());
+    Path num = jsonl("num", "{\"id\": 1, \"text\": 42}");
+    e =
+        fails(
+            "--input", num.toString(), "--output", tmp.resolve("o2").toString(), "--model", "demo");
+    assertTrue(e.getMessage().contains("must be of type string, but it is bigint"), e.getMessage());
+    e =
+        fails(
+            "--input",
+            num.toString(),
+            "--output",
+            tmp.resolve("o3").toString(),
+            "--model",
+            "demo",
+            "--id-col",
+            "key");
+    assertTrue(e.getMessage().contains("column \"key\" (--id-col) does not exist"), e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("o1")));
+    assertFalse(Files.exists(tmp.resolve("o2")));
+  }
+
+  @Test
+  void badModelPathAndTask() throws Exception {
+    Path in = jsonl("in", "{\"id\": 1, \"text\": \"hello\"}");
+    JobException e =
+        fails(
+            "--input",
+            in.toString(),
+            "--output",
+            tmp.resolve("o").toString(),
+            "--model",
+            tmp.resolve("no-model").toString());
+    assertTrue(e.getMessage().contains("the model path does not exist"), e.getMessage());
+    e =
+        fails(
+            "--input",
+            in.toString(),
+            "--output",
+            tmp.resolve("o").toString(),
+            "--model",
+            "file://" + tmp.resolve("no-model"));
+    assertTrue(e.getMessage().contains("the model path does not exist"), e.getMessage());
+    e =
+        fails(
+            "--input",
+            in.toString(),
+            "--output",
+            tmp.resolve("o").toString(),
+            "--model",
+            in.toString());
+    assertTrue(e.getMessage().contains("no config.json"), e.getMessage());
+    e =
+        fails(
+            "--input",
+            in.toString(),
+            "--output",
+            tmp.resolve("o").toString(),
+            "--model",
+            "demo",
+            "--task",
+            "classify");
+    assertTrue(e.getMessage().contains("--task classify is not known"), e.getMessage());
+    e =
+        fails(
+            "--input",
+            in.toString(),
+            "--output",
+            tmp.resolve("o").toString(),
+            "--model",
+            "demo",
+            "--pooling",
+            "max");
+    assertTrue(e.getMessage().contains("bad option value"), e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("o")));
+  }
+
+  @Test
+  void usageListsEveryOption() {
+    String u = EmbedJob.usage();
+    for (JobOptions.Spec s : JobOptions.SPECS) {
+      assertTrue(u.contains("--" + s.name()), s.name());
+    }
+  }
+}
