@@ -3,6 +3,7 @@ package dev.modernbert.jobs;
 import com.google.gson.GsonBuilder;
 import dev.modernbert.encoder.demo.DemoModel;
 import dev.modernbert.spark.executor.ModelFiles;
+import dev.modernbert.spark.ml.ModernBertStage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -173,6 +174,9 @@ public final class EmbedJob {
     StructType inSchema = df.schema();
     try {
       stage.transformSchema(inSchema);
+      if (stage instanceof ModernBertStage<?> modernBert) {
+        modernBert.checkModelHead(); // a checkpoint without the task's head fails here, not later
+      }
     } catch (IllegalArgumentException e) {
       throw JobException.usage(e.getMessage() + " (in " + input + ", read as " + format + ")");
     }

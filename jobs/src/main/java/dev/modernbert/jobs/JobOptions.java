@@ -25,7 +25,11 @@ public final class JobOptions {
   /** Every option, in the order of conf/embed-job.properties and the docs. */
   public static final List<Spec> SPECS =
       List.of(
-          new Spec("task", "embed", false, "what to compute: embed (the only task for now)"),
+          new Spec(
+              "task",
+              "embed",
+              false,
+              "what to compute: embed | classify | token-classify | fill-mask"),
           new Spec("input", null, false, "input path or glob (local path or Hadoop URI)"),
           new Spec(
               "input-format",
@@ -40,9 +44,20 @@ public final class JobOptions {
           new Spec("mode", "error", false, "error | overwrite | append (when the output exists)"),
           new Spec("partitions", "0", false, "repartition the input to N partitions; 0 = as read"),
           new Spec("model", null, false, "checkpoint folder (local or Hadoop URI), or demo"),
-          new Spec("output-col", "embedding", false, "name of the embedding column"),
-          new Spec("pooling", "auto", false, "auto | cls | mean"),
-          new Spec("normalize", "false", true, "L2-normalise each vector"),
+          new Spec(
+              "output-col",
+              "",
+              false,
+              "main output column; default per task: embedding, label, entities, predictions"),
+          new Spec("pooling", "auto", false, "embed: auto | cls | mean"),
+          new Spec("normalize", "false", true, "embed: L2-normalise each vector"),
+          new Spec(
+              "probability-col",
+              "probability",
+              false,
+              "classify: column of probabilities (multi-label: sigmoids; regression: the value)"),
+          new Spec("raw-prediction-col", "", false, "classify: optional column of raw logits"),
+          new Spec("top-k", "5", false, "fill-mask: predictions per [MASK]"),
           new Spec("max-length", "0", false, "tokens per text after truncation; 0 = model max"),
           new Spec("batch-tokens", "4096", false, "padded-token budget per batch"),
           new Spec("max-batch-rows", "256", false, "most rows per batch"),

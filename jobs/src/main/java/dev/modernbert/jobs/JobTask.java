@@ -8,7 +8,7 @@ import org.apache.spark.ml.Transformer;
 /**
  * One kind of work the job can do ({@code --task}): a Spark stage built from the options, the
  * columns it adds (kept in the output after the id and {@code --keep-cols}), and the figures it
- * reports in {@code _SUMMARY.json}. To add a task (classify, token-classify, fill-mask, ...),
+ * reports in {@code _SUMMARY.json}. Each built-in task is a {@link StageTask}; to add another,
  * implement this interface and {@link #register} it (see {@link Tasks}).
  */
 public interface JobTask {
@@ -42,12 +42,17 @@ public interface JobTask {
     Tasks.REGISTRY.put(task.name(), task);
   }
 
-  /** The registry; {@code embed} is registered by default. */
+  /** The registry: embed, classify, token-classify and fill-mask. */
   final class Tasks {
     static final Map<String, JobTask> REGISTRY = new LinkedHashMap<>();
 
     static {
-      REGISTRY.put(EmbedTask.NAME, new EmbedTask());
+      for (JobTask t :
+          new JobTask[] {
+            new EmbedTask(), new ClassifyTask(), new TokenClassifyTask(), new FillMaskTask()
+          }) {
+        REGISTRY.put(t.name(), t);
+      }
     }
 
     private Tasks() {}

@@ -219,8 +219,8 @@ class EmbedJobTest {
             "--model",
             "demo",
             "--task",
-            "classify");
-    assertTrue(e.getMessage().contains("--task classify is not known"), e.getMessage());
+            "translate");
+    assertTrue(e.getMessage().contains("--task translate is not known"), e.getMessage());
     e =
         fails(
             "--input",

@@ -504,7 +504,7 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     StructType outSchema = transformSchema(inSchema);
     EmbedSpec spec = toSpec();
     StageHead<?> head = head();
-    checkHeadOnDriver(stageName(), spec.modelPath(), head.rowHead());
+    checkModelHead();
     SparkSession spark = dataset.sparkSession();
     EmbedMetrics metrics = EmbedMetrics.register(spark.sparkContext());
     Broadcast<HadoopConf> conf = hadoopConfFor(spark, spec.modelPath());
@@ -530,6 +530,11 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
    */
   public EmbedMetrics lastMetrics() {
     return lastMetrics;
+  }
+
+  /** The driver-side head check that {@link #transform} makes; callers may make it earlier. */
+  public void checkModelHead() {
+    checkHeadOnDriver(stageName(), toSpec().modelPath(), head().rowHead());
   }
 
   /**

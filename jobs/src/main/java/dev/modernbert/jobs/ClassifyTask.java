@@ -1,0 +1,41 @@
+package dev.modernbert.jobs;
+
+import dev.modernbert.spark.ml.ModernBertClassifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code --task classify}: {@link ModernBertClassifier} on a sequence-classification checkpoint;
+ * adds {@code --probability-col} and {@code --raw-prediction-col} (the logits, off by default).
+ */
+public final class ClassifyTask extends StageTask<ModernBertClassifier> {
+  public static final String NAME = "classify";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  String defaultOutputCol() {
+    return "label";
+  }
+
+  @Override
+  ModernBertClassifier newStage(JobOptions o) {
+    ModernBertClassifier c =
+        new ModernBertClassifier().setProbabilityCol(o.require("probability-col"));
+    String raw = o.get("raw-prediction-col");
+    return raw == null || raw.isBlank() ? c : c.setRawPredictionCol(raw);
+  }
+
+  @Override
+  List<String> taskColumns(JobOptions o) {
+    List<String> cols = new ArrayList<>(List.of(outputCol(o), o.get("probability-col")));
+    String raw = o.get("raw-prediction-col");
+    if (raw != null && !raw.isBlank()) {
+      cols.add(raw);
+    }
+    return cols;
+  }
+}

@@ -1,0 +1,25 @@
+package dev.modernbert.jobs;
+
+import dev.modernbert.spark.ml.ModernBertFillMask;
+
+/**
+ * {@code --task fill-mask}: {@link ModernBertFillMask} on an MLM checkpoint; adds {@code --top-k}.
+ */
+public final class FillMaskTask extends StageTask<ModernBertFillMask> {
+  public static final String NAME = "fill-mask";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  String defaultOutputCol() {
+    return "predictions";
+  }
+
+  @Override
+  ModernBertFillMask newStage(JobOptions o) {
+    return new ModernBertFillMask().setTopK(o.getInt("top-k"));
+  }
+}

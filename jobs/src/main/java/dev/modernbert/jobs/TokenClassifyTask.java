@@ -1,0 +1,26 @@
+package dev.modernbert.jobs;
+
+import dev.modernbert.spark.ml.ModernBertTokenClassifier;
+
+/**
+ * {@code --task token-classify}: {@link ModernBertTokenClassifier} on a token-classification
+ * checkpoint; the output column holds the entity spans.
+ */
+public final class TokenClassifyTask extends StageTask<ModernBertTokenClassifier> {
+  public static final String NAME = "token-classify";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  String defaultOutputCol() {
+    return "entities";
+  }
+
+  @Override
+  ModernBertTokenClassifier newStage(JobOptions o) {
+    return new ModernBertTokenClassifier();
+  }
+}
