@@ -3,6 +3,7 @@ package dev.modernbert.encoder.cli;
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.head.Scores;
+import dev.modernbert.encoder.tokenize.TokenizedText;
 import dev.modernbert.encoder.weights.HeadKind;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -88,12 +89,12 @@ final class FillMaskCommand {
             encoder,
             job.chunkRows(),
             Job.CHUNK_FLOAT_BUDGET,
-            ids -> (long) maskPositions(ids, maskId).length * vocab,
+            ids -> (long) TokenizedText.positionsOf(ids, maskId).length * vocab,
             chunk -> {
               List<int[]> seqs = new ArrayList<>();
               List<int[]> positions = new ArrayList<>();
               for (JsonlInput.Prepared r : chunk) {
-                int[] pos = maskPositions(r.ids(), maskId);
+                int[] pos = TokenizedText.positionsOf(r.ids(), maskId);
                 if (pos.length > 0) { // rows without a mask need no forward pass
                   seqs.add(r.ids());
                   positions.add(pos);
@@ -103,7 +104,7 @@ final class FillMaskCommand {
                   seqs.isEmpty() ? List.of() : encoder.maskedLmLogits(seqs, positions);
               int next = 0;
               for (JsonlInput.Prepared r : chunk) {
-                int[] pos = maskPositions(r.ids(), maskId);
+                int[] pos = TokenizedText.positionsOf(r.ids(), maskId);
                 float[][] rowLogits = pos.length > 0 ? logits.get(next++) : new float[0][];
                 write(w, r, pos, rowLogits, k, encoder);
                 totals[0]++;
@@ -127,20 +128,6 @@ final class FillMaskCommand {
           job.output());
     }
     return Main.EXIT_OK;
-  }
-
-  static int[] maskPositions(int[] ids, int maskId) {
-    int n = 0;
-    for (int id : ids) {
-      n += id == maskId ? 1 : 0;
-    }
-    int[] pos = new int[n];
-    for (int i = 0, j = 0; i < ids.length; i++) {
-      if (ids[i] == maskId) {
-        pos[j++] = i;
-      }
-    }
-    return pos;
   }
 
   private static void write(

@@ -14,4 +14,9 @@ public record TokenizedText(
   public int length() {
     return ids.length;
   }
+
+  /** The positions of {@code tokenId} in {@code ids} (e.g. the {@code [MASK]}s for fill-mask). */
+  public static int[] positionsOf(int[] ids, int tokenId) {
+    return java.util.stream.IntStream.range(0, ids.length).filter(i -> ids[i] == tokenId).toArray();
+  }
 }

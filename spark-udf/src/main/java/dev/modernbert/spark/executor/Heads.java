@@ -161,7 +161,7 @@ public final class Heads {
 
         @Override
         public Object argument(TokenizedText tokens) {
-          return maskPositions(tokens.ids(), maskId);
+          return TokenizedText.positionsOf(tokens.ids(), maskId);
         }
 
         @Override
@@ -180,20 +180,5 @@ public final class Heads {
         }
       };
     }
-  }
-
-  /** The positions of {@code maskId} in {@code ids}. */
-  public static int[] maskPositions(int[] ids, int maskId) {
-    int n = 0;
-    for (int id : ids) {
-      n += id == maskId ? 1 : 0;
-    }
-    int[] pos = new int[n];
-    for (int i = 0, j = 0; i < ids.length; i++) {
-      if (ids[i] == maskId) {
-        pos[j++] = i;
-      }
-    }
-    return pos;
   }
 }

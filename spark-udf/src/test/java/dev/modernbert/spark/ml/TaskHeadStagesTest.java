@@ -22,7 +22,6 @@ import dev.modernbert.encoder.head.SequenceClassification;
 import dev.modernbert.encoder.head.TokenClassification;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.weights.HeadKind;
-import dev.modernbert.spark.executor.Heads;
 import dev.modernbert.spark.udf.ModernBertUdfs;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -309,7 +308,7 @@ class TaskHeadStagesTest {
         continue;
       }
       int[] ids = demo.tokenize(texts.get(w++)).ids();
-      int[] pos = Heads.maskPositions(ids, mask);
+      int[] pos = dev.modernbert.encoder.tokenize.TokenizedText.positionsOf(ids, mask);
       List<Row> got = r.getList(2);
       assertEquals(pos.length * 3, got.size());
       if (pos.length == 0) {
