@@ -11,7 +11,6 @@ import java.io.Writer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -79,53 +78,33 @@ final class FillMaskCommand {
                     : " has no tokenizer.json to take it from"));
       }
       int k = Math.min(topK, vocab);
-      JsonlInput.validate(job.input(), encoder);
-      long[] totals = new long[4]; // rows, tokens, truncated, masks
-      long start = System.nanoTime();
-      try (AtomicOutput out = AtomicOutput.create(job.output())) {
-        Writer w = out.writer();
-        JsonlInput.forEachChunk(
-            job.input(),
-            encoder,
-            job.chunkRows(),
-            Job.CHUNK_FLOAT_BUDGET,
-            ids -> (long) TokenizedText.positionsOf(ids, maskId).length * vocab,
-            chunk -> {
-              List<int[]> seqs = new ArrayList<>();
-              List<int[]> positions = new ArrayList<>();
-              for (JsonlInput.Prepared r : chunk) {
-                int[] pos = TokenizedText.positionsOf(r.ids(), maskId);
-                if (pos.length > 0) { // rows without a mask need no forward pass
-                  seqs.add(r.ids());
-                  positions.add(pos);
-                }
+      long[] masks = {0};
+      RowJob.run(
+          job,
+          encoder,
+          ids -> (long) TokenizedText.positionsOf(ids, maskId).length * vocab,
+          (chunk, w) -> {
+            List<int[]> seqs = new ArrayList<>();
+            List<int[]> positions = new ArrayList<>();
+            for (JsonlInput.Prepared r : chunk) {
+              int[] pos = TokenizedText.positionsOf(r.ids(), maskId);
+              if (pos.length > 0) { // rows without a mask need no forward pass
+                seqs.add(r.ids());
+                positions.add(pos);
               }
-              List<float[][]> logits =
-                  seqs.isEmpty() ? List.of() : encoder.maskedLmLogits(seqs, positions);
-              int next = 0;
-              for (JsonlInput.Prepared r : chunk) {
-                int[] pos = TokenizedText.positionsOf(r.ids(), maskId);
-                float[][] rowLogits = pos.length > 0 ? logits.get(next++) : new float[0][];
-                write(w, r, pos, rowLogits, k, encoder);
-                totals[0]++;
-                totals[1] += r.ids().length;
-                totals[2] += r.truncated() ? 1 : 0;
-                totals[3] += pos.length;
-              }
-            });
-        out.commit();
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      err.printf(
-          Locale.ROOT,
-          "fill-mask: %d rows, %d masks, %d tokens, %d truncated, %.2f s, %s tokens/s -> %s%n",
-          totals[0],
-          totals[3],
-          totals[1],
-          totals[2],
-          seconds,
-          Job.rate(totals[1], seconds),
-          job.output());
+            }
+            List<float[][]> logits =
+                seqs.isEmpty() ? List.of() : encoder.maskedLmLogits(seqs, positions);
+            int next = 0;
+            for (JsonlInput.Prepared r : chunk) {
+              int[] pos = TokenizedText.positionsOf(r.ids(), maskId);
+              float[][] rowLogits = pos.length > 0 ? logits.get(next++) : new float[0][];
+              write(w, r, pos, rowLogits, k, encoder);
+              masks[0] += pos.length;
+            }
+          },
+          err,
+          () -> ", " + masks[0] + " masks");
     }
     return Main.EXIT_OK;
   }

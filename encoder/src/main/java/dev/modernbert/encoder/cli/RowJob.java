@@ -24,6 +24,21 @@ final class RowJob {
   static void run(
       Job job, ModernBertEncoder encoder, JsonlInput.Cost cost, ChunkWriter work, PrintStream err)
       throws IOException {
+    run(job, encoder, cost, work, err, () -> "");
+  }
+
+  /**
+   * As above; {@code extraCounts} (e.g. {@code ", 5 masks"}) goes after the row count in the
+   * summary line.
+   */
+  static void run(
+      Job job,
+      ModernBertEncoder encoder,
+      JsonlInput.Cost cost,
+      ChunkWriter work,
+      PrintStream err,
+      java.util.function.Supplier<String> extraCounts)
+      throws IOException {
     JsonlInput.validate(job.input(), encoder);
     long[] totals = new long[3]; // rows, tokens, truncated
     long start = System.nanoTime();
@@ -48,9 +63,10 @@ final class RowJob {
     double seconds = (System.nanoTime() - start) / 1e9;
     err.printf(
         Locale.ROOT,
-        "%s: %d rows, %d tokens, %d truncated, %.2f s, %s tokens/s -> %s%n",
+        "%s: %d rows%s, %d tokens, %d truncated, %.2f s, %s tokens/s -> %s%n",
         job.command(),
         totals[0],
+        extraCounts.get(),
         totals[1],
         totals[2],
         seconds,
