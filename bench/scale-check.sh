@@ -3,7 +3,7 @@
 # EmbedJob on a local Spark standalone cluster (a Master and WORKERS Workers of 1 core on
 # 127.0.0.1, the same set-up as the integration tests), with the demo model. Records rows/s,
 # tokens/s (from _SUMMARY.json) and each executor's peak memory (VmHWM of the executor JVMs,
-# sampled every 2 s).
+# sampled every 2 s; RSS and committed Java heap every 20 s, in rss-heap.samples).
 #
 #   bench/scale-check.sh [N=100000] [WORKERS=2] [PARTITIONS=32]
 #
@@ -22,6 +22,8 @@ out="$root/target/scale-check"
 rm -rf "$out"; mkdir -p "$out"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 mapfile -t jvm < <(grep -v '^\s*$' "$root/docs/spark-jvm-options.txt")
+# shellcheck source=../bin/native-memory.sh
+source "$root/bin/native-memory.sh" # the executors get the same values through spark.executorEnv
 export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
 
 echo "generating $n rows (W2 lengths) ..."
@@ -30,8 +32,9 @@ echo "generating $n rows (W2 lengths) ..."
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pids=()
 sampler=""
+heap_sampler=""
 cleanup() {
-  [ -n "$sampler" ] && kill -9 "$sampler" 2> /dev/null || true
+  [ -n "$sampler" ] && kill -9 "$sampler" "$heap_sampler" 2> /dev/null || true
   for p in "${pids[@]}"; do
     pkill -9 -P "$p" 2> /dev/null || true   # the executors (children of this worker)
     kill -9 "$p" 2> /dev/null || true
@@ -65,19 +68,40 @@ done
   done
 ) > "$out/vmhwm.samples" &
 sampler=$!
+# Every 20 s: resident set and committed Java heap (jstat) of every executor, so that the native
+# part (RSS - heap) can be told apart from G1 growing the heap towards spark.executor.memory.
+(
+  t0=$(date +%s)
+  while true; do
+    for p in $(pgrep -f CoarseGrainedExecutorBackend || true); do
+      rss="$(awk '/VmRSS/ {print $2}' "/proc/$p/status" 2> /dev/null || true)"
+      heap="$(jstat -gc "$p" 2> /dev/null | awk 'NR == 2 {printf "%.0f", $1 + $2 + $5 + $7}' || true)"
+      [ -n "$rss" ] && [ -n "$heap" ] && echo "$(( $(date +%s) - t0 )) $p $rss $heap"
+    done
+    sleep 20
+  done
+) > "$out/rss-heap.samples" &
+heap_sampler=$!
 opts="${jvm[*]}"
 start=$(date +%s)
 "$java" "${jvm[@]}" -Xmx1g -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
   -cp "$home/jars/*" org.apache.spark.deploy.SparkSubmit \
   --master "spark://127.0.0.1:$mport" --conf spark.ui.enabled=false \
   --conf spark.driver.host=127.0.0.1 --conf spark.executor.memory=2g \
+  --conf "spark.executorEnv.MALLOC_MMAP_THRESHOLD_=$MALLOC_MMAP_THRESHOLD_" \
+  --conf "spark.executorEnv.MALLOC_TRIM_THRESHOLD_=$MALLOC_TRIM_THRESHOLD_" \
+  --conf "spark.executorEnv.MALLOC_TOP_PAD_=$MALLOC_TOP_PAD_" \
   --conf "spark.executor.extraJavaOptions=$opts" --conf "spark.driver.extraJavaOptions=$opts" \
   --class dev.modernbert.jobs.EmbedJob "$jar" \
   --input "$out/input" --output "$out/output" --model demo --pooling mean \
   --partitions "$partitions" 2>&1 | tee "$out/submit.log" | grep -v '^\s*at ' | tail -40
 rc=${PIPESTATUS[0]}
-kill "$sampler" 2> /dev/null || true
+kill "$sampler" "$heap_sampler" 2> /dev/null || true
 echo "exit code $rc, $(( $(date +%s) - start )) s"
 echo "peak memory per executor (VmHWM, MiB):"
 sort -k1,1n -k2,2n "$out/vmhwm.samples" | awk '{m[$1]=($2>m[$1]?$2:m[$1])} END {for (p in m) printf "  executor pid %s: %.0f MiB\n", p, m[p]/1024}' | tee "$out/peak-memory.txt"
+echo "per executor, peak over the 20 s samples (MiB): RSS, committed Java heap, RSS - heap (native):"
+awk '{r[$2] = ($3 > r[$2] ? $3 : r[$2]); h[$2] = ($4 > h[$2] ? $4 : h[$2]); n = $3 - $4; x[$2] = (n > x[$2] ? n : x[$2])}
+  END {for (p in r) printf "  executor pid %s: %.0f, %.0f, %.0f\n", p, r[p] / 1024, h[p] / 1024, x[p] / 1024}' \
+  "$out/rss-heap.samples" | tee -a "$out/peak-memory.txt"
 exit "$rc"
