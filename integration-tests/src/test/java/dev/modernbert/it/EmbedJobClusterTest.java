@@ -62,9 +62,7 @@ class EmbedJobClusterTest {
         "--partitions",
         "16",
         "--sort-window-rows",
-        "64",
-        "--num-threads",
-        "1");
+        "64");
   }
 
   @BeforeAll
@@ -142,6 +140,15 @@ class EmbedJobClusterTest {
     assertEquals(4, s.get("input_files").getAsInt());
     assertTrue(s.get("spark_master").getAsString().startsWith("spark://127.0.0.1:"));
     assertTrue(r.output().contains("==== modernbert embed summary ===="), r.output());
+
+    // No --num-threads and no spark.executor.cores: each executor of a 1-core Worker must still
+    // drive libtorch with 1 thread, not one per machine core (two such executors would
+    // oversubscribe this machine's cores and run about ten times slower).
+    List<String> loads = cluster.executorLogLines("libtorch intra-op threads:");
+    assertFalse(loads.isEmpty(), "no executor logged its model load");
+    for (String line : loads) {
+      assertTrue(line.endsWith("libtorch intra-op threads: 1"), line);
+    }
   }
 
   @Test

@@ -205,6 +205,24 @@ public final class SparkCluster implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The lines of every executor's stderr log (under the workers' work dirs) that contain {@code
+   * marker}.
+   */
+  public List<String> executorLogLines(String marker) throws IOException {
+    List<String> lines = new ArrayList<>();
+    try (var files = Files.walk(dir)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+        for (String line : Files.readAllLines(f, StandardCharsets.ISO_8859_1)) {
+          if (line.contains(marker)) {
+            lines.add(line);
+          }
+        }
+      }
+    }
+    return lines;
+  }
+
   /** What a spark-submit run gave. */
   public record Submitted(int exitCode, String output, Path log) {}
 
@@ -239,8 +257,6 @@ public final class SparkCluster implements AutoCloseable {
             "spark.driver.bindAddress=127.0.0.1",
             "--conf",
             "spark.executor.memory=1g",
-            "--conf",
-            "spark.executor.cores=1",
             "--conf",
             "spark.sql.adaptive.enabled=false",
             "--conf",

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The executor's model cache: one {@link SharedModel} per (model files, device, dtype, options that
@@ -26,6 +28,7 @@ public final class ExecutorModels {
   /** A model and whether this call loaded it (and how long that took). */
   public record Acquired(SharedModel model, boolean loadedNow, long loadNanos) {}
 
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
   private static final Map<Key, Holder> CACHE = new ConcurrentHashMap<>();
   private static final AtomicLong LOADS = new AtomicLong();
   private static final AtomicLong LOAD_NANOS = new AtomicLong();
@@ -73,6 +76,7 @@ public final class ExecutorModels {
           return new Acquired(model, false, 0);
         }
         long t0 = System.nanoTime();
+        int threads = ExecutorThreads.resolve(spec.numThreads());
         EncoderOptions options =
             EncoderOptions.defaults()
                 .withDevice(key.device())
@@ -80,7 +84,7 @@ public final class ExecutorModels {
                 .withMaxLength(key.maxLength())
                 .withBatchTokens(key.batchTokens())
                 .withMaxBatchRows(key.maxBatchRows())
-                .withNumThreads(ExecutorThreads.resolve(spec.numThreads()));
+                .withNumThreads(threads);
         ModernBertEncoder encoder = ModernBertEncoder.load(dir, options);
         if (!encoder.hasTokenizer()) {
           encoder.close();
@@ -89,6 +93,13 @@ public final class ExecutorModels {
         }
         SharedModel loaded = new SharedModel(encoder, new DeviceRunner(encoder, key.device()));
         long nanos = System.nanoTime() - t0;
+        LOG.info(
+            "ModernBERT model {} loaded on {} {} in {} ms, libtorch intra-op threads: {}",
+            dir,
+            key.device(),
+            key.dtype(),
+            nanos / 1_000_000,
+            threads);
         LOADS.incrementAndGet();
         LOAD_NANOS.addAndGet(nanos);
         model = loaded;

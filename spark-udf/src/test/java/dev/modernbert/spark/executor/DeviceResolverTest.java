@@ -1,6 +1,7 @@
 package dev.modernbert.spark.executor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,12 +57,48 @@ class DeviceResolverTest {
 
   @Test
   void threadsFollowTheExecutorsCores() {
-    assertEquals(3, ExecutorThreads.resolve(3, "8", "yarn", 16));
-    assertEquals(4, ExecutorThreads.resolve(0, "4", "yarn", 16));
-    assertEquals(2, ExecutorThreads.resolve(0, null, "local[2]", 16));
-    assertEquals(16, ExecutorThreads.resolve(0, null, "local[*]", 16));
-    assertEquals(1, ExecutorThreads.resolve(0, null, "local", 16));
-    assertEquals(16, ExecutorThreads.resolve(0, null, "spark://host:7077", 16));
-    assertEquals(16, ExecutorThreads.resolve(0, "32", "yarn", 16), "never more than the machine");
+    assertEquals(3, ExecutorThreads.resolve(3, 1, "8", "yarn", 16));
+    assertEquals(4, ExecutorThreads.resolve(0, null, "4", "yarn", 16));
+    assertEquals(2, ExecutorThreads.resolve(0, null, null, "local[2]", 16));
+    assertEquals(16, ExecutorThreads.resolve(0, null, null, "local[*]", 16));
+    assertEquals(1, ExecutorThreads.resolve(0, null, null, "local", 16));
+    assertEquals(16, ExecutorThreads.resolve(0, null, null, "spark://host:7077", 16));
+    assertEquals(
+        16, ExecutorThreads.resolve(0, null, "32", "yarn", 16), "never more than the machine");
+    assertEquals(
+        1,
+        ExecutorThreads.resolve(0, 1, null, "spark://host:7077", 16),
+        "a 1-core executor of a standalone Worker on a 16-core machine");
+  }
+
+  @Test
+  void backendCoresComeFromTheExecutorCommandLine() {
+    List<String> standalone =
+        List.of(
+            "-cp",
+            "/spark/jars/*",
+            "-Xmx2048M",
+            "org.apache.spark.executor.CoarseGrainedExecutorBackend",
+            "--driver-url",
+            "spark://CoarseGrainedScheduler@127.0.0.1:42497",
+            "--executor-id",
+            "0",
+            "--cores",
+            "1",
+            "--app-id",
+            "app-1");
+    assertEquals(1, ExecutorThreads.backendCores(standalone));
+    assertEquals(
+        6,
+        ExecutorThreads.backendCores(
+            List.of("org.apache.spark.executor.YarnCoarseGrainedExecutorBackend", "--cores", "6")));
+    assertNull(
+        ExecutorThreads.backendCores(
+            List.of("-cp", "x", "dev.modernbert.jobs.EmbedJob", "--cores", "3")),
+        "a driver or CLI JVM is not an executor");
+    assertNull(
+        ExecutorThreads.backendCores(
+            List.of("--cores", "4", "org.apache.spark.executor.CoarseGrainedExecutorBackend")),
+        "only arguments after the main class count");
   }
 }
