@@ -7,6 +7,9 @@
 #
 #   bench/scale-check.sh [N=100000] [WORKERS=2] [PARTITIONS=32]
 #
+# GLIBC_DEFAULTS=1 leaves glibc's malloc at its defaults in the executors instead of the settings of
+# bin/native-memory.sh (the control run for native memory in docs/performance.md).
+#
 # Needs a build: mvn -B verify (or mvn -B -DskipTests package, then
 # mvn -B -pl integration-tests -am -DskipTests verify, which assembles
 # integration-tests/target/spark-home/jars). Results go to target/scale-check/.
@@ -22,8 +25,16 @@ out="$root/target/scale-check"
 rm -rf "$out"; mkdir -p "$out"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 mapfile -t jvm < <(grep -v '^\s*$' "$root/docs/spark-jvm-options.txt")
-# shellcheck source=../bin/native-memory.sh
-source "$root/bin/native-memory.sh" # the executors get the same values through spark.executorEnv
+malloc_conf=()
+if [ "${GLIBC_DEFAULTS:-0}" = 1 ]; then
+  unset MALLOC_MMAP_THRESHOLD_ MALLOC_TRIM_THRESHOLD_ MALLOC_TOP_PAD_
+else
+  # shellcheck source=../bin/native-memory.sh
+  source "$root/bin/native-memory.sh" # the executors get the same values through spark.executorEnv
+  for v in MALLOC_MMAP_THRESHOLD_ MALLOC_TRIM_THRESHOLD_ MALLOC_TOP_PAD_; do
+    malloc_conf+=(--conf "spark.executorEnv.$v=${!v}")
+  done
+fi
 export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
 
 echo "generating $n rows (W2 lengths) ..."
@@ -88,9 +99,7 @@ start=$(date +%s)
   -cp "$home/jars/*" org.apache.spark.deploy.SparkSubmit \
   --master "spark://127.0.0.1:$mport" --conf spark.ui.enabled=false \
   --conf spark.driver.host=127.0.0.1 --conf spark.executor.memory=2g \
-  --conf "spark.executorEnv.MALLOC_MMAP_THRESHOLD_=$MALLOC_MMAP_THRESHOLD_" \
-  --conf "spark.executorEnv.MALLOC_TRIM_THRESHOLD_=$MALLOC_TRIM_THRESHOLD_" \
-  --conf "spark.executorEnv.MALLOC_TOP_PAD_=$MALLOC_TOP_PAD_" \
+  "${malloc_conf[@]}" \
   --conf "spark.executor.extraJavaOptions=$opts" --conf "spark.driver.extraJavaOptions=$opts" \
   --class dev.modernbert.jobs.EmbedJob "$jar" \
   --input "$out/input" --output "$out/output" --model demo --pooling mean \
