@@ -25,13 +25,14 @@ out="$root/target/scale-check"
 rm -rf "$out"; mkdir -p "$out"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 mapfile -t jvm < <(grep -v '^\s*$' "$root/docs/spark-jvm-options.txt")
+malloc_vars=(MALLOC_MMAP_THRESHOLD_ MALLOC_TRIM_THRESHOLD_ MALLOC_TOP_PAD_) # bin/native-memory.sh's
 malloc_conf=()
 if [ "${GLIBC_DEFAULTS:-0}" = 1 ]; then
-  unset MALLOC_MMAP_THRESHOLD_ MALLOC_TRIM_THRESHOLD_ MALLOC_TOP_PAD_
+  unset "${malloc_vars[@]}"
 else
   # shellcheck source=../bin/native-memory.sh
   source "$root/bin/native-memory.sh" # the executors get the same values through spark.executorEnv
-  for v in MALLOC_MMAP_THRESHOLD_ MALLOC_TRIM_THRESHOLD_ MALLOC_TOP_PAD_; do
+  for v in "${malloc_vars[@]}"; do
     malloc_conf+=(--conf "spark.executorEnv.$v=${!v}")
   done
 fi

@@ -5,7 +5,9 @@
 # score tiles (16-75 MiB on ModernBERT-base) are page-faulted and zeroed again, batch after batch.
 # Serving them from the heap and never trimming it back keeps the pages: on the 2-core development
 # machine W1 ran 7-8 % faster and system time fell from 12 s to 2 s (docs/performance.md, "Native
-# memory"). Peak memory is unchanged: it is the peak of one batch either way. Values the caller
+# memory"). A single run's peak is unchanged (the peak of one batch either way), but glibc keeps and
+# fragments the freed memory, so a long-lived process creeps up (Spark executors: about +20 % from
+# 100k to 1M rows, levelling off; flat with glibc's defaults at lower throughput). Values the caller
 # already exported win; on a cluster, set them as spark.executorEnv.* (conf/spark-defaults.*.conf).
 export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-4294967296}"
 export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-17179869184}"

@@ -100,5 +100,9 @@ class DeviceResolverTest {
         ExecutorThreads.backendCores(
             List.of("--cores", "4", "org.apache.spark.executor.CoarseGrainedExecutorBackend")),
         "only arguments after the main class count");
+    assertNull(
+        ExecutorThreads.backendCores(
+            List.of("org.apache.spark.executor.CoarseGrainedExecutorBackend", "--cores", "two")),
+        "an unreadable --cores falls back to spark.executor.cores and the machine");
   }
 }
