@@ -7,8 +7,8 @@
 #
 #   bench/scale-check.sh [N=100000] [WORKERS=2] [PARTITIONS=32]
 #
-# GLIBC_DEFAULTS=1 leaves glibc's malloc at its defaults in the executors instead of the settings of
-# bin/native-memory.sh (the control run for native memory in docs/performance.md).
+# GLIBC_DEFAULTS=1 leaves glibc's malloc at its defaults in the executors (and no periodic trim)
+# instead of the settings of bin/native-memory.sh (the control run in docs/performance.md).
 #
 # Needs a build: mvn -B verify (or mvn -B -DskipTests package, then
 # mvn -B -pl integration-tests -am -DskipTests verify, which assembles
@@ -27,6 +27,7 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 mapfile -t jvm < <(grep -v '^\s*$' "$root/docs/spark-jvm-options.txt")
 malloc_vars=(MALLOC_MMAP_THRESHOLD_ MALLOC_TRIM_THRESHOLD_ MALLOC_TOP_PAD_) # bin/native-memory.sh's
 malloc_conf=()
+trim_opt=""
 if [ "${GLIBC_DEFAULTS:-0}" = 1 ]; then
   unset "${malloc_vars[@]}"
 else
@@ -35,6 +36,7 @@ else
   for v in "${malloc_vars[@]}"; do
     malloc_conf+=(--conf "spark.executorEnv.$v=${!v}")
   done
+  trim_opt="$NATIVE_TRIM_OPT -Xlog:trimnative=info" # the log line goes to the executors' stdout
 fi
 export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
 
@@ -101,7 +103,7 @@ start=$(date +%s)
   --master "spark://127.0.0.1:$mport" --conf spark.ui.enabled=false \
   --conf spark.driver.host=127.0.0.1 --conf spark.executor.memory=2g \
   "${malloc_conf[@]}" \
-  --conf "spark.executor.extraJavaOptions=$opts" --conf "spark.driver.extraJavaOptions=$opts" \
+  --conf "spark.executor.extraJavaOptions=$opts $trim_opt" --conf "spark.driver.extraJavaOptions=$opts" \
   --class dev.modernbert.jobs.EmbedJob "$jar" \
   --input "$out/input" --output "$out/output" --model demo --pooling mean \
   --partitions "$partitions" 2>&1 | tee "$out/submit.log" | grep -v '^\s*at ' | tail -40

@@ -6,10 +6,11 @@ outputs to OUT/<name>.ipynb (the committed notebook is not modified); images (im
 are also written to OUT/<name>-images/. The first cell error stops everything: the notebook, cell
 number and the error are printed and the exit status is 1.
 
-Retries: the Java kernel (rapaio) sometimes never answers the first kernel_info handshake. Only
-that case is retried: when a started kernel does not answer within the handshake timeout it is
-killed and a new one started, up to NOTEBOOK_START_ATTEMPTS times. A kernel that dies, or any
-cell error or cell timeout, fails at once.
+Retries: the Java kernel (rapaio) sometimes never answers the first kernel_info handshake, and
+now and then exits before answering it. Only kernel start is retried, before any cell has run: a
+kernel that does not answer within the handshake timeout is killed, one that exited is reported
+with the end of its console, and a new one is started, up to NOTEBOOK_START_ATTEMPTS times. A
+kernel that dies after the handshake, or any cell error or cell timeout, fails at once.
 """
 
 import argparse
@@ -45,7 +46,10 @@ async def _handshake(client, timeout):
     "died", so the two cases are told apart here by the kernel process itself."""
     km = client.km
     kc = km.client()
-    await ensure_async(kc.start_channels())
+    # No heartbeat channel: liveness comes from the kernel process (km.is_alive, which nbclient
+    # also uses through this client), and a heartbeat thread racing the teardown of a kernel that
+    # died at once printed a spurious ZMQError.
+    await ensure_async(kc.start_channels(hb=False))
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -70,8 +74,19 @@ async def _handshake(client, timeout):
         raise
 
 
+def console_tail(kernel_log, lines=5):
+    """The last lines of the kernel's console so far (its file is shared by all attempts)."""
+    kernel_log.flush()
+    with open(kernel_log.name, errors="replace") as f:
+        tail = f.read().splitlines()[-lines:]
+    return "\n".join("    | " + line[:300] for line in tail)
+
+
 def start_kernel(client, handshake_timeout, attempts, kernel_log):
-    """Starts the client's kernel; retries only a kernel that never answers kernel_info."""
+    """Starts the client's kernel; retries a kernel that never answers kernel_info or exits first.
+
+    No cell has run yet, so a retry cannot hide a notebook's own failure; a kernel that keeps
+    dying fails after the last attempt with the end of its console."""
     for attempt in range(1, attempts + 1):
         client.km = client.create_kernel_manager()
         # The kernel's own console (its log lines, Spark's and libtorch's) goes to a file.
@@ -87,9 +102,15 @@ def start_kernel(client, handshake_timeout, attempts, kernel_log):
             log(f"  kernel did not answer kernel_info in {handshake_timeout}s "
                 f"(attempt {attempt}/{attempts}); killed"
                 + (", retrying" if attempt < attempts else ""))
-        except KernelDied:
-            run_sync(client.km.cleanup_resources)()
-            raise  # not the racy handshake: no retry
+        except KernelDied as e:
+            run_sync(client.km.shutdown_kernel)(now=True)  # the kernel is gone; frees its ports
+            client.kc = None
+            log(f"  {e} (attempt {attempt}/{attempts})"
+                + (", retrying" if attempt < attempts else "")
+                + "; the end of its console:\n" + console_tail(kernel_log))
+            if attempt == attempts:
+                raise KernelDied(f"the kernel exited before answering kernel_info in all "
+                                 f"{attempts} attempts") from e
     raise HandshakeTimeout(
         f"the kernel never answered the kernel_info handshake in {attempts} attempts "
         f"of {handshake_timeout}s")
