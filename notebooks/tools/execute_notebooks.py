@@ -96,24 +96,16 @@ def start_kernel(client, handshake_timeout, attempts, kernel_log):
             run_sync(_handshake)(client, handshake_timeout)
             log(f"  kernel ready in {time.monotonic() - t0:.1f}s (attempt {attempt})")
             return
-        except HandshakeTimeout:
+        except (HandshakeTimeout, KernelDied) as e:
+            # Kills a silent kernel; for one that exited, frees its ports and files.
             run_sync(client.km.shutdown_kernel)(now=True)
             client.kc = None
-            log(f"  kernel did not answer kernel_info in {handshake_timeout}s "
-                f"(attempt {attempt}/{attempts}); killed"
-                + (", retrying" if attempt < attempts else ""))
-        except KernelDied as e:
-            run_sync(client.km.shutdown_kernel)(now=True)  # the kernel is gone; frees its ports
-            client.kc = None
-            log(f"  {e} (attempt {attempt}/{attempts})"
-                + (", retrying" if attempt < attempts else "")
-                + "; the end of its console:\n" + console_tail(kernel_log))
-            if attempt == attempts:
-                raise KernelDied(f"the kernel exited before answering kernel_info in all "
-                                 f"{attempts} attempts") from e
-    raise HandshakeTimeout(
-        f"the kernel never answered the kernel_info handshake in {attempts} attempts "
-        f"of {handshake_timeout}s")
+            failure = e
+            retry = ", retrying" if attempt < attempts else ""
+            log(f"  {e} (attempt {attempt}/{attempts}{retry}); "
+                + ("killed" if isinstance(e, HandshakeTimeout)
+                   else "the end of its console:\n" + console_tail(kernel_log)))
+    raise type(failure)(f"the kernel did not start in {attempts} attempts; the last: {failure}")
 
 
 def shorten(text, head=25):
@@ -227,6 +219,8 @@ def main():
     p.add_argument("--attempts", type=int,
                    default=int(os.environ.get("NOTEBOOK_START_ATTEMPTS", "3")))
     args = p.parse_args()
+    if args.attempts < 1:
+        p.error(f"--attempts (NOTEBOOK_START_ATTEMPTS) must be at least 1, not {args.attempts}")
 
     src = Path(args.dir).resolve()
     notebooks = sorted(q for q in src.glob("*.ipynb"))
