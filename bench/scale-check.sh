@@ -9,6 +9,10 @@
 #
 # GLIBC_DEFAULTS=1 leaves glibc's malloc at its defaults in the executors (and no periodic trim)
 # instead of the settings of bin/native-memory.sh (the control run in docs/performance.md).
+# NMT=1 runs the executors with -XX:NativeMemoryTracking=summary and records every 60 s what the
+# JVM itself holds, per category (jcmd VM.native_memory, in nmt.samples), so that native memory
+# can be split into the JVM's own (code cache, metaspace, GC, threads ...) and the rest (libtorch,
+# the tokenizer, glibc's free lists); bench/scale-memory.py prints the split per executor.
 #
 # Needs a build: mvn -B verify (or mvn -B -DskipTests package, then
 # mvn -B -pl integration-tests -am -DskipTests verify, which assembles
@@ -38,6 +42,8 @@ else
   done
   trim_opt="$NATIVE_TRIM_OPT -Xlog:trimnative=info" # the log line goes to the executors' stdout
 fi
+nmt_opt=""
+[ "${NMT:-0}" = 1 ] && nmt_opt="-XX:NativeMemoryTracking=summary"
 export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
 
 echo "generating $n rows (W2 lengths) ..."
@@ -47,8 +53,9 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 pids=()
 sampler=""
 heap_sampler=""
+nmt_sampler=""
 cleanup() {
-  [ -n "$sampler" ] && kill -9 "$sampler" "$heap_sampler" 2> /dev/null || true
+  [ -n "$sampler" ] && kill -9 "$sampler" "$heap_sampler" $nmt_sampler 2> /dev/null || true
   for p in "${pids[@]}"; do
     pkill -9 -P "$p" 2> /dev/null || true   # the executors (children of this worker)
     kill -9 "$p" 2> /dev/null || true
@@ -96,6 +103,28 @@ sampler=$!
   done
 ) > "$out/rss-heap.samples" &
 heap_sampler=$!
+# NMT=1, every 60 s: "seconds pid category committed-KiB" for each category the JVM tracks
+# (category "Total" = all of them) and the resident set ("RSS"); RSS - Total = native memory the
+# JVM does not track. bench/scale-memory.py summarises them with the trim log.
+if [ -n "$nmt_opt" ]; then
+  (
+    t0=$(date +%s)
+    while true; do
+      for p in $(pgrep -f CoarseGrainedExecutorBackend || true); do
+        now=$(( $(date +%s) - t0 ))
+        awk -v t="$now" -v p="$p" '/VmRSS/ {print t, p, "RSS", $2}' "/proc/$p/status" 2> /dev/null || true
+        jcmd "$p" VM.native_memory summary 2> /dev/null | awk -v t="$now" -v p="$p" '
+          /^Total: / {match($0, /committed=[0-9]+KB/); print t, p, "Total", substr($0, RSTART + 10, RLENGTH - 12)}
+          /^-  +[A-Za-z].*\(reserved=/ {
+            name = $0; sub(/^- +/, "", name); sub(/ +\(reserved=.*/, "", name); gsub(/ /, "_", name)
+            match($0, /committed=[0-9]+KB/); print t, p, name, substr($0, RSTART + 10, RLENGTH - 12)
+          }' || true # an executor that is starting or gone
+      done
+      sleep 60
+    done
+  ) > "$out/nmt.samples" &
+  nmt_sampler=$!
+fi
 opts="${jvm[*]}"
 start=$(date +%s)
 "$java" "${jvm[@]}" -Xmx1g -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
@@ -103,12 +132,12 @@ start=$(date +%s)
   --master "spark://127.0.0.1:$mport" --conf spark.ui.enabled=false \
   --conf spark.driver.host=127.0.0.1 --conf spark.executor.memory=2g \
   "${malloc_conf[@]}" \
-  --conf "spark.executor.extraJavaOptions=$opts $trim_opt" --conf "spark.driver.extraJavaOptions=$opts" \
+  --conf "spark.executor.extraJavaOptions=$opts $trim_opt $nmt_opt" --conf "spark.driver.extraJavaOptions=$opts" \
   --class dev.modernbert.jobs.EmbedJob "$jar" \
   --input "$out/input" --output "$out/output" --model demo --pooling mean \
   --partitions "$partitions" 2>&1 | tee "$out/submit.log" | grep -v '^\s*at ' | tail -40
 rc=${PIPESTATUS[0]}
-kill "$sampler" "$heap_sampler" 2> /dev/null || true
+kill "$sampler" "$heap_sampler" $nmt_sampler 2> /dev/null || true
 echo "exit code $rc, $(( $(date +%s) - start )) s"
 echo "peak memory per executor (VmHWM, MiB):"
 sort -k1,1n -k2,2n "$out/vmhwm.samples" | awk '{m[$1]=($2>m[$1]?$2:m[$1])} END {for (p in m) printf "  executor pid %s: %.0f MiB\n", p, m[p]/1024}' | tee "$out/peak-memory.txt"
