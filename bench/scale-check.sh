@@ -51,11 +51,9 @@ echo "generating $n rows (W2 lengths) ..."
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pids=()
-sampler=""
-heap_sampler=""
-nmt_sampler=""
+samplers=()
 cleanup() {
-  [ -n "$sampler" ] && kill -9 "$sampler" "$heap_sampler" $nmt_sampler 2> /dev/null || true
+  [ "${#samplers[@]}" -gt 0 ] && kill -9 "${samplers[@]}" 2> /dev/null || true
   for p in "${pids[@]}"; do
     pkill -9 -P "$p" 2> /dev/null || true   # the executors (children of this worker)
     kill -9 "$p" 2> /dev/null || true
@@ -78,52 +76,54 @@ for i in $(seq 1 "$workers"); do
   until grep -qs "Successfully registered" "$out/worker-$i.log"; do sleep 0.5; done
 done
 
-# Peak memory sampler: VmHWM (peak resident set) of every executor JVM.
-(
-  while true; do
-    for p in $(pgrep -f CoarseGrainedExecutorBackend || true); do
-      hwm="$(awk '/VmHWM/ {print $2}' "/proc/$p/status" 2> /dev/null || true)"
-      [ -n "$hwm" ] && echo "$p $hwm"
-    done
-    sleep 2
-  done
-) > "$out/vmhwm.samples" &
-sampler=$!
-# Every 20 s: resident set and committed Java heap (jstat) of every executor, so that the native
-# part (RSS - heap) can be told apart from G1 growing the heap towards spark.executor.memory.
-(
+# Samplers, each in the background: every PERIOD seconds, FN PID SECONDS for each executor JVM
+# (SECONDS since the sampler started); FN prints nothing for an executor that is starting or gone.
+sample_executors() {
+  local period="$1" fn="$2" t0 p
   t0=$(date +%s)
   while true; do
     for p in $(pgrep -f CoarseGrainedExecutorBackend || true); do
-      rss="$(awk '/VmRSS/ {print $2}' "/proc/$p/status" 2> /dev/null || true)"
-      heap="$(jstat -gc "$p" 2> /dev/null | awk 'NR == 2 {printf "%.0f", $1 + $2 + $5 + $7}' || true)"
-      [ -n "$rss" ] && [ -n "$heap" ] && echo "$(( $(date +%s) - t0 )) $p $rss $heap"
+      "$fn" "$p" $(( $(date +%s) - t0 )) || true # set -e: a gone executor must not end the sampler
     done
-    sleep 20
+    sleep "$period"
   done
-) > "$out/rss-heap.samples" &
-heap_sampler=$!
+}
+status_kib() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$2/status" 2> /dev/null || true; }
+
+# Every 2 s, "pid KiB": VmHWM (peak resident set) of every executor JVM.
+peak_sample() {
+  local hwm; hwm="$(status_kib VmHWM "$1")"
+  [ -n "$hwm" ] && echo "$1 $hwm"
+}
+sample_executors 2 peak_sample > "$out/vmhwm.samples" &
+samplers+=($!)
+# Every 20 s, "seconds pid rss-KiB heap-KiB": resident set and committed Java heap (jstat), so that
+# the native part (RSS - heap) can be told apart from G1 growing the heap towards spark.executor.memory.
+heap_sample() {
+  local rss heap
+  rss="$(status_kib VmRSS "$1")"
+  heap="$(jstat -gc "$1" 2> /dev/null | awk 'NR == 2 {printf "%.0f", $1 + $2 + $5 + $7}' || true)"
+  [ -n "$rss" ] && [ -n "$heap" ] && echo "$2 $1 $rss $heap"
+}
+sample_executors 20 heap_sample > "$out/rss-heap.samples" &
+samplers+=($!)
 # NMT=1, every 60 s: "seconds pid category committed-KiB" for each category the JVM tracks
-# (category "Total" = all of them) and the resident set ("RSS"); RSS - Total = native memory the
-# JVM does not track. bench/scale-memory.py summarises them with the trim log.
+# (category "Total" = all of them) and the resident set ("RSS", read again so that it shares the
+# timestamp); RSS - Total = native memory the JVM does not track. bench/scale-memory.py summarises
+# them with the trim log.
+nmt_sample() {
+  local rss; rss="$(status_kib VmRSS "$1")"
+  [ -n "$rss" ] && echo "$2 $1 RSS $rss"
+  jcmd "$1" VM.native_memory summary 2> /dev/null | awk -v t="$2" -v p="$1" '
+    /^Total: / {match($0, /committed=[0-9]+KB/); print t, p, "Total", substr($0, RSTART + 10, RLENGTH - 12)}
+    /^-  +[A-Za-z].*\(reserved=/ {
+      name = $0; sub(/^- +/, "", name); sub(/ +\(reserved=.*/, "", name); gsub(/ /, "_", name)
+      match($0, /committed=[0-9]+KB/); print t, p, name, substr($0, RSTART + 10, RLENGTH - 12)
+    }' || true
+}
 if [ -n "$nmt_opt" ]; then
-  (
-    t0=$(date +%s)
-    while true; do
-      for p in $(pgrep -f CoarseGrainedExecutorBackend || true); do
-        now=$(( $(date +%s) - t0 ))
-        awk -v t="$now" -v p="$p" '/VmRSS/ {print t, p, "RSS", $2}' "/proc/$p/status" 2> /dev/null || true
-        jcmd "$p" VM.native_memory summary 2> /dev/null | awk -v t="$now" -v p="$p" '
-          /^Total: / {match($0, /committed=[0-9]+KB/); print t, p, "Total", substr($0, RSTART + 10, RLENGTH - 12)}
-          /^-  +[A-Za-z].*\(reserved=/ {
-            name = $0; sub(/^- +/, "", name); sub(/ +\(reserved=.*/, "", name); gsub(/ /, "_", name)
-            match($0, /committed=[0-9]+KB/); print t, p, name, substr($0, RSTART + 10, RLENGTH - 12)
-          }' || true # an executor that is starting or gone
-      done
-      sleep 60
-    done
-  ) > "$out/nmt.samples" &
-  nmt_sampler=$!
+  sample_executors 60 nmt_sample > "$out/nmt.samples" &
+  samplers+=($!)
 fi
 opts="${jvm[*]}"
 start=$(date +%s)
@@ -137,7 +137,7 @@ start=$(date +%s)
   --input "$out/input" --output "$out/output" --model demo --pooling mean \
   --partitions "$partitions" 2>&1 | tee "$out/submit.log" | grep -v '^\s*at ' | tail -40
 rc=${PIPESTATUS[0]}
-kill "$sampler" "$heap_sampler" $nmt_sampler 2> /dev/null || true
+kill "${samplers[@]}" 2> /dev/null || true
 echo "exit code $rc, $(( $(date +%s) - start )) s"
 echo "peak memory per executor (VmHWM, MiB):"
 sort -k1,1n -k2,2n "$out/vmhwm.samples" | awk '{m[$1]=($2>m[$1]?$2:m[$1])} END {for (p in m) printf "  executor pid %s: %.0f MiB\n", p, m[p]/1024}' | tee "$out/peak-memory.txt"

@@ -23,6 +23,7 @@ import sys
 TRIM = re.compile(r"\[([\d.]+)s\]\[info\]\[trimnative\] Periodic Trim \(\d+\): (\d+)([KMG])->(\d+)([KMG])")
 PID = re.compile(r"Started daemon with process name: (\d+)@")
 UNIT = {"K": 1 / 1024, "M": 1, "G": 1024}
+INPUT_STAGE_S = 90  # samples before this are the input stage, left out
 
 
 def quarters(values):
@@ -55,14 +56,14 @@ def main(out):
                 m = TRIM.search(line)
                 if m:
                     trims.append((float(m.group(1)), int(m.group(2)) * UNIT[m.group(3)], int(m.group(4)) * UNIT[m.group(5)]))
-        encoding = [t for t in trims if t[0] > 90]
+        encoding = [t for t in trims if t[0] > INPUT_STAGE_S]
         print(f"executor {pid} ({stdout.split('/')[-4]}), MiB, medians per quarter of the encoding stage:")
         if encoding:
             print(f"  RSS after each trim (live floor):  {quarters([t[2] for t in encoding])}; max {max(t[2] for t in encoding):.0f}")
             print(f"  RSS before each trim:              {quarters([t[1] for t in encoding])}; max {max(t[1] for t in encoding):.0f}")
-        samples = [s for t, s in sorted(nmt.get(pid, {}).items()) if t > 90 and "Total" in s]
+        samples = [s for t, s in sorted(nmt.get(pid, {}).items()) if t > INPUT_STAGE_S and "Total" in s]
         if not encoding and not samples:
-            print("  no samples after the first 90 s (a short run, or one without NMT=1 and without the trim)")
+            print(f"  no samples after the first {INPUT_STAGE_S} s (a short run, or one without NMT=1 and without the trim)")
         if samples:
             heap = [s.get("Java_Heap", 0) for s in samples]
             print(f"  Java heap committed (NMT):         {quarters(heap)}")
