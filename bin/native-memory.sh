@@ -2,7 +2,7 @@
 #
 # glibc serves every allocation above its mmap threshold (128 KiB, adapting up to 32 MiB) with
 # fresh pages from the kernel and unmaps them on free, so each batch's activations and attention
-# score tiles (16-75 MiB on ModernBERT-base) are page-faulted and zeroed again, batch after batch.
+# intermediates (16-72 MiB on ModernBERT-base) are page-faulted and zeroed again, batch after batch.
 # Serving them from the heap and never trimming it back keeps the pages: on the 2-core development
 # machine W1 ran 7-8 % faster and system time fell from 12 s to 2 s (docs/performance.md, "Native
 # memory"). A single run's peak is unchanged (the peak of one batch either way), but glibc keeps and

@@ -1,7 +1,5 @@
 package dev.modernbert.encoder;
 
-import dev.modernbert.encoder.model.AttentionKernel;
-
 /**
  * How an encoder runs. Every field has a default that works on a CPU machine.
  *
@@ -12,16 +10,9 @@ import dev.modernbert.encoder.model.AttentionKernel;
  * @param batchTokens budget per batch, counted as {@code rows x longest} (the padded size)
  * @param maxBatchRows cap on rows per batch
  * @param numThreads libtorch intra-op threads; 0 leaves libtorch's default (all cores)
- * @param scoreBudget largest attention score tensor, in elements
  */
 public record EncoderOptions(
-    String device,
-    String dtype,
-    int maxLength,
-    int batchTokens,
-    int maxBatchRows,
-    int numThreads,
-    long scoreBudget) {
+    String device, String dtype, int maxLength, int batchTokens, int maxBatchRows, int numThreads) {
 
   /**
    * 4,096 padded tokens: on a 2-core CPU, W1 ran at 631 tok/s with 4,096, 620 with 2,048 and 489
@@ -32,43 +23,30 @@ public record EncoderOptions(
   public static final int DEFAULT_MAX_BATCH_ROWS = 256;
 
   public static EncoderOptions defaults() {
-    return new EncoderOptions(
-        "cpu",
-        "float32",
-        0,
-        DEFAULT_BATCH_TOKENS,
-        DEFAULT_MAX_BATCH_ROWS,
-        0,
-        AttentionKernel.DEFAULT_SCORE_BUDGET);
+    return new EncoderOptions("cpu", "float32", 0, DEFAULT_BATCH_TOKENS, DEFAULT_MAX_BATCH_ROWS, 0);
   }
 
   public EncoderOptions withDevice(String d) {
-    return new EncoderOptions(
-        d, dtype, maxLength, batchTokens, maxBatchRows, numThreads, scoreBudget);
+    return new EncoderOptions(d, dtype, maxLength, batchTokens, maxBatchRows, numThreads);
   }
 
   public EncoderOptions withDtype(String t) {
-    return new EncoderOptions(
-        device, t, maxLength, batchTokens, maxBatchRows, numThreads, scoreBudget);
+    return new EncoderOptions(device, t, maxLength, batchTokens, maxBatchRows, numThreads);
   }
 
   public EncoderOptions withMaxLength(int n) {
-    return new EncoderOptions(device, dtype, n, batchTokens, maxBatchRows, numThreads, scoreBudget);
+    return new EncoderOptions(device, dtype, n, batchTokens, maxBatchRows, numThreads);
   }
 
   public EncoderOptions withBatchTokens(int n) {
-    return new EncoderOptions(device, dtype, maxLength, n, maxBatchRows, numThreads, scoreBudget);
+    return new EncoderOptions(device, dtype, maxLength, n, maxBatchRows, numThreads);
   }
 
   public EncoderOptions withMaxBatchRows(int n) {
-    return new EncoderOptions(device, dtype, maxLength, batchTokens, n, numThreads, scoreBudget);
+    return new EncoderOptions(device, dtype, maxLength, batchTokens, n, numThreads);
   }
 
   public EncoderOptions withNumThreads(int n) {
-    return new EncoderOptions(device, dtype, maxLength, batchTokens, maxBatchRows, n, scoreBudget);
-  }
-
-  public EncoderOptions withScoreBudget(long n) {
-    return new EncoderOptions(device, dtype, maxLength, batchTokens, maxBatchRows, numThreads, n);
+    return new EncoderOptions(device, dtype, maxLength, batchTokens, maxBatchRows, n);
   }
 }

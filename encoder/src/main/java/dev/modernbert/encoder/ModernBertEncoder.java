@@ -53,7 +53,7 @@ public final class ModernBertEncoder implements AutoCloseable {
     this.options = options;
     this.maxLength = maxLength;
     this.planner = new BatchPlanner(options.batchTokens(), options.maxBatchRows());
-    this.kernel = AttentionKernel.chunked(options.scoreBudget());
+    this.kernel = AttentionKernel.fused();
   }
 
   /** Loads {@code model}: a checkpoint folder, or {@code demo} for the bundled demo model. */

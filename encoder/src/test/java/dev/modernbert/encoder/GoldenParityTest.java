@@ -89,8 +89,7 @@ class GoldenParityTest {
       var layout = dev.modernbert.encoder.batch.BatchLayout.packed(new int[] {seq.length});
       try (var batch = enc.model().newBatch(List.of(seq), layout)) {
         var states =
-            enc.model()
-                .hiddenStates(batch, dev.modernbert.encoder.model.AttentionKernel.chunked(1 << 20));
+            enc.model().hiddenStates(batch, dev.modernbert.encoder.model.AttentionKernel.fused());
         float[] golden = g.floats("single.seq5.hidden_states");
         int per = seq.length * enc.config().hiddenSize();
         assertTrue(golden.length == per * states.size(), "layer count");

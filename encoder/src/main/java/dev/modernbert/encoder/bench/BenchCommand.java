@@ -26,8 +26,8 @@ import java.util.Map;
 /**
  * {@code modernbert bench}: runs the workloads of {@code shared/bench/workloads.md} on a
  * ModernBERT-base-shaped model with random weights, for our path (length-sorted token-budget
- * batches, packed rows, chunked/banded attention) and the naive baseline (the workload's fixed row
- * batches in its order, padded to each batch's longest, full attention masks).
+ * batches, packed rows, fused and banded attention) and the naive baseline (the workload's fixed
+ * row batches in its order, padded to each batch's longest, full attention masks).
  *
  * <p>Without {@code --impl}, every (workload, implementation) pair runs in its own child JVM, so
  * each peak RSS is that pair's alone (the protocol's "one process per pair"); the parent prints the
@@ -37,9 +37,11 @@ import java.util.Map;
 public final class BenchCommand {
   private static final String USAGE =
       "usage: modernbert bench [--workloads W1,W2a:128,W2b:128,W2a,W3] [--reps 3] [--threads 2]\n"
-          + "                        [--batch-tokens 4096] [--tile-elements 4194304] [--naive-skip W2a,W3]\n"
-          + "       modernbert bench --impl ours|naive|gemm --workload W [--reps N] [--threads N]\n"
-          + "Workloads (shared/bench/workloads.md): W1, W2a[:N] (input order), W2b[:N] (sorted), W3.";
+          + "                        [--batch-tokens 4096] [--naive-skip W2a,W3]\n"
+          + "       modernbert bench --impl ours|naive|gemm --workload W[,W...] [--reps N] [--threads N]\n"
+          + "Workloads (shared/bench/workloads.md): W1, W2a[:N] (input order), W2b[:N] (sorted), W3.\n"
+          + "Several workloads after --impl run interleaved in one process, one repetition of each in\n"
+          + "turn; with two (e.g. W1,W3) a PAIR line gives the ratio of their per-token times.";
 
   private BenchCommand() {}
 
@@ -70,69 +72,104 @@ public final class BenchCommand {
     }
   }
 
-  /** One (implementation, workload) in this process; prints one RESULT line. */
+  /**
+   * One implementation and one or more workloads in this process; prints one RESULT line per
+   * workload. Several workloads run interleaved, one repetition of each in turn, so that they share
+   * the machine's conditions; with two, a PAIR line gives the ratio of their per-token times in
+   * each repetition (peak RSS is then the process's, over both).
+   */
   private static int runOne(Map<String, String> opts) {
     int threads = Integer.parseInt(opts.getOrDefault("threads", "2"));
     int reps = Integer.parseInt(opts.getOrDefault("reps", "3"));
     int batchTokens = Integer.parseInt(opts.getOrDefault("batch-tokens", "4096"));
-    long tile =
-        Long.parseLong(
-            opts.getOrDefault(
-                "tile-elements", String.valueOf(AttentionKernel.DEFAULT_SCORE_BUDGET)));
     String impl = opts.get("impl");
     TorchRuntime.setThreads(threads);
     if (impl.equals("gemm")) {
       return gemm(reps);
     }
-    Workloads.Workload w = Workloads.byName(opts.getOrDefault("workload", "W1"));
+    List<Workloads.Workload> ws =
+        Arrays.stream(opts.getOrDefault("workload", "W1").split(","))
+            .map(Workloads::byName)
+            .toList();
     ModernBertConfig config = ModernBertConfig.base();
     try (ModernBertModel model =
         ModernBertModel.random(
             config, HeadKind.NONE, TorchRuntime.device("cpu"), DataType.FLOAT32)) {
-      List<Batch> batches = impl.equals("naive") ? naive(w) : ours(w, batchTokens, tile);
+      List<List<Batch>> plans =
+          ws.stream().map(w -> impl.equals("naive") ? naive(w) : ours(w, batchTokens)).toList();
       warmUp(model);
-      double[] seconds = new double[reps];
+      double[][] seconds = new double[ws.size()][reps];
       long cpu0 = cpuNanos();
       long wall0 = System.nanoTime();
       for (int r = 0; r < reps; r++) {
-        long t0 = System.nanoTime();
-        for (Batch b : batches) {
-          forward(model, b);
+        for (int i = 0; i < ws.size(); i++) {
+          long t0 = System.nanoTime();
+          for (Batch b : plans.get(i)) {
+            forward(model, b);
+          }
+          seconds[i][r] = (System.nanoTime() - t0) / 1e9;
         }
-        seconds[r] = (System.nanoTime() - t0) / 1e9;
       }
       double cpuRatio = (cpuNanos() - cpu0) / (double) (System.nanoTime() - wall0);
-      double median = median(seconds);
-      long padded = batches.stream().mapToLong(b -> (long) b.layout.rows()).sum();
-      long slots =
-          batches.stream().mapToLong(b -> (long) b.layout.batchSize() * b.layout.width()).sum();
-      System.out.printf(
-          Locale.ROOT,
-          "RESULT impl=%s workload=%s batches=%d real_tokens=%d computed_rows=%d padded_slots=%d median_s=%.3f"
-              + " real_tok_s=%.1f padded_tok_s=%.1f peak_rss_mb=%.0f cpu_per_wall=%.2f load=%s reps=%s%n",
-          impl,
-          w.name(),
-          batches.size(),
-          w.realTokens(),
-          padded,
-          slots,
-          median,
-          w.realTokens() / median,
-          slots / median,
-          peakRssMb(),
-          cpuRatio,
-          loadAverage(),
-          Arrays.toString(seconds));
+      for (int i = 0; i < ws.size(); i++) {
+        printResult(impl, ws.get(i), plans.get(i), seconds[i], cpuRatio);
+      }
+      if (ws.size() == 2) {
+        printPair(ws.get(0), ws.get(1), seconds[0], seconds[1]);
+      }
     }
     return 0;
   }
 
+  private static void printResult(
+      String impl, Workloads.Workload w, List<Batch> batches, double[] seconds, double cpuRatio) {
+    double median = median(seconds);
+    long padded = batches.stream().mapToLong(b -> (long) b.layout.rows()).sum();
+    long slots =
+        batches.stream().mapToLong(b -> (long) b.layout.batchSize() * b.layout.width()).sum();
+    System.out.printf(
+        Locale.ROOT,
+        "RESULT impl=%s workload=%s batches=%d real_tokens=%d computed_rows=%d padded_slots=%d median_s=%.3f"
+            + " real_tok_s=%.1f padded_tok_s=%.1f peak_rss_mb=%.0f cpu_per_wall=%.2f load=%s reps=%s%n",
+        impl,
+        w.name(),
+        batches.size(),
+        w.realTokens(),
+        padded,
+        slots,
+        median,
+        w.realTokens() / median,
+        slots / median,
+        peakRssMb(),
+        cpuRatio,
+        loadAverage(),
+        Arrays.toString(seconds));
+  }
+
+  /** Per-token time of {@code b} over that of {@code a}, repetition by repetition. */
+  private static void printPair(
+      Workloads.Workload a, Workloads.Workload b, double[] secondsA, double[] secondsB) {
+    double[] ratios = new double[secondsA.length];
+    StringBuilder each = new StringBuilder();
+    for (int r = 0; r < ratios.length; r++) {
+      ratios[r] = (secondsB[r] / b.realTokens()) / (secondsA[r] / a.realTokens());
+      each.append(r == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", ratios[r]));
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "PAIR per_token_time %s/%s median=%.3f reps=[%s]%n",
+        b.name(),
+        a.name(),
+        median(ratios),
+        each);
+  }
+
   private record Batch(List<int[]> sequences, BatchLayout layout, AttentionKernel kernel) {}
 
-  /** Our path: the planner's length-sorted token-budget batches, packed, chunked attention. */
-  private static List<Batch> ours(Workloads.Workload w, int batchTokens, long tile) {
+  /** Our path: the planner's length-sorted token-budget batches, packed, fused attention. */
+  private static List<Batch> ours(Workloads.Workload w, int batchTokens) {
     List<Batch> out = new ArrayList<>();
-    AttentionKernel kernel = AttentionKernel.chunked(tile);
+    AttentionKernel kernel = AttentionKernel.fused();
     for (int[] members :
         new BatchPlanner(batchTokens, 256).plan(BatchLayout.lengthsOf(w.sequences()))) {
       List<int[]> seqs = Arrays.stream(members).mapToObj(w.sequences()::get).toList();
@@ -259,10 +296,7 @@ public final class BenchCommand {
             "--threads",
             opts.getOrDefault("threads", "2"),
             "--batch-tokens",
-            opts.getOrDefault("batch-tokens", "4096"),
-            "--tile-elements",
-            opts.getOrDefault(
-                "tile-elements", String.valueOf(AttentionKernel.DEFAULT_SCORE_BUDGET))));
+            opts.getOrDefault("batch-tokens", "4096")));
     System.err.println("bench: running " + impl + " " + workload + " ...");
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes());

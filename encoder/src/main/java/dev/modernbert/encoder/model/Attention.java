@@ -1,7 +1,6 @@
 package dev.modernbert.encoder.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.weights.Weights;
 
@@ -10,7 +9,9 @@ import dev.modernbert.encoder.weights.Weights;
  * the batch (through {@link AttentionKernel}), output projection back on the packed rows.
  */
 final class Attention {
-  private final Linear wqkv;
+  private final Linear wq;
+  private final Linear wk;
+  private final Linear wv;
   private final Linear wo;
   private final int heads;
   private final int headDim;
@@ -20,7 +21,10 @@ final class Attention {
   private final int radius;
 
   Attention(Weights w, ModernBertConfig c, int layer) {
-    this.wqkv = new Linear(w.scope("Wqkv"));
+    Linear[] wqkv = Linear.split(w.scope("Wqkv"), 3); // rows ordered (q|k|v), then head, then dim
+    this.wq = wqkv[0];
+    this.wk = wqkv[1];
+    this.wv = wqkv[2];
     this.wo = new Linear(w.scope("Wo"));
     this.heads = c.numAttentionHeads();
     this.headDim = c.headDim();
@@ -32,19 +36,25 @@ final class Attention {
   NDArray forward(NDArray x, BatchTensors batch, AttentionKernel kernel) {
     int b = batch.layout().batchSize();
     int width = batch.layout().width();
-    // Wqkv rows are ordered (q|k|v), then head, then dim. Projection on the packed rows; the rest
-    // on the padded view, where slot t of every sequence is position t.
-    NDArray qkv = batch.toSlots(wqkv.forward(x)).reshape(b, width, 3, heads, headDim);
+    // Projections on the packed rows; the rest on the padded view, where slot t of every sequence
+    // is position t.
     Rope.Tables k = batch.rope(ropeTheta, headDim, 1.0);
     Rope.Tables q = batch.rope(ropeTheta, headDim, 1.0 / Math.sqrt(headDim)); // folds in the scale
     NDArray out =
         kernel.attend(
-            perHead(q.apply(qkv.get(new NDIndex(":, :, 0")))),
-            perHead(k.apply(qkv.get(new NDIndex(":, :, 1")))),
-            perHead(qkv.get(new NDIndex(":, :, 2"))),
+            perHead(q.apply(slots(wq, x, batch))),
+            perHead(k.apply(slots(wk, x, batch))),
+            perHead(slots(wv, x, batch)),
             batch,
             radius); // [b, width, heads, headDim]
     return wo.forward(batch.toRows(out.reshape((long) b * width, (long) heads * headDim)));
+  }
+
+  /** One projection of the packed rows, as the padded view {@code [b, width, heads, headDim]}. */
+  private NDArray slots(Linear projection, NDArray x, BatchTensors batch) {
+    return batch
+        .toSlots(projection.forward(x))
+        .reshape(batch.layout().batchSize(), batch.layout().width(), heads, headDim);
   }
 
   /** {@code [b, width, heads, d]} to a contiguous {@code [b * heads, width, d]} (one copy). */

@@ -74,8 +74,8 @@ class AttentionWindowTest {
   }
 
   @Test
-  void chunkedBandedKernelEqualsTheDenseMaskedOne() throws Exception {
-    // Long, unequal sequences; tiny score budget: many global blocks, many local blocks.
+  void fusedBandedKernelEqualsTheDenseMaskedOne() throws Exception {
+    // Long, unequal sequences: key padding in every global layer, many local blocks.
     Path dir = tmp.resolve("mixed");
     RandomCheckpoint.write(dir, tinyConfig(3), HeadKind.NONE, 12);
     Random r = new Random(5);
@@ -87,7 +87,7 @@ class AttentionWindowTest {
       ModernBertModel model = enc.model();
       BatchLayout packed = BatchLayout.packed(BatchLayout.lengthsOf(seqs));
       BatchLayout padded = BatchLayout.padded(BatchLayout.lengthsOf(seqs));
-      float[][] fast = rows(enc, seqs, packed, AttentionKernel.chunked(5_000));
+      float[][] fast = rows(enc, seqs, packed, AttentionKernel.fused());
       float[][] dense = rows(enc, seqs, padded, AttentionKernel.dense());
       for (int b = 0; b < seqs.size(); b++) {
         for (int t = 0; t < seqs.get(b).length; t++) {
