@@ -55,7 +55,7 @@ public final class AttentionKernel {
     if (dense) {
       out = eager(q4, k4, v4, batch.mask(radius, 0, width, 0, width));
     } else if (radius < 0) {
-      out = fused(q4, k4, v4, batch.mask(radius, 0, width, 0, width));
+      out = sdpa(q4, k4, v4, batch.mask(radius, 0, width, 0, width));
     } else {
       out = banded(q4, k4, v4, batch, radius);
     }
@@ -73,7 +73,7 @@ public final class AttentionKernel {
       int k1 = Math.min(width, q1 + radius);
       try (NDScope scope = new NDScope()) {
         NDArray out =
-            fused(
+            sdpa(
                 q.get(new NDIndex(":, :, {}:{}", q0, q1)),
                 k.get(new NDIndex(":, :, {}:{}", k0, k1)),
                 v.get(new NDIndex(":, :, {}:{}", k0, k1)),
@@ -91,7 +91,7 @@ public final class AttentionKernel {
   }
 
   /** The fused op takes a mask of the queries' dtype. */
-  private static NDArray fused(NDArray q, NDArray k, NDArray v, NDArray mask) {
+  private static NDArray sdpa(NDArray q, NDArray k, NDArray v, NDArray mask) {
     DataType dtype = q.getDataType();
     if (mask != null && mask.getDataType() != dtype) {
       mask = mask.maximum(lowest(dtype)).toType(dtype, false); // not -inf: no NaN rows
