@@ -53,9 +53,11 @@ public final class AttentionKernel {
     NDArray v4 = v.reshape(b, heads, width, headDim);
     NDArray out;
     if (dense) {
-      out = eager(q4, k4, v4, batch.mask(radius, 0, width, 0, width));
+      out = eager(q4, k4, v4, batch.mask(radius, 0, width, 0, width, DataType.FLOAT32));
     } else if (radius < 0) {
-      out = sdpa(q4, k4, v4, batch.mask(radius, 0, width, 0, width));
+      out =
+          ScaledDotProductAttention.apply(
+              q4, k4, v4, batch.mask(radius, 0, width, 0, width, q4.getDataType()));
     } else {
       out = banded(q4, k4, v4, batch, radius);
     }
@@ -73,11 +75,11 @@ public final class AttentionKernel {
       int k1 = Math.min(width, q1 + radius);
       try (NDScope scope = new NDScope()) {
         NDArray out =
-            sdpa(
+            ScaledDotProductAttention.apply(
                 q.get(new NDIndex(":, :, {}:{}", q0, q1)),
                 k.get(new NDIndex(":, :, {}:{}", k0, k1)),
                 v.get(new NDIndex(":, :, {}:{}", k0, k1)),
-                batch.mask(radius, q0, q1, k0, k1));
+                batch.mask(radius, q0, q1, k0, k1, q.getDataType()));
         NDScope.unregister(out);
         blocks.add(out); // [batch, heads, q1 - q0, headDim]
       }
@@ -90,16 +92,7 @@ public final class AttentionKernel {
     return all;
   }
 
-  /** The fused op takes a mask of the queries' dtype. */
-  private static NDArray sdpa(NDArray q, NDArray k, NDArray v, NDArray mask) {
-    DataType dtype = q.getDataType();
-    if (mask != null && mask.getDataType() != dtype) {
-      mask = mask.maximum(lowest(dtype)).toType(dtype, false); // not -inf: no NaN rows
-    }
-    return ScaledDotProductAttention.apply(q, k, v, mask);
-  }
-
-  /** Softmax in float32, as HF's eager path; masked scores get float32's lowest value. */
+  /** Softmax in float32 (with a float32 mask), as HF's eager path. */
   private static NDArray eager(NDArray q, NDArray k, NDArray v, NDArray mask) {
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)); // [batch, heads, queries, keys]
     DataType dtype = scores.getDataType();
@@ -114,9 +107,5 @@ public final class AttentionKernel {
       probs = probs.toType(dtype, false);
     }
     return probs.matMul(v);
-  }
-
-  private static float lowest(DataType dtype) {
-    return dtype == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
   }
 }

@@ -87,12 +87,13 @@ public final class BatchTensors implements AutoCloseable {
   }
 
   /**
-   * Additive float32 mask for queries {@code [q0, q1)} against keys {@code [k0, k1)}: 0 where a key
-   * is visible, float32's lowest value where it is padding or (when {@code radius >= 0}) outside
-   * the window |q - k| <= radius. Null when nothing in that block is masked. Cached: every layer of
-   * the same kind reuses it.
+   * Additive mask of dtype {@code type} for queries {@code [q0, q1)} against keys {@code [k0, k1)}:
+   * 0 where a key is visible, the dtype's lowest finite value (not -inf, so a fully masked padding
+   * row never becomes NaN) where it is padding or (when {@code radius >= 0}) outside the window |q
+   * - k| <= radius. Null when nothing in that block is masked. Cached: every layer of the same kind
+   * reuses it.
    */
-  NDArray mask(int radius, int q0, int q1, int k0, int k1) {
+  NDArray mask(int radius, int q0, int q1, int k0, int k1, DataType type) {
     boolean band = radius >= 0 && (q1 - 1 - k0 > radius || k1 - 1 - q0 > radius);
     boolean keyPadding = false;
     for (int b = 0; b < layout.batchSize(); b++) {
@@ -101,11 +102,13 @@ public final class BatchTensors implements AutoCloseable {
     if (!band && !keyPadding) {
       return null;
     }
-    String key = radius + ":" + q0 + ":" + q1 + ":" + k0 + ":" + k1;
-    return masks.computeIfAbsent(key, k -> buildMask(radius, band, q0, q1, k0, k1));
+    String key = type + ":" + radius + ":" + q0 + ":" + q1 + ":" + k0 + ":" + k1;
+    return masks.computeIfAbsent(key, k -> buildMask(radius, band, q0, q1, k0, k1, type));
   }
 
-  private NDArray buildMask(int radius, boolean band, int q0, int q1, int k0, int k1) {
+  private NDArray buildMask(
+      int radius, boolean band, int q0, int q1, int k0, int k1, DataType type) {
+    float hiddenValue = type == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
     int batch = layout.batchSize();
     int queries = band ? q1 - q0 : 1; // key padding alone broadcasts over queries
     int keys = k1 - k0;
@@ -117,11 +120,11 @@ public final class BatchTensors implements AutoCloseable {
         for (int ki = 0; ki < keys; ki++) {
           int k = k0 + ki;
           boolean hidden = k >= len || (band && Math.abs(q - k) > radius);
-          m[(b * queries + qi) * keys + ki] = hidden ? -Float.MAX_VALUE : 0f;
+          m[(b * queries + qi) * keys + ki] = hidden ? hiddenValue : 0f;
         }
       }
     }
-    return cached(manager.create(m, new Shape(batch, 1, queries, keys)));
+    return cached(manager.create(m, new Shape(batch, 1, queries, keys)).toType(type, false));
   }
 
   /**
