@@ -57,10 +57,8 @@ final class Attention {
         .reshape(batch.layout().batchSize(), batch.layout().width(), heads, headDim);
   }
 
-  /** {@code [b, width, heads, d]} to a contiguous {@code [b * heads, width, d]} (one copy). */
-  private NDArray perHead(NDArray x) {
-    long b = x.getShape().get(0);
-    long width = x.getShape().get(1);
-    return x.transpose(0, 2, 1, 3).reshape(b * heads, width, headDim);
+  /** {@code [b, width, heads, d]} as {@code [b, heads, width, d]}: a view, no copy. */
+  private static NDArray perHead(NDArray x) {
+    return x.transpose(0, 2, 1, 3);
   }
 }

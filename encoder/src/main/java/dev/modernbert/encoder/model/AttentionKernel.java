@@ -36,30 +36,23 @@ public final class AttentionKernel {
   }
 
   /**
-   * @param q queries {@code [batch * heads, width, headDim]}, contiguous, already scaled by {@code
-   *     headDim^-0.5}
+   * @param q queries {@code [batch, heads, width, headDim]}, already scaled by {@code headDim^-0.5}
    * @param k keys, same shape
    * @param v values, same shape
    * @param radius window radius for local layers, -1 for global layers
    * @return {@code [batch, width, heads, headDim]} (a transposed view)
    */
   NDArray attend(NDArray q, NDArray k, NDArray v, BatchTensors batch, int radius) {
-    int b = batch.layout().batchSize();
-    int width = (int) q.getShape().get(1);
-    long headDim = q.getShape().get(2);
-    int heads = (int) (q.getShape().get(0) / b);
-    NDArray q4 = q.reshape(b, heads, width, headDim);
-    NDArray k4 = k.reshape(b, heads, width, headDim);
-    NDArray v4 = v.reshape(b, heads, width, headDim);
+    int width = (int) q.getShape().get(2);
     NDArray out;
     if (dense) {
-      out = eager(q4, k4, v4, batch.mask(radius, 0, width, 0, width, DataType.FLOAT32));
+      out = eager(q, k, v, batch.mask(radius, 0, width, 0, width, DataType.FLOAT32));
     } else if (radius < 0) {
       out =
           ScaledDotProductAttention.apply(
-              q4, k4, v4, batch.mask(radius, 0, width, 0, width, q4.getDataType()));
+              q, k, v, batch.mask(radius, 0, width, 0, width, q.getDataType()));
     } else {
-      out = banded(q4, k4, v4, batch, radius);
+      out = banded(q, k, v, batch, radius);
     }
     return out.transpose(0, 2, 1, 3);
   }
