@@ -23,7 +23,7 @@ final class Linear {
    * blocks of its outputs, each a view of the checkpoint's weight. Same products, smaller outputs:
    * on an 8,192-token sequence the fused {@code [8192, 2304]} output is 72 MiB, above the 64 MiB
    * that a glibc thread arena serves from its heaps, so it was mmap'd, page-faulted and unmapped
-   * again in every layer; a third of it stays in the arena.
+   * again in every layer; its thirds (24 MiB each) are served from the arena.
    */
   static Linear[] split(Weights w, int parts) {
     NDArray weight = w.get("weight");

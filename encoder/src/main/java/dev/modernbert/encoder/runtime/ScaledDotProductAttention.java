@@ -60,8 +60,7 @@ public final class ScaledDotProductAttention {
         mask == null
             ? new IValue[] {ivalue(q), ivalue(k), ivalue(v)}
             : new IValue[] {ivalue(q), ivalue(k), ivalue(v), ivalue(mask)};
-    try (IValue out =
-        IValueUtils.runMethod(Module.INSTANCE, mask == null ? "forward" : "masked", args)) {
+    try (IValue out = IValueUtils.runMethod(module(), mask == null ? "forward" : "masked", args)) {
       return out.toTensor((PtNDManager) q.getManager());
     } finally {
       for (IValue a : args) {
@@ -74,21 +73,36 @@ public final class ScaledDotProductAttention {
     return IValue.from((PtNDArray) a);
   }
 
-  /** Loaded on first use; it holds no tensors, so one module serves every device and thread. */
-  private static final class Module {
-    static final PtSymbolBlock INSTANCE = load();
+  private static volatile PtSymbolBlock module;
 
-    private static PtSymbolBlock load() {
-      PtNDManager manager = (PtNDManager) TorchRuntime.engine().newBaseManager();
-      try {
-        return JniUtils.loadModule(manager, new ByteArrayInputStream(archive()), false, false);
-      } catch (IOException | RuntimeException e) {
-        throw new IllegalStateException(
-            "libtorch could not load the scaled_dot_product_attention module (libtorch 2.7.1 is "
-                + "required): "
-                + e,
-            e);
+  /**
+   * Loaded on first use; it holds no tensors, so one module serves every device and thread. A
+   * failed load is not cached: every call reports it with its cause.
+   */
+  private static PtSymbolBlock module() {
+    PtSymbolBlock m = module;
+    if (m == null) {
+      synchronized (ScaledDotProductAttention.class) {
+        if (module == null) {
+          module = load();
+        }
+        m = module;
       }
+    }
+    return m;
+  }
+
+  private static PtSymbolBlock load() {
+    PtNDManager manager = (PtNDManager) TorchRuntime.engine().newBaseManager();
+    try {
+      return JniUtils.loadModule(manager, new ByteArrayInputStream(archive()), false, false);
+    } catch (IOException | RuntimeException e) {
+      manager.close();
+      throw new IllegalStateException(
+          "libtorch could not load the scaled_dot_product_attention module (libtorch 2.7.1 is "
+              + "required): "
+              + e,
+          e);
     }
   }
 
