@@ -1,3 +1,4 @@
+import dev.modernbert.encoder.bench.Workloads;
 import dev.modernbert.encoder.demo.DemoModel;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -9,28 +10,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes N rows {"id", "text"} whose token counts follow W2 of /work/shared/bench/workloads.md
- * (the LCG, state = 2024; 512 lengths cycled), as FILES jsonl files. Each text is L - 2 words that
- * are single tokens of the demo model's vocabulary, so with [CLS]/[SEP] it is exactly L tokens
- * (the demo model truncates at 1,024).
+ * Writes N rows {"id", "text"} whose token counts follow W2 of docs/workloads.md, as FILES jsonl
+ * files: the 512 lengths of the benchmark's own generator ({@link Workloads#w2Lengths()}, mean
+ * 341.8), cycled. Each text is L - 2 words that are single tokens of the demo model's vocabulary,
+ * so with [CLS]/[SEP] it is exactly L tokens (the demo model truncates at 1,024).
  *
  * <p>Usage: java -cp jobs/target/modernbert-spark-jobs-*.jar bench/ScaleCheckData.java N OUTDIR [FILES]
+ * (any classpath with the encoder and gson works, e.g. encoder/target/classes:encoder/target/lib/*)
  */
 public class ScaleCheckData {
   public static void main(String[] args) throws Exception {
     long n = Long.parseLong(args[0]);
     Path out = Path.of(args[1]);
     int files = args.length > 2 ? Integer.parseInt(args[2]) : 8;
-    int[] lengths = new int[512];
-    int state = 2024;
-    for (int i = 0; i < 512; i++) {
-      state = state * 1664525 + 1013904223;
-      int draw = state >>> 16;
-      int b = draw % 100;
-      int r = draw;
-      lengths[i] =
-          b < 50 ? 16 + r % 185 : b < 80 ? 201 + r % 312 : b < 95 ? 513 + r % 512 : 1025 + r % 1024;
-    }
+    int[] lengths = Workloads.w2Lengths();
     JsonObject vocab =
         JsonParser.parseString(
                 Files.readString(DemoModel.ensure().resolve("tokenizer.json"), StandardCharsets.UTF_8))
@@ -49,8 +42,10 @@ public class ScaleCheckData {
       w[f] = Files.newBufferedWriter(out.resolve("part-" + f + ".jsonl"), StandardCharsets.UTF_8);
     }
     long tokens = 0;
+    long untruncated = 0;
     for (long i = 0; i < n; i++) {
-      int len = lengths[(int) (i % 512)];
+      int len = lengths[(int) (i % lengths.length)];
+      untruncated += len;
       tokens += Math.min(len, 1024);
       StringBuilder sb = new StringBuilder(len * 7);
       for (int k = 0; k < len - 2; k++) {
@@ -69,6 +64,13 @@ public class ScaleCheckData {
     for (BufferedWriter bw : w) {
       bw.close();
     }
-    System.out.println("rows=" + n + " tokens_after_truncation=" + tokens + " words=" + words.size());
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "rows=%d tokens=%d mean_tokens=%.1f tokens_after_truncation=%d words=%d%n",
+        n,
+        untruncated,
+        n == 0 ? 0.0 : untruncated / (double) n,
+        tokens,
+        words.size());
   }
 }

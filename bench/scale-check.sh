@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Spark cluster scale check: N rows with W2 lengths (/work/shared/bench/workloads.md) through
+# Spark cluster scale check: N rows with W2 lengths (docs/workloads.md, Workloads.w2Lengths) through
 # EmbedJob on a local Spark standalone cluster (a Master and WORKERS Workers of 1 core on
 # 127.0.0.1, the same set-up as the integration tests), with the demo model. Records rows/s,
 # tokens/s (from _SUMMARY.json) and each executor's peak memory (VmHWM of the executor JVMs,

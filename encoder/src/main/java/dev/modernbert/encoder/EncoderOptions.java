@@ -1,9 +1,14 @@
 package dev.modernbert.encoder;
 
+import dev.modernbert.encoder.batch.BatchPlanner;
+
 /**
- * How an encoder runs. Every field has a default that works on a CPU machine.
+ * How an encoder runs. Every field has a default that works on a CPU machine. Device, dtype and
+ * maxLength are fixed when the model loads; the batch settings are only the default {@link
+ * #planner()} of calls that do not pass their own.
  *
- * @param device {@code cpu}, {@code cuda} or {@code cuda:N}
+ * @param device {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N} ({@link
+ *     dev.modernbert.encoder.runtime.DeviceSpec})
  * @param dtype {@code float32} or {@code float16}
  * @param maxLength tokens per text after truncation; 0 means the model's {@code
  *     max_position_embeddings}
@@ -14,16 +19,19 @@ package dev.modernbert.encoder;
 public record EncoderOptions(
     String device, String dtype, int maxLength, int batchTokens, int maxBatchRows, int numThreads) {
 
-  /**
-   * 4,096 padded tokens: on a 2-core CPU, W1 ran at 631 tok/s with 4,096, 620 with 2,048 and 489
-   * with 16,384 (larger batches leave the caches). GPUs want larger budgets (e.g. 32,768).
-   */
-  public static final int DEFAULT_BATCH_TOKENS = 4096;
-
-  public static final int DEFAULT_MAX_BATCH_ROWS = 256;
-
   public static EncoderOptions defaults() {
-    return new EncoderOptions("cpu", "float32", 0, DEFAULT_BATCH_TOKENS, DEFAULT_MAX_BATCH_ROWS, 0);
+    return new EncoderOptions(
+        "cpu",
+        "float32",
+        0,
+        BatchPlanner.DEFAULT_BATCH_TOKENS,
+        BatchPlanner.DEFAULT_MAX_BATCH_ROWS,
+        0);
+  }
+
+  /** The batch planner of calls that do not give their own. */
+  public BatchPlanner planner() {
+    return new BatchPlanner(batchTokens, maxBatchRows);
   }
 
   public EncoderOptions withDevice(String d) {

@@ -1,5 +1,6 @@
 package dev.modernbert.encoder;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.modernbert.encoder.batch.BatchLayout;
@@ -7,39 +8,48 @@ import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.demo.DemoModel;
-import dev.modernbert.encoder.head.ClassifierReaders;
-import dev.modernbert.encoder.head.HeadRequirement;
 import dev.modernbert.encoder.head.SequenceClassification;
-import dev.modernbert.encoder.head.SequenceClassifier;
 import dev.modernbert.encoder.head.TokenClassification;
-import dev.modernbert.encoder.head.TokenClassifier;
 import dev.modernbert.encoder.model.AttentionKernel;
 import dev.modernbert.encoder.model.BatchTensors;
 import dev.modernbert.encoder.model.ModernBertModel;
-import dev.modernbert.encoder.pool.Pooler;
+import dev.modernbert.encoder.pool.CheckpointPooling;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.runtime.TorchRuntime;
+import dev.modernbert.encoder.task.BatchStats;
+import dev.modernbert.encoder.task.Embed;
+import dev.modernbert.encoder.task.EncoderTask;
+import dev.modernbert.encoder.task.HiddenStates;
+import dev.modernbert.encoder.task.LoadedModel;
+import dev.modernbert.encoder.task.MaskedLmLogits;
+import dev.modernbert.encoder.task.SequenceClassify;
+import dev.modernbert.encoder.task.SourceText;
+import dev.modernbert.encoder.task.TaskBatch;
+import dev.modernbert.encoder.task.TaskResult;
+import dev.modernbert.encoder.task.TokenClassify;
 import dev.modernbert.encoder.tokenize.TextTokenizer;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import dev.modernbert.encoder.weights.HeadKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * The encoder's front door: a checkpoint folder (or {@code demo}) loaded once, then sequences in,
- * outputs back in input order. Sequences are length-sorted and cut into token-budget batches by
- * {@link BatchPlanner}, and run packed (real tokens only).
+ * The encoder's front door: a checkpoint folder (or {@code demo}) loaded once, then {@link
+ * #run(EncoderTask, List, List, BatchPlanner) run}: sequences and an {@link EncoderTask} in, plain
+ * Java values back in input order with the batch statistics. Sequences are length-sorted and cut
+ * into token-budget batches by a {@link BatchPlanner}, and run packed (real tokens only). The other
+ * methods ({@link #embed}, {@link #classify}, ...) are that one call with a given task.
  */
-public final class ModernBertEncoder implements AutoCloseable {
+public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
   private final Path modelDir;
   private final ModernBertModel model;
   private final TextTokenizer tokenizer;
   private final EncoderOptions options;
-  private final BatchPlanner planner;
   private final AttentionKernel kernel;
   private final int maxLength;
+  private volatile Pooling checkpointPooling;
 
   private ModernBertEncoder(
       Path modelDir,
@@ -52,7 +62,6 @@ public final class ModernBertEncoder implements AutoCloseable {
     this.tokenizer = tokenizer;
     this.options = options;
     this.maxLength = maxLength;
-    this.planner = new BatchPlanner(options.batchTokens(), options.maxBatchRows());
     this.kernel = AttentionKernel.fused();
   }
 
@@ -66,39 +75,52 @@ public final class ModernBertEncoder implements AutoCloseable {
   }
 
   public static ModernBertEncoder load(Path dir, EncoderOptions options) {
-    if (options.batchTokens() <= 0 || options.maxBatchRows() <= 0) {
-      throw new IllegalArgumentException("batchTokens and maxBatchRows must be positive");
-    }
+    options.planner(); // refuses non-positive batch settings before anything loads
     ModernBertConfig config = ModernBertConfig.read(dir.resolve("config.json"));
-    int maxLength = options.maxLength() <= 0 ? config.maxPositionEmbeddings() : options.maxLength();
-    if (maxLength > config.maxPositionEmbeddings()) {
-      throw new IllegalArgumentException(
-          "maxLength "
-              + maxLength
-              + " is longer than the model allows (max_position_embeddings "
-              + config.maxPositionEmbeddings()
-              + ")");
-    }
+    int maxLength = maxLength(options.maxLength(), config);
     TorchRuntime.setThreads(options.numThreads());
+    Device device = TorchRuntime.device(options.device());
     ModernBertModel model =
-        ModernBertModel.load(
-            dir,
-            config,
-            TorchRuntime.device(options.device()),
-            TorchRuntime.dtype(options.dtype()));
+        ModernBertModel.load(dir, config, device, TorchRuntime.dtype(options.dtype(), device));
     TextTokenizer tokenizer =
         TextTokenizer.existsIn(dir) ? TextTokenizer.load(dir, maxLength) : null;
     return new ModernBertEncoder(dir, model, tokenizer, options, maxLength);
   }
 
+  /**
+   * The one check of a requested maximum length: 0 (or less) is the model's {@code
+   * max_position_embeddings}; more than that is refused.
+   */
+  public static int maxLength(int requested, ModernBertConfig config) {
+    if (requested > config.maxPositionEmbeddings()) {
+      throw new IllegalArgumentException(
+          "maxLength "
+              + requested
+              + " is longer than the model allows (max_position_embeddings "
+              + config.maxPositionEmbeddings()
+              + ")");
+    }
+    return requested <= 0 ? config.maxPositionEmbeddings() : requested;
+  }
+
+  @Override
   public Path modelDir() {
     return modelDir;
   }
 
+  @Override
   public ModernBertConfig config() {
     return model.config();
   }
 
+  /** The head the checkpoint carries. */
+  @Override
+  public HeadKind headKind() {
+    return model.headKind();
+  }
+
+  /** The model itself: for tasks, benchmarks and layer-level tests. */
+  @Override
   public ModernBertModel model() {
     return model;
   }
@@ -111,10 +133,12 @@ public final class ModernBertEncoder implements AutoCloseable {
     return maxLength;
   }
 
+  @Override
   public boolean hasTokenizer() {
     return tokenizer != null;
   }
 
+  @Override
   public TextTokenizer tokenizer() {
     if (tokenizer == null) {
       throw new CheckpointException(
@@ -125,6 +149,23 @@ public final class ModernBertEncoder implements AutoCloseable {
 
   public TokenizedText tokenize(String text) {
     return tokenizer().encode(text);
+  }
+
+  /**
+   * {@code pooling}, with {@code AUTO} resolved to the checkpoint's own ({@link
+   * CheckpointPooling}).
+   */
+  @Override
+  public Pooling resolve(Pooling pooling) {
+    if (pooling != Pooling.AUTO) {
+      return pooling;
+    }
+    Pooling p = checkpointPooling;
+    if (p == null) {
+      p = CheckpointPooling.read(modelDir);
+      checkpointPooling = p;
+    }
+    return p;
   }
 
   /**
@@ -156,47 +197,83 @@ public final class ModernBertEncoder implements AutoCloseable {
     return null;
   }
 
-  /** Reads one batch's outputs into Java objects, one per member, in member order. */
-  @FunctionalInterface
-  public interface BatchReader<R> {
-    List<R> read(NDArray lastHiddenState, BatchTensors batch, int[] members);
+  /**
+   * Throws when this checkpoint cannot run {@code task} (e.g. it lacks the task's head; the message
+   * names the head it has).
+   */
+  public void require(EncoderTask<?, ?> task) {
+    String problem = task.problemWith(this);
+    if (problem != null) {
+      throw new CheckpointException(problem);
+    }
   }
 
-  /** Runs every sequence through the model; outputs come back in input order. */
-  public <R> List<R> run(List<int[]> sequences, BatchReader<R> reader) {
+  /**
+   * The entry point: runs {@code task} over {@code sequences} in batches cut by {@code planner};
+   * values come back in input order, with what the batches cost.
+   *
+   * @param args one argument per sequence (see {@link EncoderTask#argument}), or null for none
+   * @throws CheckpointException when the checkpoint cannot run the task
+   */
+  public <A, V> TaskResult<V> run(
+      EncoderTask<A, V> task, List<int[]> sequences, List<A> args, BatchPlanner planner) {
+    require(task);
+    if (args != null && args.size() != sequences.size()) {
+      throw new IllegalArgumentException(
+          args.size() + " arguments for " + sequences.size() + " sequences");
+    }
     int[] lengths = BatchLayout.lengthsOf(sequences);
-    List<R> results = new ArrayList<>(java.util.Collections.nCopies(sequences.size(), (R) null));
+    List<V> results = new ArrayList<>(Collections.nCopies(sequences.size(), (V) null));
+    BatchStats stats = BatchStats.NONE;
     for (int[] members : planner.plan(lengths)) {
+      long t0 = System.nanoTime();
       List<int[]> batchSeqs = new ArrayList<>(members.length);
+      List<A> batchArgs = args == null ? null : new ArrayList<>(members.length);
+      long real = 0;
       for (int m : members) {
         batchSeqs.add(sequences.get(m));
+        real += lengths[m];
+        if (batchArgs != null) {
+          batchArgs.add(args.get(m));
+        }
       }
-      List<R> out =
-          runBatch(
-              batchSeqs,
-              BatchLayout.packed(BatchLayout.lengthsOf(batchSeqs)),
-              kernel,
-              reader,
-              members);
+      List<V> out =
+          runBatch(task, batchSeqs, batchArgs, BatchLayout.packed(lengthsOf(batchSeqs)), kernel);
       for (int i = 0; i < members.length; i++) {
         results.set(members[i], out.get(i));
       }
+      stats =
+          stats.plus(
+              new BatchStats(
+                  1, real, BatchPlanner.paddedTokens(lengths, members), System.nanoTime() - t0));
     }
-    return results;
+    return new TaskResult<>(results, stats);
   }
 
-  /** One batch in a given layout and kernel (the benchmark's naive path uses this too). */
-  public <R> List<R> runBatch(
+  /** {@link #run(EncoderTask, List, List, BatchPlanner)} with this encoder's default planner. */
+  public <A, V> TaskResult<V> run(EncoderTask<A, V> task, List<int[]> sequences, List<A> args) {
+    return run(task, sequences, args, options.planner());
+  }
+
+  /**
+   * One batch in a given layout and attention kernel, outside the planner: the naive baseline and
+   * layer tests use it. Does not check the task's requirements ({@link #run} does).
+   */
+  public <A, V> List<V> runBatch(
+      EncoderTask<A, V> task,
       List<int[]> sequences,
+      List<A> args,
       BatchLayout layout,
-      AttentionKernel attention,
-      BatchReader<R> reader,
-      int[] members) {
+      AttentionKernel attention) {
     try (BatchTensors batch = model.newBatch(sequences, layout);
         NDScope scope = new NDScope()) {
       NDArray hidden = model.forward(batch, attention);
-      return reader.read(hidden, batch, members);
+      return task.read(TaskBatch.of(this, batch, hidden, sequences, args));
     }
+  }
+
+  private static int[] lengthsOf(List<int[]> sequences) {
+    return BatchLayout.lengthsOf(sequences);
   }
 
   /**
@@ -204,11 +281,7 @@ public final class ModernBertEncoder implements AutoCloseable {
    * a classifier or MLM checkpoint embeds with its encoder, and its task head is not used.
    */
   public List<float[]> embed(List<int[]> sequences, Pooling pooling, boolean normalize) {
-    return run(
-        sequences,
-        (hidden, batch, members) ->
-            splitRows(
-                Pooler.pool(hidden, batch, pooling, normalize).toFloatArray(), members.length));
+    return run(new Embed(pooling, normalize), sequences, null).values();
   }
 
   /**
@@ -219,20 +292,7 @@ public final class ModernBertEncoder implements AutoCloseable {
    * @throws CheckpointException when the checkpoint has another head (the message names it)
    */
   public List<SequenceClassification> classify(List<int[]> sequences) {
-    HeadRequirement.require(model, HeadKind.SEQUENCE_CLASSIFICATION, "classify");
-    List<float[]> logits =
-        run(
-            sequences,
-            ClassifierReaders.sequenceLogits(model, SequenceClassifier.pooling(model.config())));
-    List<SequenceClassification> out = new ArrayList<>(logits.size());
-    SequenceClassifier classifier = null;
-    for (float[] l : logits) {
-      if (classifier == null) {
-        classifier = SequenceClassifier.of(model.config(), l.length);
-      }
-      out.add(classifier.classify(l));
-    }
-    return out;
+    return run(new SequenceClassify(), sequences, null).values();
   }
 
   /**
@@ -243,9 +303,7 @@ public final class ModernBertEncoder implements AutoCloseable {
    * @throws CheckpointException when the checkpoint has another head (the message names it)
    */
   public List<TokenClassification> tokenClassify(List<int[]> sequences) {
-    List<float[][]> logits = tokenLogits(sequences);
-    TokenClassifier classifier = TokenClassifier.of(model.config());
-    return logits.stream().map(classifier::classify).toList();
+    return run(new TokenClassify(), sequences, null).values();
   }
 
   /**
@@ -256,13 +314,12 @@ public final class ModernBertEncoder implements AutoCloseable {
     if (tokens.size() != texts.size()) {
       throw new IllegalArgumentException("tokens and texts differ in number");
     }
-    List<float[][]> logits = tokenLogits(tokens.stream().map(TokenizedText::ids).toList());
-    TokenClassifier classifier = TokenClassifier.of(model.config());
-    List<TokenClassification> out = new ArrayList<>(logits.size());
-    for (int i = 0; i < logits.size(); i++) {
-      out.add(classifier.classify(logits.get(i), tokens.get(i), texts.get(i)));
+    List<SourceText> sources = new ArrayList<>(tokens.size());
+    for (int i = 0; i < tokens.size(); i++) {
+      sources.add(new SourceText(texts.get(i), tokens.get(i)));
     }
-    return out;
+    return run(new TokenClassify(), tokens.stream().map(TokenizedText::ids).toList(), sources)
+        .values();
   }
 
   /** Tokenizes {@code texts} and classifies their tokens, with entities. */
@@ -270,84 +327,14 @@ public final class ModernBertEncoder implements AutoCloseable {
     return tokenClassify(texts.stream().map(this::tokenize).toList(), texts);
   }
 
-  private List<float[][]> tokenLogits(List<int[]> sequences) {
-    HeadRequirement.require(model, HeadKind.TOKEN_CLASSIFICATION, "token-classify");
-    return run(sequences, ClassifierReaders.tokenLogits(model));
-  }
-
   /** {@code last_hidden_state}: {@code [length][hidden]} per sequence. */
   public List<float[][]> lastHiddenState(List<int[]> sequences) {
-    return run(
-        sequences, (hidden, batch, members) -> perSequenceRows(hidden.toFloatArray(), batch));
+    return run(new HiddenStates(), sequences, null).values();
   }
 
   /** MLM logits {@code [positions][vocab]} at the given positions of each sequence. */
   public List<float[][]> maskedLmLogits(List<int[]> sequences, List<int[]> positions) {
-    return run(sequences, maskedLmReader(positions));
-  }
-
-  /**
-   * The batch reader of {@link #maskedLmLogits}: {@code positions.get(m)} are the positions of
-   * sequence {@code m} (a member index of the sequences the reader runs over). Logits come back as
-   * float32 whatever the compute dtype. For callers that batch themselves (a Spark runner).
-   */
-  public BatchReader<float[][]> maskedLmReader(List<int[]> positions) {
-    return (hidden, batch, members) -> {
-      List<long[]> rows = new ArrayList<>();
-      List<Integer> counts = new ArrayList<>();
-      for (int i = 0; i < members.length; i++) {
-        int[] pos = positions.get(members[i]);
-        counts.add(pos.length);
-        for (int p : pos) {
-          rows.add(new long[] {batch.layout().rowStart(i) + p});
-        }
-      }
-      long[] idx = rows.stream().mapToLong(r -> r[0]).toArray();
-      List<float[][]> out = new ArrayList<>();
-      if (idx.length == 0) {
-        counts.forEach(c -> out.add(new float[0][]));
-        return out;
-      }
-      NDArray selected = model.maskedLmLogits(batch.selectRows(hidden, idx));
-      float[] logits =
-          selected.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32
-              ? selected.toFloatArray()
-              : selected.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-      int vocab = model.config().vocabSize();
-      int r = 0;
-      for (int c : counts) {
-        float[][] seq = new float[c][];
-        for (int j = 0; j < c; j++, r++) {
-          seq[j] = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
-        }
-        out.add(seq);
-      }
-      return out;
-    };
-  }
-
-  private static List<float[]> splitRows(float[] flat, int rows) {
-    int width = flat.length / rows;
-    List<float[]> out = new ArrayList<>(rows);
-    for (int r = 0; r < rows; r++) {
-      out.add(Arrays.copyOfRange(flat, r * width, (r + 1) * width));
-    }
-    return out;
-  }
-
-  private List<float[][]> perSequenceRows(float[] flat, BatchTensors batch) {
-    int h = model.config().hiddenSize();
-    BatchLayout layout = batch.layout();
-    List<float[][]> out = new ArrayList<>();
-    for (int b = 0; b < layout.batchSize(); b++) {
-      float[][] seq = new float[layout.length(b)][];
-      for (int t = 0; t < seq.length; t++) {
-        int row = layout.rowStart(b) + t;
-        seq[t] = Arrays.copyOfRange(flat, row * h, (row + 1) * h);
-      }
-      out.add(seq);
-    }
-    return out;
+    return run(new MaskedLmLogits(), sequences, positions).values();
   }
 
   @Override

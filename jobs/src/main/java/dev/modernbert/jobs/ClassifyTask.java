@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * {@code --task classify}: {@link ModernBertClassifier} on a sequence-classification checkpoint;
- * adds {@code --probability-col} and {@code --raw-prediction-col} (the logits, off by default).
+ * adds {@code --probability-col}, {@code --raw-prediction-col} (the logits, off by default) and
+ * {@code --output-type}.
  */
 public final class ClassifyTask extends StageTask<ModernBertClassifier> {
   public static final String NAME = "classify";
@@ -24,7 +25,9 @@ public final class ClassifyTask extends StageTask<ModernBertClassifier> {
   @Override
   ModernBertClassifier newStage(JobOptions o) {
     ModernBertClassifier c =
-        new ModernBertClassifier().setProbabilityCol(o.require("probability-col"));
+        new ModernBertClassifier()
+            .setProbabilityCol(o.require("probability-col"))
+            .setOutputType(o.get("output-type"));
     String raw = o.get("raw-prediction-col");
     return raw == null || raw.isBlank() ? c : c.setRawPredictionCol(raw);
   }

@@ -3,6 +3,7 @@ package dev.modernbert.jobs;
 import com.google.gson.GsonBuilder;
 import dev.modernbert.encoder.demo.DemoModel;
 import dev.modernbert.spark.executor.ModelFiles;
+import dev.modernbert.spark.executor.StageMetrics;
 import dev.modernbert.spark.ml.ModernBertStage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,7 +20,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
-import org.apache.spark.ml.Transformer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -87,7 +87,10 @@ public final class EmbedJob {
     }
     SparkSession spark = null;
     try {
-      SparkSession.Builder b = SparkSession.builder().appName(o.get("app-name"));
+      String appName = o.get("app-name");
+      SparkSession.Builder b =
+          SparkSession.builder()
+              .appName(appName.isBlank() ? "modernbert-" + o.get("task") : appName);
       String master = o.get("master");
       if (master != null && !master.isBlank()) {
         b.master(master);
@@ -115,10 +118,10 @@ public final class EmbedJob {
   /** Runs the job in an existing session (does not stop it). Throws JobException. */
   public static Result run(SparkSession spark, JobOptions o, PrintStream out) {
     long t0 = System.nanoTime();
-    JobTask task = JobTask.registry().get(o.get("task"));
+    JobTask task = JobTask.all().get(o.get("task"));
     if (task == null) {
       throw JobException.usage(
-          "--task " + o.get("task") + " is not known; tasks: " + JobTask.registry().keySet());
+          "--task " + o.get("task") + " is not known; tasks: " + JobTask.all().keySet());
     }
     String input = o.require("input");
     String output = o.require("output");
@@ -142,7 +145,7 @@ public final class EmbedJob {
     // 3. The output location.
     checkOutput(output, mode, hconf);
     // 4. The stage and the schema.
-    Transformer stage = task.stage(o, textCol);
+    ModernBertStage<?> stage = task.stage(o, textCol);
     Dataset<Row> df = read(spark, format, input);
     if (format.equals("text")) {
       df = df.withColumnRenamed("value", textCol);
@@ -174,9 +177,7 @@ public final class EmbedJob {
     StructType inSchema = df.schema();
     try {
       stage.transformSchema(inSchema);
-      if (stage instanceof ModernBertStage<?> modernBert) {
-        modernBert.checkModelHead(); // a checkpoint without the task's head fails here, not later
-      }
+      stage.checkModelHead(); // a checkpoint without the task's head fails here, not later
     } catch (IllegalArgumentException e) {
       throw JobException.usage(e.getMessage() + " (in " + input + ", read as " + format + ")");
     }
@@ -207,7 +208,8 @@ public final class EmbedJob {
     }
     List<String> outCols = new ArrayList<>(new LinkedHashSet<>(carried));
     outCols.addAll(task.outputColumns(o));
-    Dataset<Row> result = stage.transform(in).select(cols(outCols));
+    StageMetrics metrics = StageMetrics.register(spark.sparkContext());
+    Dataset<Row> result = stage.transform(in, metrics).select(cols(outCols));
     try {
       result.write().mode(mode).format(outputFormat).save(output);
     } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
@@ -218,8 +220,8 @@ public final class EmbedJob {
     double wallS = (System.nanoTime() - t0) / 1e9;
 
     // 6. The summary.
-    Map<String, Object> s = new LinkedHashMap<>();
     int code = rowsOut == rowsIn ? 0 : JobException.ROW_MISMATCH;
+    Map<String, Object> s = new LinkedHashMap<>();
     s.put("status", code == 0 ? "ok" : "rows_out_differs_from_rows_in");
     s.put("task", task.name());
     s.put("input", input);
@@ -231,24 +233,7 @@ public final class EmbedJob {
     s.put("model", model);
     s.put("rows_in", rowsIn);
     s.put("rows_out", rowsOut);
-    Map<String, Object> m = task.metrics(stage);
-    s.put("null_rows", m.getOrDefault("null_rows", 0L));
-    s.put("truncated_rows", m.getOrDefault("truncated_rows", 0L));
-    s.put("error_rows", m.getOrDefault("error_rows", 0L));
-    long real = ((Number) m.getOrDefault("real_tokens", 0L)).longValue();
-    long padded = ((Number) m.getOrDefault("padded_tokens", 0L)).longValue();
-    s.put("tokens", real);
-    s.put("padded_tokens", padded);
-    s.put("padding_ratio", padded == 0 ? 0.0 : round4(1.0 - (double) real / padded));
-    s.put("wall_s", round4(wallS));
-    s.put("rows_per_s", round4(rowsOut / wallS));
-    s.put("tokens_per_s", round4(real / wallS));
-    Map<String, Object> extra = new LinkedHashMap<>(m);
-    for (String k :
-        List.of("null_rows", "truncated_rows", "error_rows", "real_tokens", "padded_tokens")) {
-      extra.remove(k);
-    }
-    s.put("task_metrics", extra);
+    s.putAll(figures(metrics.totals(), rowsOut, wallS));
     s.put("spark_master", spark.sparkContext().master());
     s.put("app_id", spark.sparkContext().applicationId());
     s.put("options", new LinkedHashMap<>(o.given()));
@@ -269,6 +254,30 @@ public final class EmbedJob {
               + SUMMARY_FILE);
     }
     return new Result(s, code);
+  }
+
+  /** The stage's figures as summary fields, after the rows. */
+  static Map<String, Object> figures(StageMetrics.Totals m, long rowsOut, double wallS) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("null_rows", m.nullRows());
+    s.put("truncated_rows", m.truncatedRows());
+    s.put("error_rows", m.errorRows());
+    s.put("tokens", m.realTokens());
+    s.put("padded_tokens", m.paddedTokens());
+    s.put(
+        "padding_ratio",
+        m.paddedTokens() == 0 ? 0.0 : round4(1.0 - (double) m.realTokens() / m.paddedTokens()));
+    s.put("wall_s", round4(wallS));
+    s.put("rows_per_s", round4(rowsOut / wallS));
+    s.put("tokens_per_s", round4(m.realTokens() / wallS));
+    Map<String, Object> task = new LinkedHashMap<>();
+    task.put("rows", m.rows());
+    task.put("batches", m.batches());
+    task.put("model_loads", m.modelLoads());
+    task.put("model_load_ms", Math.round(m.modelLoadMs()));
+    task.put("inference_ms", Math.round(m.inferenceMs()));
+    s.put("task_metrics", task);
+    return s;
   }
 
   private static double round4(double v) {

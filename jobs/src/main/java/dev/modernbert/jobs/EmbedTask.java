@@ -3,7 +3,8 @@ package dev.modernbert.jobs;
 import dev.modernbert.spark.ml.ModernBertEmbedder;
 
 /**
- * {@code --task embed}: {@link ModernBertEmbedder}; adds {@code --pooling}, {@code --normalize}.
+ * {@code --task embed}: {@link ModernBertEmbedder}; adds {@code --pooling}, {@code --normalize} and
+ * {@code --output-type}.
  */
 public final class EmbedTask extends StageTask<ModernBertEmbedder> {
   public static final String NAME = "embed";
@@ -22,6 +23,7 @@ public final class EmbedTask extends StageTask<ModernBertEmbedder> {
   ModernBertEmbedder newStage(JobOptions o) {
     return new ModernBertEmbedder()
         .setPooling(o.get("pooling"))
-        .setNormalize(o.getBool("normalize"));
+        .setNormalize(o.getBool("normalize"))
+        .setOutputType(o.get("output-type"));
   }
 }

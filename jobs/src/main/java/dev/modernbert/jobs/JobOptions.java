@@ -1,5 +1,10 @@
 package dev.modernbert.jobs;
 
+import dev.modernbert.encoder.flags.FlagException;
+import dev.modernbert.encoder.flags.FlagParser;
+import dev.modernbert.spark.ml.ModernBertClassifier;
+import dev.modernbert.spark.ml.ModernBertEmbedder;
+import dev.modernbert.spark.ml.ModernBertFillMask;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +27,17 @@ public final class JobOptions {
   /** One option: its flag name (without --), default (null = none) and help. */
   public record Spec(String name, String defaultValue, boolean bool, String help) {}
 
-  /** Every option, in the order of conf/embed-job.properties and the docs. */
+  /** The stages whose Params the options set: their defaults are the options' defaults. */
+  private static final ModernBertEmbedder EMBEDDER = new ModernBertEmbedder();
+
+  private static final ModernBertClassifier CLASSIFIER = new ModernBertClassifier();
+
+  private static final ModernBertFillMask FILL_MASK = new ModernBertFillMask();
+
+  /**
+   * Every option, in the order of conf/embed-job.properties and the docs. Options that are stage
+   * Params take their defaults from the stage.
+   */
   public static final List<Spec> SPECS =
       List.of(
           new Spec(
@@ -49,27 +64,59 @@ public final class JobOptions {
               "",
               false,
               "main output column; default per task: embedding, label, entities, predictions"),
-          new Spec("pooling", "auto", false, "embed: auto | cls | mean"),
-          new Spec("normalize", "false", true, "embed: L2-normalise each vector"),
+          new Spec("pooling", EMBEDDER.getPooling(), false, "embed: auto | cls | mean"),
+          new Spec(
+              "normalize",
+              String.valueOf(EMBEDDER.getNormalize()),
+              true,
+              "embed: L2-normalise each vector"),
           new Spec(
               "probability-col",
-              "probability",
+              CLASSIFIER.getProbabilityCol(),
               false,
               "classify: column of probabilities (multi-label: sigmoids; regression: the value)"),
           new Spec("raw-prediction-col", "", false, "classify: optional column of raw logits"),
-          new Spec("top-k", "5", false, "fill-mask: predictions per [MASK]"),
-          new Spec("max-length", "0", false, "tokens per text after truncation; 0 = model max"),
-          new Spec("batch-tokens", "4096", false, "padded-token budget per batch"),
-          new Spec("max-batch-rows", "256", false, "most rows per batch"),
-          new Spec("sort-window-rows", "1024", false, "rows a task length-sorts together"),
-          new Spec("device", "auto", false, "auto | cpu | cuda | cuda:N"),
-          new Spec("dtype", "auto", false, "auto | float32 | float16"),
-          new Spec("output-type", "array", false, "array (array<float>) | vector (ML vector)"),
-          new Spec("on-error", "fail", false, "fail | null"),
+          new Spec(
+              "top-k",
+              String.valueOf(FILL_MASK.getTopK()),
+              false,
+              "fill-mask: predictions per [MASK]"),
+          new Spec(
+              "max-length",
+              String.valueOf(EMBEDDER.getMaxLength()),
+              false,
+              "tokens per text after truncation; 0 = model max"),
+          new Spec(
+              "batch-tokens",
+              String.valueOf(EMBEDDER.getBatchTokens()),
+              false,
+              "padded-token budget per batch"),
+          new Spec(
+              "max-batch-rows",
+              String.valueOf(EMBEDDER.getMaxBatchRows()),
+              false,
+              "most rows per batch"),
+          new Spec(
+              "sort-window-rows",
+              String.valueOf(EMBEDDER.getSortWindowRows()),
+              false,
+              "rows a task length-sorts together"),
+          new Spec("device", EMBEDDER.getDevice(), false, "auto | cpu | cuda | cuda:N"),
+          new Spec("dtype", EMBEDDER.getDtype(), false, "auto | float32 | float16"),
+          new Spec(
+              "output-type",
+              EMBEDDER.getOutputType(),
+              false,
+              "embed, classify: array (array<float>) | vector (ML vector)"),
+          new Spec("on-error", EMBEDDER.getOnError(), false, "fail | null"),
           new Spec("error-col", "", false, "optional column with the reason a row failed"),
-          new Spec("num-threads", "0", false, "libtorch threads per executor; 0 = its cores"),
+          new Spec(
+              "num-threads",
+              String.valueOf(EMBEDDER.getNumThreads()),
+              false,
+              "libtorch threads per executor; 0 = its cores"),
           new Spec("master", "", false, "Spark master when not set by spark-submit"),
-          new Spec("app-name", "modernbert-embed", false, "Spark application name"),
+          new Spec("app-name", "", false, "Spark application name; default modernbert-<task>"),
           new Spec("conf-file", "", false, "properties file with these options"));
 
   private static final Map<String, Spec> BY_NAME = new LinkedHashMap<>();
@@ -98,39 +145,46 @@ public final class JobOptions {
     return new JobOptions(merged);
   }
 
+  /**
+   * The command line, read by the encoder's shared {@link FlagParser} from {@link #SPECS}: {@code
+   * --name value} or {@code --name=value}; a boolean option alone means true and may be followed by
+   * true or false; a later flag wins. Keys are the names without {@code --}.
+   */
   static Map<String, String> parseFlags(String[] args) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--") || a.length() == 2) {
-        throw JobException.usage("unexpected argument \"" + a + "\" (options are --name value)");
-      }
-      String name = a.substring(2);
-      String value = null;
-      int eq = name.indexOf('=');
-      if (eq > 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      }
-      Spec spec = spec(name);
-      if (value == null) {
-        if (spec.bool()) {
-          if (i + 1 < args.length
-              && (args[i + 1].equalsIgnoreCase("true") || args[i + 1].equalsIgnoreCase("false"))) {
-            value = args[++i];
-          } else {
-            value = "true";
-          }
-        } else {
-          if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-            throw JobException.usage("option --" + name + " needs a value (" + spec.help() + ")");
-          }
-          value = args[++i];
-        }
-      }
-      out.put(name, value);
+    Map<String, String> parsed;
+    try {
+      parsed = FLAG_PARSER.parse(args);
+    } catch (FlagException e) {
+      throw JobException.usage(usage(e));
     }
+    Map<String, String> out = new LinkedHashMap<>();
+    parsed.forEach((name, value) -> out.put(name.substring(2), value));
     return out;
+  }
+
+  private static final FlagParser FLAG_PARSER = flagParser();
+
+  private static FlagParser flagParser() {
+    FlagParser.Builder b = FlagParser.builder().repeats(FlagParser.Repeats.LAST_WINS);
+    for (Spec s : SPECS) {
+      if (s.bool()) {
+        b.bool("--" + s.name(), s.help());
+      } else {
+        b.value("--" + s.name(), s.help());
+      }
+    }
+    return b.build();
+  }
+
+  /** The job's wording of a command-line problem. */
+  private static String usage(FlagException e) {
+    return switch (e.problem()) {
+      case UNEXPECTED_ARGUMENT ->
+          "unexpected argument \"" + e.argument() + "\" (options are --name value)";
+      case UNKNOWN_FLAG -> "unknown option " + e.argument() + "; known options: " + names();
+      case NEEDS_VALUE -> "option " + e.argument() + " needs a value (" + e.flag().help() + ")";
+      case TAKES_NO_VALUE, GIVEN_TWICE -> "option " + e.getMessage(); // no switch, later wins
+    };
   }
 
   static Map<String, String> readConfFile(Path file) {

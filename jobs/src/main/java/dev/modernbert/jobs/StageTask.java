@@ -1,17 +1,12 @@
 package dev.modernbert.jobs;
 
-import dev.modernbert.spark.executor.EmbedMetrics;
 import dev.modernbert.spark.ml.ModernBertStage;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.spark.ml.Transformer;
 
 /**
  * What every task shares, since every task is a {@link ModernBertStage}: the stage's common Params
- * as flags, the output and error columns, and the summary figures from the stage's accumulators. A
- * task adds only its own Params and columns.
+ * as flags, and the output and error columns. A task adds only its own Params and columns.
  */
 abstract class StageTask<S extends ModernBertStage<S>> implements JobTask {
 
@@ -32,7 +27,7 @@ abstract class StageTask<S extends ModernBertStage<S>> implements JobTask {
   }
 
   @Override
-  public final Transformer stage(JobOptions o, String textCol) {
+  public final S stage(JobOptions o, String textCol) {
     try {
       S s =
           newStage(o)
@@ -45,7 +40,6 @@ abstract class StageTask<S extends ModernBertStage<S>> implements JobTask {
               .setSortWindowRows(o.getInt("sort-window-rows"))
               .setDevice(o.get("device"))
               .setDtype(o.get("dtype"))
-              .setOutputType(o.get("output-type"))
               .setOnError(o.get("on-error"))
               .setNumThreads(o.getInt("num-threads"));
       String errorCol = o.get("error-col");
@@ -66,25 +60,5 @@ abstract class StageTask<S extends ModernBertStage<S>> implements JobTask {
       cols.add(errorCol);
     }
     return cols;
-  }
-
-  @Override
-  public final Map<String, Object> metrics(Transformer stage) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    EmbedMetrics em = ((ModernBertStage<?>) stage).lastMetrics();
-    if (em == null) {
-      return m;
-    }
-    m.put("rows", em.rows.value());
-    m.put("null_rows", em.nullRows.value());
-    m.put("truncated_rows", em.truncatedRows.value());
-    m.put("error_rows", em.errorRows.value());
-    m.put("real_tokens", em.realTokens.value());
-    m.put("padded_tokens", em.paddedTokens.value());
-    m.put("batches", em.batches.value());
-    m.put("model_loads", em.modelLoads.value());
-    m.put("model_load_ms", Math.round(em.modelLoadMs.value()));
-    m.put("inference_ms", Math.round(em.inferenceMs.value()));
-    return m;
   }
 }

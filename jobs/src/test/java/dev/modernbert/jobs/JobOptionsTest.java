@@ -74,7 +74,9 @@ class JobOptionsTest {
     }
     for (JobOptions.Spec s : JobOptions.SPECS) {
       if (!s.name().equals("conf-file")) {
-        assertTrue(text.contains("#" + s.name() + "="), "template lacks " + s.name());
+        // documented with the default the code uses (the stages' own, for their Params)
+        String line = "#" + s.name() + "=" + (s.defaultValue() == null ? "" : s.defaultValue());
+        assertTrue(text.contains(line + "\n"), "template lacks " + line);
       }
     }
   }
@@ -102,6 +104,46 @@ class JobOptionsTest {
     JobOptions m = JobOptions.parse(new String[] {"--mode", "replace"});
     e = assertThrows(JobException.class, () -> m.choice("mode", List.of("error", "overwrite")));
     assertTrue(e.getMessage().contains("--mode must be one of"), e.getMessage());
+  }
+
+  @Test
+  void commandLineProblemsInTheJobsWords() {
+    JobException e =
+        assertThrows(JobException.class, () -> JobOptions.parse(new String[] {"--bogus=1"}));
+    assertEquals("unknown option --bogus; known options: " + JobOptions.names(), e.getMessage());
+    assertTrue(e.getMessage().contains("--input --input-format"), e.getMessage());
+    assertEquals(JobException.USAGE, e.exitCode());
+
+    e = assertThrows(JobException.class, () -> JobOptions.parse(new String[] {"--model", "--x"}));
+    assertEquals(
+        "option --model needs a value (checkpoint folder (local or Hadoop URI), or demo)",
+        e.getMessage());
+
+    e = assertThrows(JobException.class, () -> JobOptions.parse(new String[] {"in", "out"}));
+    assertEquals("unexpected argument \"in\" (options are --name value)", e.getMessage());
+
+    // A boolean takes only true or false after it; anything else is not its value.
+    e =
+        assertThrows(
+            JobException.class, () -> JobOptions.parse(new String[] {"--normalize", "yes"}));
+    assertEquals("unexpected argument \"yes\" (options are --name value)", e.getMessage());
+  }
+
+  @Test
+  void equalsFormsAndBooleanValues() {
+    JobOptions o =
+        JobOptions.parse(
+            new String[] {"--normalize=false", "--keep-cols=", "--model=a=b", "--mode", "append"});
+    assertFalse(o.getBool("normalize"));
+    assertTrue(o.isSet("keep-cols"));
+    assertEquals(List.of(), o.getList("keep-cols"));
+    assertEquals("a=b", o.get("model"));
+    assertTrue(JobOptions.parse(new String[] {"--normalize", "TRUE"}).getBool("normalize"));
+    assertEquals(
+        List.of("normalize", "mode"),
+        List.copyOf(
+            JobOptions.parseFlags(new String[] {"--normalize", "--mode", "a", "--normalize=false"})
+                .keySet()));
   }
 
   @Test

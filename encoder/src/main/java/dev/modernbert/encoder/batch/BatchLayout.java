@@ -59,10 +59,6 @@ public final class BatchLayout {
     return lengths[b];
   }
 
-  public int[] lengths() {
-    return lengths.clone();
-  }
-
   /** The longest sequence: the padded view's width. */
   public int width() {
     return width;
@@ -76,32 +72,9 @@ public final class BatchLayout {
     return rowStart[b];
   }
 
-  public boolean isPadded() {
-    return padded;
-  }
-
   /** True when rows and padded slots coincide, so no gather is needed between them. */
   public boolean rowsAreSlots() {
     return rows == lengths.length * width;
-  }
-
-  /** True when some sequence is shorter than the width: attention must mask keys. */
-  public boolean hasPadding() {
-    for (int len : lengths) {
-      if (len < width) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Real tokens: what throughput counts. */
-  public long realTokens() {
-    long n = 0;
-    for (int len : lengths) {
-      n += len;
-    }
-    return n;
   }
 
   /** Token ids per row; padding rows (padded layout only) get {@code padId}. */

@@ -11,19 +11,35 @@ import java.util.stream.IntStream;
  * {@code batchTokens} and its rows within {@code maxRows}. A sequence longer than the budget runs
  * alone. Each batch lists input positions, so callers put outputs back in input order.
  */
-public final class BatchPlanner {
-  private final int batchTokens;
-  private final int maxRows;
+public record BatchPlanner(int batchTokens, int maxRows) implements java.io.Serializable {
+  /**
+   * 4,096 padded tokens: best on a 2-core CPU (larger batches leave the caches; see
+   * docs/performance.md). GPUs want larger budgets (e.g. 32,768).
+   */
+  public static final int DEFAULT_BATCH_TOKENS = 4096;
 
-  public BatchPlanner(int batchTokens, int maxRows) {
+  public static final int DEFAULT_MAX_BATCH_ROWS = 256;
+
+  public BatchPlanner {
     if (batchTokens <= 0) {
       throw new IllegalArgumentException("batchTokens must be positive, got " + batchTokens);
     }
     if (maxRows <= 0) {
       throw new IllegalArgumentException("maxBatchRows must be positive, got " + maxRows);
     }
-    this.batchTokens = batchTokens;
-    this.maxRows = maxRows;
+  }
+
+  public static BatchPlanner defaults() {
+    return new BatchPlanner(DEFAULT_BATCH_TOKENS, DEFAULT_MAX_BATCH_ROWS);
+  }
+
+  /** Padded tokens of a batch: {@code rows x longest}, what the budget counts. */
+  public static long paddedTokens(int[] lengths, int[] members) {
+    int longest = 0;
+    for (int m : members) {
+      longest = Math.max(longest, lengths[m]);
+    }
+    return (long) longest * members.length;
   }
 
   public List<int[]> plan(int[] lengths) {

@@ -7,12 +7,14 @@ import ai.djl.ndarray.types.Shape;
 import dev.modernbert.encoder.batch.BatchLayout;
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.config.ModernBertConfig;
+import dev.modernbert.encoder.flags.FlagParser;
 import dev.modernbert.encoder.model.AttentionKernel;
 import dev.modernbert.encoder.model.BatchTensors;
 import dev.modernbert.encoder.model.ModernBertModel;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.weights.HeadKind;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code modernbert bench}: runs the workloads of {@code shared/bench/workloads.md} on a
+ * {@code modernbert bench}: runs the workloads of {@code docs/workloads.md} on a
  * ModernBERT-base-shaped model with random weights, for our path (length-sorted token-budget
  * batches, packed rows, fused and banded attention) and the naive baseline (the workload's fixed
  * row batches in its order, padded to each batch's longest, full attention masks).
@@ -39,37 +41,131 @@ public final class BenchCommand {
       "usage: modernbert bench [--workloads W1,W2a:128,W2b:128,W2a,W3] [--reps 3] [--threads 2]\n"
           + "                        [--batch-tokens 4096] [--naive-skip W2a,W3]\n"
           + "       modernbert bench --impl ours|naive|gemm --workload W[,W...] [--reps N] [--threads N]\n"
-          + "Workloads (shared/bench/workloads.md): W1, W2a[:N] (input order), W2b[:N] (sorted), W3.\n"
+          + "                        [--batch-tokens N]\n"
+          + "Workloads (docs/workloads.md): W1, W2a[:N] (input order), W2b[:N] (sorted), W3.\n"
           + "Several workloads after --impl run interleaved in one process, one repetition of each in\n"
           + "turn; with two (e.g. W1,W3) a PAIR line gives the ratio of their per-token times.";
+
+  static final String DEFAULT_WORKLOADS = "W1,W2a:128,W2b:128,W2a,W3";
+  static final String DEFAULT_NAIVE_SKIP = "W2a,W3";
+
+  /** The bench's flags; any other is refused (exit 2), as is one given twice. */
+  static final FlagParser FLAGS =
+      FlagParser.builder()
+          .value(
+              "--workloads",
+              "full run: workloads, each pair in its own JVM (" + DEFAULT_WORKLOADS + ")")
+          .value(
+              "--naive-skip",
+              "full run: workloads without a naive run (" + DEFAULT_NAIVE_SKIP + ")")
+          .value("--impl", "one implementation in this process: ours, naive or gemm")
+          .value("--workload", "with --impl: the workloads, interleaved (W1)")
+          .value("--reps", "timed repetitions, the median is reported (3)")
+          .value("--threads", "libtorch intra-op threads (2)")
+          .value("--batch-tokens", "our path's token budget per batch (4096)")
+          .build();
+
+  private static final List<String> IMPLS = List.of("ours", "naive", "gemm");
+
+  /**
+   * The command line, checked: {@code impl} null for the full run (every pair in a child JVM), else
+   * {@code workloads} are those of {@code --workload}.
+   */
+  record Options(
+      String impl,
+      List<String> workloads,
+      List<String> naiveSkip,
+      int reps,
+      int threads,
+      int batchTokens) {}
 
   private BenchCommand() {}
 
   public static int run(String[] args) {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--help") || args[i].equals("-h")) {
-        System.out.println(USAGE);
+    return run(args, System.out, System.err);
+  }
+
+  /** Parses, then runs; usage problems are exit 2, before anything runs. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    for (String a : args) {
+      if (a.equals("--help") || a.equals("-h")) {
+        out.println(USAGE);
         return 0;
       }
-      if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        System.err.println("bench: bad argument " + args[i] + "\n" + USAGE);
-        return 2;
-      }
-      opts.put(args[i].substring(2), args[++i]);
+    }
+    Options opts;
+    try {
+      opts = parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("bench: " + e.getMessage() + "\n" + USAGE);
+      return 2;
     }
     try {
-      if (opts.containsKey("impl")) {
+      if (opts.impl() != null) {
         return runOne(opts);
       }
       return runAll(opts);
     } catch (IllegalArgumentException e) {
-      System.err.println("bench: " + e.getMessage() + "\n" + USAGE);
+      err.println("bench: " + e.getMessage() + "\n" + USAGE);
       return 2;
     } catch (IOException | InterruptedException e) {
-      System.err.println("bench: " + e);
+      err.println("bench: " + e);
       return 1;
     }
+  }
+
+  /**
+   * The options of {@code args}, or an {@link IllegalArgumentException} naming the flag: an unknown
+   * flag, one given twice or without its value, a bad number, implementation or workload, or a flag
+   * of the other mode ({@code --workload} without {@code --impl}, {@code --workloads} or {@code
+   * --naive-skip} with it).
+   */
+  static Options parse(String[] args) {
+    Map<String, String> f = FLAGS.parse(args);
+    String impl = f.get("--impl");
+    if (impl != null) {
+      impl = impl.trim().toLowerCase(Locale.ROOT);
+      if (!IMPLS.contains(impl)) {
+        throw new IllegalArgumentException(
+            "--impl: bad value \"" + f.get("--impl") + "\" (expected ours, naive, gemm)");
+      }
+      for (String full : List.of("--workloads", "--naive-skip")) {
+        if (f.containsKey(full)) {
+          throw new IllegalArgumentException(full + " is for the full run, not with --impl");
+        }
+      }
+    } else if (f.containsKey("--workload")) {
+      throw new IllegalArgumentException(
+          "--workload needs --impl (the full run takes --workloads)");
+    }
+    List<String> workloads =
+        list(
+            f,
+            impl != null ? "--workload" : "--workloads",
+            impl != null ? "W1" : DEFAULT_WORKLOADS);
+    for (String w : workloads) {
+      Workloads.byName(w); // throws, naming it, for an unknown workload or a bad prefix
+    }
+    return new Options(
+        impl,
+        workloads,
+        list(f, "--naive-skip", DEFAULT_NAIVE_SKIP),
+        FlagParser.intAtLeast(f, "--reps", 3, 1),
+        FlagParser.intAtLeast(f, "--threads", 2, 1),
+        FlagParser.intAtLeast(f, "--batch-tokens", 4096, 1));
+  }
+
+  private static List<String> list(Map<String, String> f, String name, String fallback) {
+    List<String> out = new ArrayList<>();
+    for (String p : f.getOrDefault(name, fallback).split(",")) {
+      if (!p.isBlank()) {
+        out.add(p.trim());
+      }
+    }
+    if (out.isEmpty() && !name.equals("--naive-skip")) {
+      throw new IllegalArgumentException(name + " is empty");
+    }
+    return List.copyOf(out);
   }
 
   /**
@@ -78,19 +174,15 @@ public final class BenchCommand {
    * the machine's conditions; with two, a PAIR line gives the ratio of their per-token times in
    * each repetition (peak RSS is then the process's, over both).
    */
-  private static int runOne(Map<String, String> opts) {
-    int threads = Integer.parseInt(opts.getOrDefault("threads", "2"));
-    int reps = Integer.parseInt(opts.getOrDefault("reps", "3"));
-    int batchTokens = Integer.parseInt(opts.getOrDefault("batch-tokens", "4096"));
-    String impl = opts.get("impl");
-    TorchRuntime.setThreads(threads);
+  private static int runOne(Options opts) {
+    int reps = opts.reps();
+    int batchTokens = opts.batchTokens();
+    String impl = opts.impl();
+    TorchRuntime.setThreads(opts.threads());
     if (impl.equals("gemm")) {
       return gemm(reps);
     }
-    List<Workloads.Workload> ws =
-        Arrays.stream(opts.getOrDefault("workload", "W1").split(","))
-            .map(Workloads::byName)
-            .toList();
+    List<Workloads.Workload> ws = opts.workloads().stream().map(Workloads::byName).toList();
     ModernBertConfig config = ModernBertConfig.base();
     try (ModernBertModel model =
         ModernBertModel.random(
@@ -232,12 +324,12 @@ public final class BenchCommand {
   }
 
   /** Runs each pair in a child JVM and prints the table with ratios. */
-  private static int runAll(Map<String, String> opts) throws IOException, InterruptedException {
-    String workloads = opts.getOrDefault("workloads", "W1,W2a:128,W2b:128,W2a,W3");
-    List<String> skipNaive = Arrays.asList(opts.getOrDefault("naive-skip", "W2a,W3").split(","));
+  private static int runAll(Options opts) throws IOException, InterruptedException {
+    List<String> workloads = opts.workloads();
+    List<String> skipNaive = opts.naiveSkip();
     Map<String, String> results = new LinkedHashMap<>();
     results.put("gemm", child(opts, "gemm", "W1"));
-    for (String w : workloads.split(",")) {
+    for (String w : workloads) {
       results.put("ours " + w, child(opts, "ours", w));
       if (!skipNaive.contains(w)) {
         results.put("naive " + w, child(opts, "naive", w));
@@ -245,7 +337,7 @@ public final class BenchCommand {
     }
     System.out.println("\n=== summary (real tokens/s; ratios from this run) ===");
     results.forEach((k, v) -> System.out.println(k + ": " + v));
-    for (String w : workloads.split(",")) {
+    for (String w : workloads) {
       Double ours = field(results.get("ours " + w), "real_tok_s");
       Double naive = field(results.get("naive " + w), "real_tok_s");
       if (ours != null && naive != null) {
@@ -277,7 +369,7 @@ public final class BenchCommand {
     return 0;
   }
 
-  private static String child(Map<String, String> opts, String impl, String workload)
+  private static String child(Options opts, String impl, String workload)
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java));
@@ -292,11 +384,11 @@ public final class BenchCommand {
             "--workload",
             workload,
             "--reps",
-            opts.getOrDefault("reps", "3"),
+            String.valueOf(opts.reps()),
             "--threads",
-            opts.getOrDefault("threads", "2"),
+            String.valueOf(opts.threads()),
             "--batch-tokens",
-            opts.getOrDefault("batch-tokens", "4096")));
+            String.valueOf(opts.batchTokens())));
     System.err.println("bench: running " + impl + " " + workload + " ...");
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes());

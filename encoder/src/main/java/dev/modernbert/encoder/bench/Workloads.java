@@ -6,13 +6,16 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * The deterministic workloads of {@code shared/bench/workloads.md}, token for token: W1 (64 x 512),
- * W2 (512 long-tailed lengths from an LCG, optionally a prefix W2[:N]) and W3 (one 8,192-token
- * sequence), on ModernBERT-base's special ids.
+ * The deterministic workloads of {@code docs/workloads.md}, token for token: W1 (64 x 512), W2 (512
+ * long-tailed lengths from an LCG, optionally a prefix W2[:N]) and W3 (one 8,192-token sequence),
+ * on ModernBERT-base's special ids.
  */
 public final class Workloads {
   static final int CLS = 50281;
   static final int SEP = 50282;
+
+  /** Sequences in W2. */
+  public static final int W2_SIZE = 512;
 
   /** A workload: its sequences in input order and the naive baseline's fixed rows per batch. */
   public record Workload(String name, List<int[]> sequences, int naiveRows, boolean naiveSorted) {
@@ -36,7 +39,7 @@ public final class Workloads {
   /** Names: W1, W2a, W2b, W3, with an optional prefix for W2: {@code W2a:128}. */
   public static Workload byName(String name) {
     String[] parts = name.split(":");
-    int prefix = parts.length > 1 ? Integer.parseInt(parts[1]) : 512;
+    int prefix = parts.length > 1 ? prefix(name, parts[1]) : W2_SIZE;
     switch (parts[0].toUpperCase(java.util.Locale.ROOT)) {
       case "W1":
         return new Workload(
@@ -53,8 +56,22 @@ public final class Workloads {
     }
   }
 
+  private static int prefix(String name, String n) {
+    int prefix;
+    try {
+      prefix = Integer.parseInt(n.trim());
+    } catch (NumberFormatException e) {
+      prefix = -1;
+    }
+    if (prefix < 1 || prefix > W2_SIZE) {
+      throw new IllegalArgumentException(
+          "bad workload " + name + ": the prefix is a number of sequences, 1.." + W2_SIZE);
+    }
+    return prefix;
+  }
+
   private static String suffix(int prefix) {
-    return prefix == 512 ? "" : "[:" + prefix + "]";
+    return prefix == W2_SIZE ? "" : "[:" + prefix + "]";
   }
 
   /** Sequence number s of length L: CLS, 100 + ((131 s + 17 p) mod 50000), SEP. */
@@ -68,9 +85,12 @@ public final class Workloads {
     return ids;
   }
 
-  /** The 512 W2 lengths: LCG (Numerical Recipes constants), seed 2024, two draws per sequence. */
-  static int[] w2Lengths() {
-    int[] lengths = new int[512];
+  /**
+   * The 512 W2 lengths: LCG (Numerical Recipes constants), seed 2024, two draws per sequence (sum
+   * 174,982, mean 341.8). bench/ScaleCheckData.java cycles them for the Spark scale check.
+   */
+  public static int[] w2Lengths() {
+    int[] lengths = new int[W2_SIZE];
     int state = 2024;
     for (int i = 0; i < lengths.length; i++) {
       state = state * 1664525 + 1013904223;

@@ -4,7 +4,7 @@ import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.head.LabelScore;
 import dev.modernbert.encoder.head.SequenceClassification;
-import dev.modernbert.encoder.weights.HeadKind;
+import dev.modernbert.encoder.task.SequenceClassify;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -57,7 +57,7 @@ final class ClassifyCommand {
     int topK = flags.intAtLeast("--top-k", 0, 1);
     Job job = Job.from(flags);
     try (ModernBertEncoder encoder = job.load()) {
-      job.requireHead(encoder, HeadKind.SEQUENCE_CLASSIFICATION);
+      job.require(encoder, new SequenceClassify());
       long labels = Math.max(1, encoder.config().id2label().size());
       RowJob.run(
           job,

@@ -47,9 +47,10 @@ final class EncodeCommand {
 
   static int run(String[] args, PrintStream err) throws IOException {
     Flags flags = Flags.parse(NAME, args, VALUED, Set.of("--normalize"));
-    Pooling pooling = Pooling.parse(flags.choice("--pooling", "cls", "none", "cls", "mean"));
+    String poolingFlag = flags.choice("--pooling", "cls", "none", "cls", "mean");
+    boolean hiddenStates = poolingFlag.equals("none"); // one vector per token, no pooling
     boolean normalize = flags.has("--normalize");
-    if (normalize && pooling == Pooling.NONE) {
+    if (normalize && hiddenStates) {
       throw CliException.usage(NAME, "--normalize needs --pooling cls or mean");
     }
     Job job = Job.from(flags);
@@ -58,10 +59,10 @@ final class EncodeCommand {
       RowJob.run(
           job,
           encoder,
-          ids -> pooling == Pooling.NONE ? (long) ids.length * hidden : hidden,
+          ids -> hiddenStates ? (long) ids.length * hidden : hidden,
           (chunk, w) -> {
             List<int[]> seqs = RowJob.ids(chunk);
-            if (pooling == Pooling.NONE) {
+            if (hiddenStates) {
               List<float[][]> states = encoder.lastHiddenState(seqs);
               for (int i = 0; i < chunk.size(); i++) {
                 JsonWriter jw = RowOutput.begin(w, chunk.get(i));
@@ -73,7 +74,7 @@ final class EncodeCommand {
                 RowOutput.end(jw, w);
               }
             } else {
-              List<float[]> vectors = encoder.embed(seqs, pooling, normalize);
+              List<float[]> vectors = encoder.embed(seqs, Pooling.parse(poolingFlag), normalize);
               for (int i = 0; i < chunk.size(); i++) {
                 JsonWriter jw = RowOutput.begin(w, chunk.get(i));
                 jw.name("embedding");

@@ -2,9 +2,10 @@ package dev.modernbert.encoder.cli;
 
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.head.Scores;
+import dev.modernbert.encoder.head.MaskPrediction;
+import dev.modernbert.encoder.task.FillMask;
+import dev.modernbert.encoder.task.MaskedLmLogits;
 import dev.modernbert.encoder.tokenize.TokenizedText;
-import dev.modernbert.encoder.weights.HeadKind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -57,7 +58,7 @@ final class FillMaskCommand {
     int givenMaskId = flags.intAtLeast("--mask-id", -1, 0);
     Job job = Job.from(flags);
     try (ModernBertEncoder encoder = job.load()) {
-      job.requireHead(encoder, HeadKind.MASKED_LM);
+      job.require(encoder, new MaskedLmLogits()); // the head first; the mask id below
       int vocab = encoder.config().vocabSize();
       int maskId;
       if (givenMaskId >= 0) {
@@ -77,7 +78,7 @@ final class FillMaskCommand {
                     ? "'s tokenizer has no mask token"
                     : " has no tokenizer.json to take it from"));
       }
-      int k = Math.min(topK, vocab);
+      FillMask task = new FillMask(topK, maskId);
       long[] masks = {0};
       RowJob.run(
           job,
@@ -85,21 +86,17 @@ final class FillMaskCommand {
           ids -> (long) TokenizedText.positionsOf(ids, maskId).length * vocab,
           (chunk, w) -> {
             List<int[]> seqs = new ArrayList<>();
-            List<int[]> positions = new ArrayList<>();
             for (JsonlInput.Prepared r : chunk) {
-              int[] pos = TokenizedText.positionsOf(r.ids(), maskId);
-              if (pos.length > 0) { // rows without a mask need no forward pass
-                seqs.add(r.ids());
-                positions.add(pos);
+              if (TokenizedText.positionsOf(r.ids(), maskId).length > 0) {
+                seqs.add(r.ids()); // rows without a mask need no forward pass
               }
             }
-            List<float[][]> logits =
-                seqs.isEmpty() ? List.of() : encoder.maskedLmLogits(seqs, positions);
+            List<List<MaskPrediction>> predictions =
+                seqs.isEmpty() ? List.of() : encoder.run(task, seqs, null).values();
             int next = 0;
             for (JsonlInput.Prepared r : chunk) {
               int[] pos = TokenizedText.positionsOf(r.ids(), maskId);
-              float[][] rowLogits = pos.length > 0 ? logits.get(next++) : new float[0][];
-              write(w, r, pos, rowLogits, k, encoder);
+              write(w, r, pos, pos.length > 0 ? predictions.get(next++) : List.of());
               masks[0] += pos.length;
             }
           },
@@ -109,29 +106,25 @@ final class FillMaskCommand {
     return Main.EXIT_OK;
   }
 
+  /** One line: the predictions grouped by mask position, best first within a mask. */
   private static void write(
-      Writer w,
-      JsonlInput.Prepared row,
-      int[] positions,
-      float[][] logits,
-      int k,
-      ModernBertEncoder encoder)
+      Writer w, JsonlInput.Prepared row, int[] positions, List<MaskPrediction> predictions)
       throws IOException {
     JsonWriter jw = RowOutput.begin(w, row);
     jw.name("masks").beginArray();
-    for (int m = 0; m < positions.length; m++) {
+    for (int position : positions) {
       jw.beginObject();
-      jw.name("position").value(positions[m]);
+      jw.name("position").value(position);
       jw.name("top").beginArray();
-      float[] l = logits[m];
-      int[] top = Scores.topK(l, k);
-      double[] probs = Scores.softmaxAt(l, top);
-      for (int j = 0; j < top.length; j++) {
+      for (MaskPrediction p : predictions) {
+        if (p.position() != position) {
+          continue;
+        }
         jw.beginObject();
-        jw.name("token_id").value(top[j]);
-        jw.name("score").value((float) probs[j]);
-        if (encoder.hasTokenizer()) {
-          jw.name("token").value(encoder.tokenizer().token(top[j]));
+        jw.name("token_id").value(p.tokenId());
+        jw.name("score").value(p.score());
+        if (p.token() != null) {
+          jw.name("token").value(p.token());
         }
         jw.endObject();
       }

@@ -1,20 +1,23 @@
 package dev.modernbert.encoder.cli;
 
-import java.util.LinkedHashMap;
+import dev.modernbert.encoder.flags.FlagException;
+import dev.modernbert.encoder.flags.FlagParser;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code --name value}, {@code --name=value} and value-less switches, checked against the flags a
- * sub-command knows. Every problem is a {@link CliException#usage} naming the flag.
+ * A row command's flags, read by the shared {@link FlagParser} ({@code --name value}, {@code
+ * --name=value}, value-less switches; a flag given twice is refused). Every problem, in parsing or
+ * in the accessors, is a {@link CliException#usage} naming the flag.
  */
 final class Flags {
   private final String command;
-  private final Map<String, String> values = new LinkedHashMap<>();
+  private final Map<String, String> values;
 
-  private Flags(String command) {
+  private Flags(String command, Map<String, String> values) {
     this.command = command;
+    this.values = values;
   }
 
   /**
@@ -22,36 +25,14 @@ final class Flags {
    * @param switches flags that take none
    */
   static Flags parse(String command, String[] args, Set<String> valued, Set<String> switches) {
-    Flags f = new Flags(command);
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--") || arg.length() == 2) {
-        throw CliException.usage(command, "unexpected argument \"" + arg + "\"");
-      }
-      int eq = arg.indexOf('=');
-      String name = eq < 0 ? arg : arg.substring(0, eq);
-      String value;
-      if (valued.contains(name)) {
-        if (eq >= 0) {
-          value = arg.substring(eq + 1);
-        } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-          value = args[++i];
-        } else {
-          throw CliException.usage(command, name + " needs a value");
-        }
-      } else if (switches.contains(name)) {
-        if (eq >= 0) {
-          throw CliException.usage(command, name + " takes no value");
-        }
-        value = "true";
-      } else {
-        throw CliException.usage(command, "unknown flag " + name);
-      }
-      if (f.values.putIfAbsent(name, value) != null) {
-        throw CliException.usage(command, name + " is given twice");
-      }
+    FlagParser.Builder parser = FlagParser.builder();
+    valued.stream().sorted().forEach(name -> parser.value(name, ""));
+    switches.stream().sorted().forEach(name -> parser.toggle(name, ""));
+    try {
+      return new Flags(command, parser.build().parse(args));
+    } catch (FlagException e) {
+      throw CliException.usage(command, e.getMessage());
     }
-    return f;
   }
 
   boolean has(String name) {
@@ -75,20 +56,11 @@ final class Flags {
 
   /** An integer flag no smaller than {@code min}, or {@code fallback} when absent. */
   int intAtLeast(String name, int fallback, int min) {
-    String v = values.get(name);
-    if (v == null) {
-      return fallback;
-    }
-    int n;
     try {
-      n = Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw CliException.usage(command, name + ": \"" + v + "\" is not an integer");
+      return FlagParser.intAtLeast(values, name, fallback, min);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(command, e.getMessage());
     }
-    if (n < min) {
-      throw CliException.usage(command, name + ": " + n + " is too small (at least " + min + ")");
-    }
-    return n;
   }
 
   /** A value that must be one of {@code choices} (compared case-insensitively). */

@@ -2,15 +2,15 @@ package dev.modernbert.encoder.cli;
 
 import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.demo.DemoModel;
-import dev.modernbert.encoder.head.HeadRequirement;
-import dev.modernbert.encoder.weights.HeadKind;
+import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.task.EncoderTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * What the row commands ({@code encode}, {@code fill-mask}, {@code classify}, {@code
@@ -48,15 +48,14 @@ record Job(
   static final String RUN_OPTIONS_HELP =
       """
         --max-length N       truncate texts to N tokens (default: the model's maximum)
-        --batch-tokens N     token budget per batch (default 4096)
-        --device D           cpu or cuda:N (default cpu)
+        --batch-tokens N     token budget per batch (default %d)
+        --device D           auto, cpu, cuda or cuda:N (default cpu; auto: GPU 0 if any)
         --dtype T            float32 or float16 (default float32)
         --threads N          libtorch intra-op threads (default: all cores)
         --chunk-rows N       rows per encoder call, bounds memory (default 4096)
         --help               this text
-      """;
-
-  private static final Pattern DEVICE = Pattern.compile("cpu|(cuda|gpu)(:\\d+)?");
+      """
+          .formatted(BatchPlanner.DEFAULT_BATCH_TOKENS);
 
   static Job from(Flags f) {
     String cmd = f.command();
@@ -64,11 +63,12 @@ record Job(
     String in = f.required("--input");
     String out = f.required("--output");
     int maxLength = f.intAtLeast("--max-length", 0, 2);
-    int batchTokens = f.intAtLeast("--batch-tokens", EncoderOptions.DEFAULT_BATCH_TOKENS, 1);
-    String device = f.get("--device", "cpu").trim().toLowerCase(java.util.Locale.ROOT);
-    if (!DEVICE.matcher(device).matches()) {
-      throw CliException.usage(
-          cmd, "--device: bad value \"" + f.get("--device", "") + "\" (expected cpu or cuda:N)");
+    int batchTokens = f.intAtLeast("--batch-tokens", BatchPlanner.DEFAULT_BATCH_TOKENS, 1);
+    String device;
+    try {
+      device = DeviceSpec.parse(f.get("--device", "cpu")).toString();
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(cmd, "--device: " + e.getMessage());
     }
     String dtype = f.choice("--dtype", "float32", "float32", "float16");
     int threads = f.intAtLeast("--threads", 0, 1);
@@ -102,14 +102,10 @@ record Job(
     } catch (CheckpointException e) {
       throw CliException.usage(cmd, "--model: " + e.getMessage());
     }
-    if (maxLength > config.maxPositionEmbeddings()) {
-      throw CliException.usage(
-          cmd,
-          "--max-length: "
-              + maxLength
-              + " is longer than the model allows (max_position_embeddings "
-              + config.maxPositionEmbeddings()
-              + ")");
+    try {
+      ModernBertEncoder.maxLength(maxLength, config);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(cmd, "--max-length: " + e.getMessage());
     }
     EncoderOptions options =
         EncoderOptions.defaults()
@@ -131,22 +127,11 @@ record Job(
     }
   }
 
-  /**
-   * A usage error naming the head the checkpoint has when it lacks the one {@code kind} this
-   * command needs.
-   */
-  void requireHead(ModernBertEncoder encoder, HeadKind kind) {
-    if (encoder.model().headKind() != kind) {
-      throw CliException.usage(
-          command,
-          "--model: "
-              + command
-              + " needs a "
-              + HeadRequirement.architecture(kind)
-              + " checkpoint, but "
-              + model
-              + " has "
-              + encoder.model().describeHead());
+  /** A usage error, naming the head the checkpoint has, when it cannot run {@code task}. */
+  void require(ModernBertEncoder encoder, EncoderTask<?, ?> task) {
+    String problem = task.problemWith(encoder);
+    if (problem != null) {
+      throw CliException.usage(command, "--model " + model + ": " + problem);
     }
   }
 

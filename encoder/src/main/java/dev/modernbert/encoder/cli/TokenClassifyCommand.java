@@ -5,7 +5,7 @@ import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.head.Entity;
 import dev.modernbert.encoder.head.EntityGrouper;
 import dev.modernbert.encoder.head.TokenClassification;
-import dev.modernbert.encoder.weights.HeadKind;
+import dev.modernbert.encoder.task.TokenClassify;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -47,7 +47,7 @@ final class TokenClassifyCommand {
     Flags flags = Flags.parse(NAME, args, Job.FLAGS, Set.of());
     Job job = Job.from(flags);
     try (ModernBertEncoder encoder = job.load()) {
-      job.requireHead(encoder, HeadKind.TOKEN_CLASSIFICATION);
+      job.require(encoder, new TokenClassify());
       long labels = Math.max(2, encoder.config().id2label().size());
       RowJob.run(
           job,

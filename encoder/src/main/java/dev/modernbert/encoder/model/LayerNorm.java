@@ -1,7 +1,6 @@
 package dev.modernbert.encoder.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import dev.modernbert.encoder.weights.Weights;
 
 /** LayerNorm over the hidden axis; ModernBERT's norms have no bias unless {@code norm_bias}. */
@@ -21,9 +20,5 @@ final class LayerNorm {
   NDArray forward(NDArray x) {
     return ai.djl.nn.norm.LayerNorm.layerNorm(x, weight.getShape(), weight, bias, eps)
         .singletonOrThrow();
-  }
-
-  Shape shape() {
-    return weight.getShape();
   }
 }

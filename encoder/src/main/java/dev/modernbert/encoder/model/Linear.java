@@ -40,8 +40,4 @@ final class Linear {
   NDArray forward(NDArray x) {
     return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
   }
-
-  long outFeatures() {
-    return weight.getShape().get(0);
-  }
 }

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.modernbert.encoder.batch.BatchLayout;
-import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.weights.HeadKind;
@@ -131,33 +130,20 @@ public final class ModernBertModel implements AutoCloseable {
     return out;
   }
 
-  /** MLM logits {@code [rows, vocab]} for the given rows of {@code last_hidden_state}. */
+  /**
+   * MLM logits {@code [rows, vocab]} for the given rows of {@code last_hidden_state} (a {@code
+   * MASKED_LM} checkpoint; tasks check the head before they run).
+   */
   public NDArray maskedLmLogits(NDArray hidden) {
-    requireHead(HeadKind.MASKED_LM, "fill-mask");
     return decoder.forward(head.forward(hidden));
   }
 
   /**
    * Classifier logits {@code [rows, labels]}: rows are pooled vectors (sequence classification) or
-   * token rows (token classification).
+   * token rows (token classification), on a checkpoint with a classifier head.
    */
   public NDArray classifierLogits(NDArray rows) {
-    if (classifier == null) {
-      throw new CheckpointException(
-          "this checkpoint has no classifier head (it has: " + describeHead() + ")");
-    }
     return classifier.forward(head.forward(rows));
-  }
-
-  private void requireHead(HeadKind kind, String task) {
-    if (headKind != kind) {
-      throw new CheckpointException(
-          task + " needs a " + kind + " checkpoint, but this one has: " + describeHead());
-    }
-  }
-
-  public String describeHead() {
-    return dev.modernbert.encoder.head.HeadRequirement.describe(headKind);
   }
 
   @Override

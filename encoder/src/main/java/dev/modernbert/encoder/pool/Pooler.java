@@ -44,7 +44,7 @@ public final class Pooler {
         }
       default:
         throw new IllegalArgumentException(
-            "pooling " + pooling + " gives one vector per token, not per sequence");
+            "pooling " + pooling + " must be resolved to cls or mean before pooling");
     }
     return normalize ? l2Normalize(pooled) : pooled;
   }

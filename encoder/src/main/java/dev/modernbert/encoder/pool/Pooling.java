@@ -4,8 +4,11 @@ import java.util.Locale;
 
 /** How a sequence becomes one vector. */
 public enum Pooling {
-  /** No pooling: one vector per token ({@code last_hidden_state}). */
-  NONE,
+  /**
+   * The checkpoint's own: its sentence-transformers {@code 1_Pooling/config.json} when present,
+   * else CLS ({@link CheckpointPooling}). Resolved by the encoder before anything is pooled.
+   */
+  AUTO,
   /** The {@code [CLS]} token's vector (row 0). */
   CLS,
   /** The mean over real tokens ({@code [CLS]} and {@code [SEP]} included, padding excluded). */
@@ -14,8 +17,8 @@ public enum Pooling {
   public static Pooling parse(String s) {
     try {
       return valueOf(s.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("bad pooling \"" + s + "\": expected none, cls or mean");
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IllegalArgumentException("bad pooling \"" + s + "\": expected auto, cls or mean");
     }
   }
 

@@ -51,24 +51,14 @@ public final class TorchRuntime {
     }
   }
 
-  /** Parses {@code cpu}, {@code cuda}, {@code cuda:N} (or {@code gpu:N}). */
+  /** The device of a {@link DeviceSpec} string; {@code auto} is GPU 0 when libtorch sees one. */
   public static Device device(String spec) {
-    String s = spec.trim().toLowerCase(Locale.ROOT);
-    if (s.equals("cpu")) {
-      return Device.cpu();
-    }
-    if (s.equals("cuda") || s.equals("gpu")) {
-      return requireGpu(0, spec);
-    }
-    if (s.startsWith("cuda:") || s.startsWith("gpu:")) {
-      try {
-        return requireGpu(Integer.parseInt(s.substring(s.indexOf(':') + 1)), spec);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "bad device \"" + spec + "\": expected cpu, cuda or cuda:N");
-      }
-    }
-    throw new IllegalArgumentException("bad device \"" + spec + "\": expected cpu, cuda or cuda:N");
+    DeviceSpec d = DeviceSpec.parse(spec);
+    return switch (d.kind()) {
+      case CPU -> Device.cpu();
+      case AUTO -> engine().getGpuCount() > 0 ? Device.gpu(0) : Device.cpu();
+      case CUDA -> requireGpu(Math.max(0, d.ordinal()), spec);
+    };
   }
 
   private static Device requireGpu(int id, String spec) {
@@ -84,24 +74,19 @@ public final class TorchRuntime {
     return Device.gpu(id);
   }
 
-  /** {@code float32} or {@code float16}; bfloat16 is refused (DJL's PyTorch JNI cannot hold it). */
-  public static DataType dtype(String spec) {
-    switch (spec.trim().toLowerCase(Locale.ROOT)) {
-      case "float32":
-      case "fp32":
-        return DataType.FLOAT32;
-      case "float16":
-      case "fp16":
-      case "half":
-        return DataType.FLOAT16;
-      case "bfloat16":
-      case "bf16":
-        throw new IllegalArgumentException(
-            "dtype bfloat16 is not supported for compute (DJL's PyTorch JNI cannot hold it); "
-                + "use float16 on GPU or float32. bfloat16 checkpoints are converted on load.");
-      default:
-        throw new IllegalArgumentException(
-            "bad dtype \"" + spec + "\": expected float32 or float16");
+  /**
+   * {@code float32} or {@code float16} ({@code auto}: float16 on a GPU); bfloat16 is refused (DJL's
+   * PyTorch JNI cannot hold it).
+   */
+  public static DataType dtype(String spec, Device device) {
+    String s = spec == null ? "" : spec.trim().toLowerCase(Locale.ROOT);
+    if (s.equals("bfloat16") || s.equals("bf16")) {
+      throw new IllegalArgumentException(
+          "dtype bfloat16 is not supported for compute (DJL's PyTorch JNI cannot hold it); "
+              + "use float16 on GPU or float32. bfloat16 checkpoints are converted on load.");
     }
+    return DeviceSpec.dtype(spec, device.isGpu()).equals("float16")
+        ? DataType.FLOAT16
+        : DataType.FLOAT32;
   }
 }

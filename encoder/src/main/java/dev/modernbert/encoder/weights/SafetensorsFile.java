@@ -185,18 +185,6 @@ public final class SafetensorsFile implements AutoCloseable {
     return out;
   }
 
-  /** An I64 tensor. */
-  public long[] readLongs(String name) {
-    TensorInfo info = info(name);
-    if (!info.dtype().equals("I64")) {
-      throw new CheckpointException(
-          path + ": tensor " + name + " is " + info.dtype() + ", not I64");
-    }
-    long[] out = new long[(int) info.elementCount()];
-    bytes(name).asLongBuffer().get(out);
-    return out;
-  }
-
   @Override
   public void close() {
     closeQuietly(channel);

@@ -55,10 +55,6 @@ public final class Weights {
     return tensors.get(prefix + name);
   }
 
-  public boolean has(String name) {
-    return tensors.containsKey(prefix + name);
-  }
-
   /**
    * Loads a checkpoint's weights. Accepts the keys of {@code ModernBertModel} (no prefix) and of
    * the task models ({@code model.} before encoder keys), F32/F16/BF16. Every missing, unexpected

@@ -14,12 +14,12 @@ import com.google.gson.JsonObject;
 import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.cli.MainTest.Result;
+import dev.modernbert.encoder.demo.TinyHeadCheckpoint;
 import dev.modernbert.encoder.head.Entity;
 import dev.modernbert.encoder.head.SequenceClassification;
 import dev.modernbert.encoder.head.TokenClassification;
 import dev.modernbert.encoder.testing.Assertions;
 import dev.modernbert.encoder.testing.Golden;
-import dev.modernbert.encoder.testing.HeadCheckpoints;
 import dev.modernbert.encoder.weights.HeadKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -152,7 +152,7 @@ class HeadCommandsTest {
   @Test
   void tokenClassifyTextGivesEntitiesWithExactOffsets() throws IOException {
     Path model =
-        HeadCheckpoints.write(
+        TinyHeadCheckpoint.write(
             tmp.resolve("tok"),
             HeadKind.TOKEN_CLASSIFICATION,
             List.of("O", "B-PER", "I-PER", "B-LOC"),
@@ -198,7 +198,7 @@ class HeadCommandsTest {
   @Test
   void classifyMultiLabelAndRegressionFields() throws IOException {
     Path multi =
-        HeadCheckpoints.write(
+        TinyHeadCheckpoint.write(
             tmp.resolve("multi"),
             HeadKind.SEQUENCE_CLASSIFICATION,
             List.of("a", "b", "c"),
@@ -219,7 +219,7 @@ class HeadCommandsTest {
     assertEquals(3, row.getAsJsonArray("top").size(), "K is capped at the number of labels");
 
     Path reg =
-        HeadCheckpoints.write(
+        TinyHeadCheckpoint.write(
             tmp.resolve("reg"), HeadKind.SEQUENCE_CLASSIFICATION, List.of("stars"), null, null, 7);
     Path regOut = tmp.resolve("reg.jsonl");
     r = cli("classify", reg, in, regOut);

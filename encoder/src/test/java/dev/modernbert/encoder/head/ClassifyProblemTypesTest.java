@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.demo.TinyHeadCheckpoint;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.testing.Assertions;
 import dev.modernbert.encoder.testing.Golden;
-import dev.modernbert.encoder.testing.HeadCheckpoints;
 import dev.modernbert.encoder.weights.HeadKind;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -38,7 +38,7 @@ class ClassifyProblemTypesTest {
   void multiLabelScoresAreIndependentSigmoids() {
     List<String> labels = List.of("sports", "politics", "tech");
     Path dir =
-        HeadCheckpoints.write(
+        TinyHeadCheckpoint.write(
             tmp.resolve("multi"),
             HeadKind.SEQUENCE_CLASSIFICATION,
             labels,
@@ -61,7 +61,7 @@ class ClassifyProblemTypesTest {
     }
     // Random classifier weights: still one sigmoid per logit, row by row.
     Path random =
-        HeadCheckpoints.write(
+        TinyHeadCheckpoint.write(
             tmp.resolve("multi-random"),
             HeadKind.SEQUENCE_CLASSIFICATION,
             labels,
@@ -79,7 +79,7 @@ class ClassifyProblemTypesTest {
   @Test
   void oneLabelWithoutProblemTypeIsRegressionWithTheRawValue() {
     Path dir =
-        HeadCheckpoints.write(
+        TinyHeadCheckpoint.write(
             tmp.resolve("reg"), HeadKind.SEQUENCE_CLASSIFICATION, List.of("stars"), null, null, 9);
     List<SequenceClassification> out = classify(dir);
     for (SequenceClassification c : out) {
@@ -96,7 +96,7 @@ class ClassifyProblemTypesTest {
   @Test
   void explicitRegressionWithSeveralOutputsKeepsRawValues() {
     Path dir =
-        HeadCheckpoints.write(
+        TinyHeadCheckpoint.write(
             tmp.resolve("reg2"),
             HeadKind.SEQUENCE_CLASSIFICATION,
             List.of("valence", "arousal"),
@@ -114,7 +114,7 @@ class ClassifyProblemTypesTest {
   @Test
   void singleLabelNamesComeFromId2labelOrFallBackToLabelI() {
     Path named =
-        HeadCheckpoints.write(
+        TinyHeadCheckpoint.write(
             tmp.resolve("named"),
             HeadKind.SEQUENCE_CLASSIFICATION,
             List.of("cat", "dog", "bird"),
@@ -131,7 +131,7 @@ class ClassifyProblemTypesTest {
     }
     List<String> none = Arrays.asList(null, null);
     Path unnamed =
-        HeadCheckpoints.write(
+        TinyHeadCheckpoint.write(
             tmp.resolve("unnamed"),
             HeadKind.SEQUENCE_CLASSIFICATION,
             none,

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.testing.HeadCheckpoints;
+import dev.modernbert.encoder.demo.TinyHeadCheckpoint;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import dev.modernbert.encoder.weights.HeadKind;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ class TokenSpansTest {
 
   private TokenClassification run(float[] forcedBias, long seed) {
     Path dir =
-        HeadCheckpoints.write(
+        TinyHeadCheckpoint.write(
             tmp.resolve("tok" + seed),
             HeadKind.TOKEN_CLASSIFICATION,
             LABELS,
@@ -97,7 +97,7 @@ class TokenSpansTest {
   @Test
   void tokenizerOffsetsAreUtf16AndWordIdsMarkPieces() {
     Path dir =
-        HeadCheckpoints.write(
+        TinyHeadCheckpoint.write(
             tmp.resolve("t"), HeadKind.TOKEN_CLASSIFICATION, LABELS, null, null, 4);
     try (ModernBertEncoder enc = ModernBertEncoder.load(dir, EncoderOptions.defaults())) {
       TokenizedText t = enc.tokenize(TEXT);

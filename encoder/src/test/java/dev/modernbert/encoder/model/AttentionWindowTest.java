@@ -10,6 +10,8 @@ import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchLayout;
 import dev.modernbert.encoder.demo.RandomCheckpoint;
+import dev.modernbert.encoder.task.EncoderTask;
+import dev.modernbert.encoder.task.TaskBatch;
 import dev.modernbert.encoder.weights.HeadKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,24 +104,22 @@ class AttentionWindowTest {
     }
   }
 
+  /** Every row of {@code last_hidden_state} (padding rows too, in a padded layout). */
+  private record AllRows() implements EncoderTask<Void, float[][]> {
+    @Override
+    public String name() {
+      return "all rows";
+    }
+
+    @Override
+    public List<float[][]> read(TaskBatch<Void> batch) {
+      float[][] all = TaskBatch.rows(batch.hidden()).toArray(new float[0][]);
+      return List.<float[][]>of(all);
+    }
+  }
+
   private static float[][] rows(
       ModernBertEncoder enc, List<int[]> seqs, BatchLayout layout, AttentionKernel kernel) {
-    int h = enc.config().hiddenSize();
-    return enc.runBatch(
-            seqs,
-            layout,
-            kernel,
-            (hidden, batch, members) -> {
-              float[] flat = hidden.toFloatArray();
-              List<float[][]> one = new ArrayList<>();
-              float[][] rows = new float[layout.rows()][];
-              for (int i = 0; i < rows.length; i++) {
-                rows[i] = java.util.Arrays.copyOfRange(flat, i * h, (i + 1) * h);
-              }
-              one.add(rows);
-              return one;
-            },
-            new int[] {0})
-        .get(0);
+    return enc.runBatch(new AllRows(), seqs, null, layout, kernel).get(0);
   }
 }

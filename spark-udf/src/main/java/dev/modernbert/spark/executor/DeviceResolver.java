@@ -1,7 +1,7 @@
 package dev.modernbert.spark.executor;
 
+import dev.modernbert.encoder.runtime.DeviceSpec;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
@@ -40,36 +40,25 @@ public final class DeviceResolver {
 
   /** Resolves the {@code device} and {@code dtype} params against a task's GPU addresses. */
   public static ResolvedDevice resolve(String device, String dtype, List<String> gpuAddresses) {
-    String d = device == null ? "auto" : device.trim().toLowerCase(Locale.ROOT);
-    String resolved;
-    if (d.equals("cpu")) {
-      resolved = "cpu";
-    } else if (d.equals("cuda") || d.equals("gpu")) {
-      if (gpuAddresses.isEmpty()) {
-        throw new IllegalStateException(
-            "device=cuda but this task has no GPU resource: set spark.executor.resource.gpu.amount,"
-                + " spark.task.resource.gpu.amount (and a GPU discovery script), or use device=auto"
-                + " to fall back to the CPU");
-      }
-      resolved = "cuda:" + ordinal(gpuAddresses.get(0));
-    } else if (d.startsWith("cuda:")) {
-      resolved = "cuda:" + ordinal(d.substring(5));
-    } else if (d.equals("auto")) {
-      resolved = gpuAddresses.isEmpty() ? "cpu" : "cuda:" + ordinal(gpuAddresses.get(0));
-    } else {
-      throw new IllegalArgumentException(
-          "bad device \"" + device + "\": expected auto, cpu, cuda or cuda:N");
-    }
-    String t = dtype == null ? "auto" : dtype.trim().toLowerCase(Locale.ROOT);
-    String resolvedType =
-        switch (t) {
-          case "auto" -> resolved.equals("cpu") ? "float32" : "float16";
-          case "float32", "float16" -> t;
-          default ->
-              throw new IllegalArgumentException(
-                  "bad dtype \"" + dtype + "\": expected auto, float32 or float16");
+    DeviceSpec d = DeviceSpec.parse(device == null ? "auto" : device);
+    String resolved =
+        switch (d.kind()) {
+          case CPU -> "cpu";
+          case CUDA -> {
+            if (d.ordinal() >= 0) {
+              yield "cuda:" + d.ordinal();
+            }
+            if (gpuAddresses.isEmpty()) {
+              throw new IllegalStateException(
+                  "device=cuda but this task has no GPU resource: set"
+                      + " spark.executor.resource.gpu.amount, spark.task.resource.gpu.amount (and a"
+                      + " GPU discovery script), or use device=auto to fall back to the CPU");
+            }
+            yield "cuda:" + ordinal(gpuAddresses.get(0));
+          }
+          case AUTO -> gpuAddresses.isEmpty() ? "cpu" : "cuda:" + ordinal(gpuAddresses.get(0));
         };
-    return new ResolvedDevice(resolved, resolvedType);
+    return new ResolvedDevice(resolved, DeviceSpec.dtype(dtype, !resolved.equals("cpu")));
   }
 
   private static int ordinal(String address) {

@@ -6,67 +6,42 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The executor's model cache: one {@link SharedModel} per (model files, device, dtype, options that
- * change outputs) per JVM, loaded by the first task that needs it and shared by every later task.
- * Models live as long as the executor.
+ * The executor's model cache: one {@link SharedModel} per (model files, device, dtype, maxLength)
+ * per JVM, loaded by the first task that needs it and shared by every later task, whatever its
+ * batch settings (those are per request). Models live as long as the executor.
  */
 public final class ExecutorModels {
-  /** What identifies a loaded model. */
-  public record Key(
-      String modelDir,
-      String device,
-      String dtype,
-      int maxLength,
-      int batchTokens,
-      int maxBatchRows) {}
+  /** What identifies a loaded model: what changes its outputs (maxLength: where texts are cut). */
+  public record Key(String modelDir, String device, String dtype, int maxLength) {}
 
   /** A model and whether this call loaded it (and how long that took). */
   public record Acquired(SharedModel model, boolean loadedNow, long loadNanos) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
   private static final Map<Key, Holder> CACHE = new ConcurrentHashMap<>();
-  private static final AtomicLong LOADS = new AtomicLong();
-  private static final AtomicLong LOAD_NANOS = new AtomicLong();
 
   private ExecutorModels() {}
 
-  /** Models loaded by this JVM since it started. */
-  public static long loads() {
-    return LOADS.get();
-  }
-
-  public static long loadNanos() {
-    return LOAD_NANOS.get();
-  }
-
   /** The model for a task: resolves device (from the task's resources) and files, then caches. */
-  public static Acquired acquire(EmbedSpec spec, HadoopConf conf) {
+  public static Acquired acquire(StageSpec spec, HadoopConf conf) {
     return acquire(spec, conf, DeviceResolver.taskGpus());
   }
 
-  public static Acquired acquire(EmbedSpec spec, HadoopConf conf, List<String> taskGpus) {
+  public static Acquired acquire(StageSpec spec, HadoopConf conf, List<String> taskGpus) {
     ResolvedDevice device = DeviceResolver.resolve(spec.device(), spec.dtype(), taskGpus);
     Path dir = ModelFiles.localize(spec.modelPath(), conf);
-    Key key =
-        new Key(
-            dir.toString(),
-            device.device(),
-            device.dtype(),
-            spec.maxLength(),
-            spec.batchTokens(),
-            spec.maxBatchRows());
+    Key key = new Key(dir.toString(), device.device(), device.dtype(), spec.maxLength());
     return CACHE.computeIfAbsent(key, k -> new Holder()).get(key, spec, dir);
   }
 
   private static final class Holder {
     private volatile SharedModel model;
 
-    Acquired get(Key key, EmbedSpec spec, Path dir) {
+    Acquired get(Key key, StageSpec spec, Path dir) {
       SharedModel m = model;
       if (m != null) {
         return new Acquired(m, false, 0);
@@ -82,8 +57,6 @@ public final class ExecutorModels {
                 .withDevice(key.device())
                 .withDtype(key.dtype())
                 .withMaxLength(key.maxLength())
-                .withBatchTokens(key.batchTokens())
-                .withMaxBatchRows(key.maxBatchRows())
                 .withNumThreads(threads);
         ModernBertEncoder encoder = ModernBertEncoder.load(dir, options);
         if (!encoder.hasTokenizer()) {
@@ -100,8 +73,6 @@ public final class ExecutorModels {
             key.dtype(),
             nanos / 1_000_000,
             threads);
-        LOADS.incrementAndGet();
-        LOAD_NANOS.addAndGet(nanos);
         model = loaded;
         return new Acquired(loaded, true, nanos);
       }

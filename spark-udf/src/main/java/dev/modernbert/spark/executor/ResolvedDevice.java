@@ -3,8 +3,4 @@ package dev.modernbert.spark.executor;
 /**
  * A concrete device ({@code cpu} or {@code cuda:N}) and dtype ({@code float32}/{@code float16}).
  */
-public record ResolvedDevice(String device, String dtype) {
-  public boolean isGpu() {
-    return device.startsWith("cuda");
-  }
-}
+public record ResolvedDevice(String device, String dtype) {}

@@ -1,7 +1,7 @@
 package dev.modernbert.spark.ml;
 
 import dev.modernbert.encoder.head.SequenceClassification;
-import dev.modernbert.spark.executor.Heads;
+import dev.modernbert.encoder.task.SequenceClassify;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.param.Param;
@@ -9,7 +9,6 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 
 /**
  * Spark ML Transformer: sequence classification with a {@code ModernBertForSequenceClassification}
@@ -21,7 +20,7 @@ import org.apache.spark.sql.types.StructField;
  * ModernBertEmbedder} (without pooling and normalize: the checkpoint's {@code classifier_pooling}
  * is used).
  */
-public class ModernBertClassifier extends ModernBertStage<ModernBertClassifier> {
+public class ModernBertClassifier extends VectorOutputStage<ModernBertClassifier> {
   private static final long serialVersionUID = 1L;
 
   private final Param<String> probabilityCol;
@@ -81,31 +80,35 @@ public class ModernBertClassifier extends ModernBertStage<ModernBertClassifier> 
   }
 
   @Override
-  protected StageHead<?> head() {
+  public SequenceClassify task() {
+    return new SequenceClassify();
+  }
+
+  @Override
+  protected StageOutput<SequenceClassification> output() {
     boolean vector = vectorOutput();
     boolean raw = getRawPredictionCol() != null;
-    List<StructField> fields = new ArrayList<>();
-    List<String> params = new ArrayList<>();
-    fields.add(field(getOutputCol(), DataTypes.StringType));
-    params.add("outputCol");
-    fields.add(field(getProbabilityCol(), floatsType()));
-    params.add("probabilityCol");
+    List<StageOutput.OutputColumn> columns = new ArrayList<>();
+    columns.add(
+        new StageOutput.OutputColumn(field(getOutputCol(), DataTypes.StringType), "outputCol"));
+    columns.add(
+        new StageOutput.OutputColumn(field(getProbabilityCol(), floatsType()), "probabilityCol"));
     if (raw) {
-      fields.add(field(getRawPredictionCol(), floatsType()));
-      params.add("rawPredictionCol");
+      columns.add(
+          new StageOutput.OutputColumn(
+              field(getRawPredictionCol(), floatsType()), "rawPredictionCol"));
     }
-    return new StageHead<SequenceClassification>(
-        new Heads.SequenceClassify(),
-        fields,
-        params,
+    return new StageOutput<>(
+        task(),
+        columns,
         c ->
             raw
                 ? new Object[] {
                   c.label(),
-                  StageHead.floats(c.scores(), vector),
-                  StageHead.floats(c.logits(), vector)
+                  StageOutput.floats(c.scores(), vector),
+                  StageOutput.floats(c.logits(), vector)
                 }
-                : new Object[] {c.label(), StageHead.floats(c.scores(), vector)});
+                : new Object[] {c.label(), StageOutput.floats(c.scores(), vector)});
   }
 
   public static MLReader<ModernBertClassifier> read() {

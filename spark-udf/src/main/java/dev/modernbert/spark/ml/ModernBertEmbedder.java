@@ -1,7 +1,7 @@
 package dev.modernbert.spark.ml;
 
-import dev.modernbert.spark.executor.EmbedSpec;
-import dev.modernbert.spark.executor.Heads;
+import dev.modernbert.encoder.pool.Pooling;
+import dev.modernbert.encoder.task.Embed;
 import java.util.List;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.Param;
@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.DataType;
  * executors (once per executor JVM, see {@code ExecutorModels}) and shared by their tasks. See
  * docs/spark-layer.md for the Params, the executor cache, GPU resolution and the error policy.
  */
-public class ModernBertEmbedder extends ModernBertStage<ModernBertEmbedder> {
+public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
   private static final long serialVersionUID = 1L;
 
   private final Param<String> pooling;
@@ -73,25 +73,23 @@ public class ModernBertEmbedder extends ModernBertStage<ModernBertEmbedder> {
     return (Boolean) $(normalize);
   }
 
-  /** What the executors need, resolved from the Params (no model, nothing loaded). */
-  @Override
-  public EmbedSpec toSpec() {
-    return toSpec(getPooling(), getNormalize());
-  }
-
   /** The output column's type for the current {@code outputType}. */
   public DataType outputDataType() {
     return floatsType();
   }
 
   @Override
-  protected StageHead<?> head() {
+  public Embed task() {
+    return new Embed(Pooling.parse(getPooling()), getNormalize());
+  }
+
+  @Override
+  protected StageOutput<float[]> output() {
     boolean vector = vectorOutput();
-    return new StageHead<float[]>(
-        new Heads.Embedding(getPooling(), getNormalize()),
-        List.of(field(getOutputCol(), outputDataType())),
-        List.of("outputCol"),
-        v -> new Object[] {StageHead.floats(v, vector)});
+    return new StageOutput<>(
+        task(),
+        List.of(new StageOutput.OutputColumn(field(getOutputCol(), outputDataType()), "outputCol")),
+        v -> new Object[] {StageOutput.floats(v, vector)});
   }
 
   public static MLReader<ModernBertEmbedder> read() {

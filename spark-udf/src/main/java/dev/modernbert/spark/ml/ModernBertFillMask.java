@@ -1,6 +1,7 @@
 package dev.modernbert.spark.ml;
 
-import dev.modernbert.spark.executor.Heads;
+import dev.modernbert.encoder.head.MaskPrediction;
+import dev.modernbert.encoder.task.FillMask;
 import java.util.List;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.ParamValidators;
@@ -20,7 +21,7 @@ import org.apache.spark.sql.types.StructType;
  * array<struct<position:int,token_id:int,token:string,score:float>>}, mask by mask in text order,
  * best first within a mask; {@code position} is the token index ({@code [CLS]} at 0). A text
  * without a mask gets an empty array. Same Params and machinery as {@link ModernBertEmbedder}
- * (without pooling and normalize; {@code outputType} has no effect).
+ * (without pooling, normalize and outputType).
  */
 public class ModernBertFillMask extends ModernBertStage<ModernBertFillMask> {
   private static final long serialVersionUID = 1L;
@@ -43,7 +44,6 @@ public class ModernBertFillMask extends ModernBertStage<ModernBertFillMask> {
     super(
         uid,
         "output column of predictions: array<struct<position,token_id,token,score>>",
-        "no effect on this stage (its output is an array of structs)",
         "processed");
     topK = new IntParam(this, "topK", "predictions per mask token", ParamValidators.gt(0));
     setDefault(outputCol(), "predictions");
@@ -64,15 +64,21 @@ public class ModernBertFillMask extends ModernBertStage<ModernBertFillMask> {
   }
 
   @Override
-  protected StageHead<?> head() {
-    return new StageHead<List<Heads.MaskPrediction>>(
-        new Heads.FillMask(getTopK()),
-        List.of(field(getOutputCol(), DataTypes.createArrayType(PREDICTION, false))),
-        List.of("outputCol"),
+  public FillMask task() {
+    return FillMask.of(getTopK());
+  }
+
+  @Override
+  protected StageOutput<List<MaskPrediction>> output() {
+    return new StageOutput<>(
+        task(),
+        List.of(
+            new StageOutput.OutputColumn(
+                field(getOutputCol(), DataTypes.createArrayType(PREDICTION, false)), "outputCol")),
         preds -> {
           Row[] rows = new Row[preds.size()];
           for (int i = 0; i < rows.length; i++) {
-            Heads.MaskPrediction p = preds.get(i);
+            MaskPrediction p = preds.get(i);
             rows[i] = RowFactory.create(p.position(), p.tokenId(), p.token(), p.score());
           }
           return new Object[] {rows};

@@ -1,15 +1,15 @@
 package dev.modernbert.spark.ml;
 
-import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.head.HeadRequirement;
+import dev.modernbert.encoder.batch.BatchPlanner;
+import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.task.EncoderTask;
 import dev.modernbert.encoder.weights.HeadKind;
 import dev.modernbert.encoder.weights.Weights;
-import dev.modernbert.spark.executor.EmbedMetrics;
-import dev.modernbert.spark.executor.EmbedSpec;
 import dev.modernbert.spark.executor.HadoopConf;
 import dev.modernbert.spark.executor.ModelFiles;
-import dev.modernbert.spark.executor.RowHead;
+import dev.modernbert.spark.executor.StageMetrics;
+import dev.modernbert.spark.executor.StageSpec;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,6 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -41,8 +40,9 @@ import scala.runtime.AbstractFunction1;
  * ModernBertClassifier}, {@link ModernBertTokenClassifier}, {@link ModernBertFillMask}): the shared
  * Params, schema validation, the driver-side head check, the windowed {@code mapPartitions} over
  * the executor's model cache and runner, the error policy, metrics and persistence. A stage adds
- * only its own Params and its {@link StageHead} (what the runner computes, and the output columns).
- * The object holds only Params; models live on the executors.
+ * only its own Params, its {@link EncoderTask} and its {@link StageOutput} (the output columns).
+ * The object holds only Params; models live on the executors, metrics in the {@link StageMetrics} a
+ * {@link #transform(Dataset, StageMetrics)} call is given.
  *
  * @param <S> the stage's own type (setters return it)
  */
@@ -61,7 +61,6 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
   private final IntParam sortWindowRows;
   private final Param<String> device;
   private final Param<String> dtype;
-  private final Param<String> outputType;
   private final Param<String> onError;
   private final Param<String> errorCol;
   private final IntParam numThreads;
@@ -69,10 +68,9 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
   /**
    * @param uid the stage's uid
    * @param outputDoc the doc string of {@code outputCol}
-   * @param outputTypeDoc the doc string of {@code outputType}
    * @param verb what a row's processing is called in docs ("embedded", "classified", ...)
    */
-  protected ModernBertStage(String uid, String outputDoc, String outputTypeDoc, String verb) {
+  protected ModernBertStage(String uid, String outputDoc, String verb) {
     this.uid = uid;
     inputCol = new Param<>(this, "inputCol", "input column of text (string)");
     outputCol = new Param<>(this, "outputCol", outputDoc);
@@ -107,20 +105,15 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
         new Param<>(
             this,
             "device",
-            "auto | cpu | cuda: auto uses the task's Spark GPU resource when it has one, else the"
-                + " CPU; cuda requires a GPU resource",
-            new Check<String>(
-                "device must be auto, cpu, cuda or cuda:N",
-                v -> List.of("auto", "cpu", "cuda").contains(v) || v.matches("cuda:\\d+")));
+            "auto | cpu | cuda | cuda:N: auto uses the task's Spark GPU resource when it has one,"
+                + " else the CPU; cuda requires a GPU resource",
+            new Check<String>("device must be " + DeviceSpec.DEVICES, DeviceSpec::isValid));
     dtype =
         new Param<>(
             this,
             "dtype",
             "auto | float32 | float16: auto is float16 on a GPU and float32 on the CPU",
-            ParamValidators.inArray(List.of("auto", "float32", "float16")));
-    outputType =
-        new Param<>(
-            this, "outputType", outputTypeDoc, ParamValidators.inArray(List.of("array", "vector")));
+            ParamValidators.inArray(DeviceSpec.DTYPES));
     onError =
         new Param<>(
             this,
@@ -143,12 +136,11 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
 
     setDefault(inputCol, "text");
     setDefault(maxLength, 0);
-    setDefault(batchTokens, EncoderOptions.DEFAULT_BATCH_TOKENS);
-    setDefault(maxBatchRows, EncoderOptions.DEFAULT_MAX_BATCH_ROWS);
+    setDefault(batchTokens, BatchPlanner.DEFAULT_BATCH_TOKENS);
+    setDefault(maxBatchRows, BatchPlanner.DEFAULT_MAX_BATCH_ROWS);
     setDefault(sortWindowRows, 1024);
     setDefault(device, "auto");
     setDefault(dtype, "auto");
-    setDefault(outputType, "array");
     setDefault(onError, "fail");
     setDefault(numThreads, 0);
   }
@@ -195,16 +187,14 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     return getClass().getSimpleName();
   }
 
-  /**
-   * What this stage computes and appends, from the current Params (called on the driver by {@link
-   * #transformSchema} and {@link #transform}).
-   */
-  protected abstract StageHead<?> head();
+  /** What the encoder computes per row, from the current Params (the SQL functions reuse it). */
+  public abstract EncoderTask<?, ?> task();
 
-  /** The executor-side head of this stage (what {@code ModernBertUdfs} reuses). */
-  public RowHead<?> rowHead() {
-    return head().rowHead();
-  }
+  /**
+   * This stage's task and the columns it appends, from the current Params (called on the driver by
+   * {@link #transformSchema} and {@link #transform}).
+   */
+  protected abstract StageOutput<?> output();
 
   // ---- Params (public no-arg accessors: Spark finds Params by reflection) ----
 
@@ -242,10 +232,6 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
 
   public Param<String> dtype() {
     return dtype;
-  }
-
-  public Param<String> outputType() {
-    return outputType;
   }
 
   public Param<String> onError() {
@@ -307,11 +293,6 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     return self();
   }
 
-  public S setOutputType(String v) {
-    set(outputType, v);
-    return self();
-  }
-
   public S setOnError(String v) {
     set(onError, v);
     return self();
@@ -366,10 +347,6 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     return $(dtype);
   }
 
-  public String getOutputType() {
-    return $(outputType);
-  }
-
   public String getOnError() {
     return $(onError);
   }
@@ -383,20 +360,11 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     return (Integer) $(numThreads);
   }
 
-  /**
-   * What the executors need, resolved from the Params (no model, nothing loaded). The spec's
-   * pooling and normalize are only read by the embedding head; other stages pass cls and false.
-   */
-  public EmbedSpec toSpec() {
-    return toSpec("cls", false);
-  }
-
-  protected final EmbedSpec toSpec(String pooling, boolean normalize) {
+  /** What the executors need besides the task, from the Params (no model, nothing loaded). */
+  public StageSpec toSpec() {
     requireModelPath();
-    return new EmbedSpec(
+    return new StageSpec(
         getModelPath(),
-        pooling,
-        normalize,
         getMaxLength(),
         getBatchTokens(),
         getMaxBatchRows(),
@@ -414,17 +382,6 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
               + ": modelPath is not set (a local checkpoint folder, a Hadoop"
               + " FileSystem URI such as hdfs://, s3a:// or file://, or demo)");
     }
-  }
-
-  /** A float-vector column's type for the current {@code outputType}. */
-  protected DataType floatsType() {
-    return getOutputType().equals("vector")
-        ? SQLDataTypes.VectorType()
-        : DataTypes.createArrayType(DataTypes.FloatType, false);
-  }
-
-  protected boolean vectorOutput() {
-    return getOutputType().equals("vector");
   }
 
   /** A nullable output column. */
@@ -455,12 +412,11 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
               + "\" must be of type string, but it is "
               + inType.simpleString());
     }
-    StageHead<?> head = head();
     StructType result = schema;
     List<String> added = new ArrayList<>();
-    for (int i = 0; i < head.fields().size(); i++) {
-      StructField f = head.fields().get(i);
-      String param = head.fieldParams().get(i);
+    for (StageOutput.OutputColumn column : output().columns()) {
+      StructField f = column.field();
+      String param = column.param();
       if (names.contains(f.name())) {
         throw new IllegalArgumentException(
             stageName()
@@ -498,43 +454,40 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     return result;
   }
 
+  /** {@link #transform(Dataset, StageMetrics)} with fresh accumulators. */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    StructType inSchema = dataset.schema();
-    StructType outSchema = transformSchema(inSchema);
-    EmbedSpec spec = toSpec();
-    StageHead<?> head = head();
-    checkModelHead();
-    SparkSession spark = dataset.sparkSession();
-    EmbedMetrics metrics = EmbedMetrics.register(spark.sparkContext());
-    Broadcast<HadoopConf> conf = hadoopConfFor(spark, spec.modelPath());
-    StageRowsFunction<?> fn =
-        new StageRowsFunction<>(
-            stageName(),
-            spec,
-            head,
-            inSchema.fieldIndex(getInputCol()),
-            getInputCol(),
-            getErrorCol() != null,
-            metrics,
-            conf);
-    lastMetrics = metrics;
-    return dataset.toDF().mapPartitions(fn, Encoders.row(outSchema));
+    return transform(dataset, StageMetrics.register(dataset.sparkSession().sparkContext()));
   }
 
-  private transient EmbedMetrics lastMetrics;
-
   /**
-   * The accumulators of the latest {@link #transform} call on this object (filled once an action
-   * has run), or null.
+   * Appends this stage's columns; {@code metrics} (registered by the caller, e.g. the job) are
+   * filled once an action runs. The stage itself keeps no state.
    */
-  public EmbedMetrics lastMetrics() {
-    return lastMetrics;
+  public Dataset<Row> transform(Dataset<?> dataset, StageMetrics metrics) {
+    StructType inSchema = dataset.schema();
+    StructType outSchema = transformSchema(inSchema);
+    StageSpec spec = toSpec();
+    checkModelHead();
+    Broadcast<HadoopConf> conf = hadoopConfFor(dataset.sparkSession(), spec.modelPath());
+    return dataset
+        .toDF()
+        .mapPartitions(
+            new StageRowsFunction<>(
+                stageName(),
+                spec,
+                output(),
+                inSchema.fieldIndex(getInputCol()),
+                getInputCol(),
+                getErrorCol() != null,
+                metrics,
+                conf),
+            Encoders.row(outSchema));
   }
 
   /** The driver-side head check that {@link #transform} makes; callers may make it earlier. */
   public void checkModelHead() {
-    checkHeadOnDriver(stageName(), toSpec().modelPath(), head().rowHead());
+    checkHeadOnDriver(stageName(), toSpec().modelPath(), task());
   }
 
   /**
@@ -543,8 +496,9 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
    * safetensors headers only). Remote paths, and local paths absent on the driver, are checked on
    * the executors when the model loads.
    */
-  public static void checkHeadOnDriver(String stage, String modelPath, RowHead<?> head) {
-    if (head.requiredHead() == null || ModelFiles.isRemote(modelPath)) {
+  public static void checkHeadOnDriver(String stage, String modelPath, EncoderTask<?, ?> task) {
+    HeadKind needed = task.requiredHead();
+    if (needed == null || ModelFiles.isRemote(modelPath)) {
       return;
     }
     HeadKind has;
@@ -557,7 +511,7 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     } catch (RuntimeException e) {
       return; // unreadable here: the executors report it when they load the model
     }
-    String problem = HeadRequirement.problem(has, head.requiredHead(), head.task());
+    String problem = needed.problemFor(has, task.name());
     if (problem != null) {
       throw new IllegalArgumentException(stage + ": modelPath " + modelPath + ": " + problem);
     }

@@ -2,7 +2,7 @@ package dev.modernbert.spark.ml;
 
 import dev.modernbert.encoder.head.Entity;
 import dev.modernbert.encoder.head.TokenClassification;
-import dev.modernbert.spark.executor.Heads;
+import dev.modernbert.encoder.task.TokenClassify;
 import java.util.List;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable$;
@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
  * array<struct<start:int,end:int,label:string,score:float,text:string>>}, the entities grouped from
  * the per-token labels as the encoder does ({@code EntityGrouper}); {@code start}/{@code end} are
  * Java string (UTF-16) indices into the text. Same Params and machinery as {@link
- * ModernBertEmbedder} (without pooling and normalize; {@code outputType} has no effect).
+ * ModernBertEmbedder} (without pooling, normalize and outputType).
  */
 public class ModernBertTokenClassifier extends ModernBertStage<ModernBertTokenClassifier> {
   private static final long serialVersionUID = 1L;
@@ -38,19 +38,22 @@ public class ModernBertTokenClassifier extends ModernBertStage<ModernBertTokenCl
 
   public ModernBertTokenClassifier(String uid) {
     super(
-        uid,
-        "output column of entities: array<struct<start,end,label,score,text>>",
-        "no effect on this stage (its output is an array of structs)",
-        "classified");
+        uid, "output column of entities: array<struct<start,end,label,score,text>>", "classified");
     setDefault(outputCol(), "entities");
   }
 
   @Override
-  protected StageHead<?> head() {
-    return new StageHead<TokenClassification>(
-        new Heads.TokenClassify(),
-        List.of(field(getOutputCol(), DataTypes.createArrayType(ENTITY, false))),
-        List.of("outputCol"),
+  public TokenClassify task() {
+    return new TokenClassify();
+  }
+
+  @Override
+  protected StageOutput<TokenClassification> output() {
+    return new StageOutput<>(
+        task(),
+        List.of(
+            new StageOutput.OutputColumn(
+                field(getOutputCol(), DataTypes.createArrayType(ENTITY, false)), "outputCol")),
         t -> {
           Row[] rows = new Row[t.entities().size()];
           for (int i = 0; i < rows.length; i++) {

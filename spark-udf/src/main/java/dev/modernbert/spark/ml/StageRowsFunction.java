@@ -1,8 +1,10 @@
 package dev.modernbert.spark.ml;
 
-import dev.modernbert.spark.executor.EmbedMetrics;
-import dev.modernbert.spark.executor.EmbedSpec;
 import dev.modernbert.spark.executor.HadoopConf;
+import dev.modernbert.spark.executor.Outcome;
+import dev.modernbert.spark.executor.RowPolicy;
+import dev.modernbert.spark.executor.StageMetrics;
+import dev.modernbert.spark.executor.StageSpec;
 import dev.modernbert.spark.executor.TextRunner;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,30 +24,30 @@ import org.apache.spark.sql.RowFactory;
  * windows are held per task, whatever the partition size). Rows come out in input order with every
  * input column kept and the stage's output columns (then the error column) appended.
  */
-final class StageRowsFunction<R> implements MapPartitionsFunction<Row, Row> {
+final class StageRowsFunction<V> implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
-  private final String stage;
-  private final EmbedSpec spec;
-  private final StageHead<R> head;
+  private final StageSpec spec;
+  private final StageOutput<V> output;
+  private final RowPolicy policy;
   private final int inputIndex;
   private final String inputCol;
   private final boolean errorColumn;
-  private final EmbedMetrics metrics;
+  private final StageMetrics metrics;
   private final Broadcast<HadoopConf> conf;
 
   StageRowsFunction(
       String stage,
-      EmbedSpec spec,
-      StageHead<R> head,
+      StageSpec spec,
+      StageOutput<V> output,
       int inputIndex,
       String inputCol,
       boolean errorColumn,
-      EmbedMetrics metrics,
+      StageMetrics metrics,
       Broadcast<HadoopConf> conf) {
-    this.stage = stage;
     this.spec = spec;
-    this.head = head;
+    this.output = output;
+    this.policy = RowPolicy.forStage(stage, output.task().name(), spec.failOnError());
     this.inputIndex = inputIndex;
     this.inputCol = inputCol;
     this.errorColumn = errorColumn;
@@ -55,8 +57,8 @@ final class StageRowsFunction<R> implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
-    TextRunner<R> runner =
-        new TextRunner<>(spec, head.rowHead(), conf == null ? null : conf.value(), metrics);
+    TextRunner<?, V> runner =
+        new TextRunner<>(spec, output.task(), conf == null ? null : conf.value(), metrics);
     TaskContext ctx = TaskContext.get();
     int partition = ctx == null ? -1 : ctx.partitionId();
     return new Windowed(input, runner, partition);
@@ -65,9 +67,9 @@ final class StageRowsFunction<R> implements MapPartitionsFunction<Row, Row> {
   private final class Pending {
     final List<Row> rows;
     final long firstRow;
-    final TextRunner<R>.Window window;
+    final TextRunner.Window<V> window;
 
-    Pending(List<Row> rows, long firstRow, TextRunner<R>.Window window) {
+    Pending(List<Row> rows, long firstRow, TextRunner.Window<V> window) {
       this.rows = rows;
       this.firstRow = firstRow;
       this.window = window;
@@ -76,13 +78,13 @@ final class StageRowsFunction<R> implements MapPartitionsFunction<Row, Row> {
 
   private final class Windowed implements Iterator<Row> {
     private final Iterator<Row> input;
-    private final TextRunner<R> runner;
+    private final TextRunner<?, V> runner;
     private final int partition;
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
     private Pending inFlight;
     private long consumed;
 
-    Windowed(Iterator<Row> input, TextRunner<R> runner, int partition) {
+    Windowed(Iterator<Row> input, TextRunner<?, V> runner, int partition) {
       this.input = input;
       this.runner = runner;
       this.partition = partition;
@@ -113,8 +115,9 @@ final class StageRowsFunction<R> implements MapPartitionsFunction<Row, Row> {
     }
 
     private Pending start() {
-      List<Row> rows = new ArrayList<>(Math.min(spec.sortWindowRows(), 4096));
-      List<String> texts = new ArrayList<>(rows.size());
+      int capacity = Math.min(spec.sortWindowRows(), 4096);
+      List<Row> rows = new ArrayList<>(capacity);
+      List<String> texts = new ArrayList<>(capacity);
       while (rows.size() < spec.sortWindowRows() && input.hasNext()) {
         Row r = input.next();
         rows.add(r);
@@ -126,47 +129,34 @@ final class StageRowsFunction<R> implements MapPartitionsFunction<Row, Row> {
     }
 
     private void finish(Pending p) {
-      List<TextRunner.Outcome<R>> outcomes = runner.await(p.window);
-      int outputs = head.fields().size();
+      List<Outcome<V>> outcomes = runner.await(p.window);
+      int outputs = output.columns().size();
       for (int i = 0; i < outcomes.size(); i++) {
-        TextRunner.Outcome<R> o = outcomes.get(i);
-        if (o.error() != null && spec.failOnError()) {
-          throw new RowFailureException(
-              stage
-                  + ": cannot "
-                  + head.rowHead().task()
-                  + " row "
-                  + (p.firstRow + i)
-                  + " of partition "
-                  + partition
-                  + " (column "
-                  + inputCol
-                  + "): "
-                  + o.error()
-                  + ". Set onError=null (and errorCol) to keep such rows as null.");
-        }
+        Outcome<V> o = outcomes.get(i);
+        V value =
+            policy.valueOf(
+                o,
+                "row "
+                    + (p.firstRow + i)
+                    + " of partition "
+                    + partition
+                    + " (column "
+                    + inputCol
+                    + ")");
         Row in = p.rows.get(i);
         int n = in.length();
         Object[] values = new Object[n + outputs + (errorColumn ? 1 : 0)];
         for (int c = 0; c < n; c++) {
           values[c] = in.get(c);
         }
-        if (o.value() != null) {
-          Object[] cols = head.columns().of(o.value());
-          System.arraycopy(cols, 0, values, n, outputs);
+        if (value != null) {
+          System.arraycopy(output.values().of(value), 0, values, n, outputs);
         }
         if (errorColumn) {
           values[n + outputs] = o.error();
         }
         ready.add(RowFactory.create(values));
       }
-    }
-  }
-
-  /** A row that cannot be processed under {@code onError=fail}. */
-  static final class RowFailureException extends RuntimeException {
-    RowFailureException(String message) {
-      super(message);
     }
   }
 }

@@ -1,15 +1,17 @@
 package dev.modernbert.spark.udf;
 
 import dev.modernbert.encoder.head.SequenceClassification;
-import dev.modernbert.spark.executor.EmbedMetrics;
-import dev.modernbert.spark.executor.EmbedSpec;
+import dev.modernbert.encoder.task.EncoderTask;
 import dev.modernbert.spark.executor.HadoopConf;
-import dev.modernbert.spark.executor.Heads;
-import dev.modernbert.spark.executor.RowHead;
+import dev.modernbert.spark.executor.Outcome;
+import dev.modernbert.spark.executor.RowPolicy;
+import dev.modernbert.spark.executor.StageMetrics;
+import dev.modernbert.spark.executor.StageSpec;
 import dev.modernbert.spark.executor.TextRunner;
 import dev.modernbert.spark.ml.ModernBertClassifier;
 import dev.modernbert.spark.ml.ModernBertEmbedder;
 import dev.modernbert.spark.ml.ModernBertStage;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,17 +66,15 @@ public final class ModernBertUdfs {
    * sortWindowRows, device, dtype, onError, numThreads), as strings.
    */
   public static void register(SparkSession spark, String name, Map<String, String> options) {
-    EmbedSpec spec = parse(options);
-    EmbedMetrics metrics = EmbedMetrics.register(spark.sparkContext());
-    Broadcast<HadoopConf> conf = ModernBertStage.hadoopConfFor(spark, spec.modelPath());
+    ModernBertEmbedder e = configure(new ModernBertEmbedder(), options);
+    SqlFunction<float[]> embed = SqlFunction.of(name, spark, e.toSpec(), e.task());
     DataType vector = DataTypes.createArrayType(DataTypes.FloatType, false);
-    Heads.Embedding head = new Heads.Embedding(spec.pooling(), spec.normalize());
-    spark.udf().register(name, new ScalarEmbed(name, spec, head, metrics, conf), vector);
+    spark.udf().register(name, new ScalarEmbed(embed), vector);
     spark
         .udf()
         .register(
             name + "_batch",
-            new BatchEmbed(name + "_batch", spec, head, metrics, conf),
+            new BatchEmbed(embed.renamed(name + "_batch")),
             DataTypes.createArrayType(vector, true));
   }
 
@@ -88,16 +88,16 @@ public final class ModernBertUdfs {
   public static void registerClassifier(
       SparkSession spark, String name, Map<String, String> options) {
     ModernBertClassifier c = configure(new ModernBertClassifier(), options);
-    EmbedSpec spec = c.toSpec();
-    Heads.SequenceClassify head = new Heads.SequenceClassify();
-    ModernBertStage.checkHeadOnDriver(name, spec.modelPath(), head);
-    EmbedMetrics metrics = EmbedMetrics.register(spark.sparkContext());
-    Broadcast<HadoopConf> conf = ModernBertStage.hadoopConfFor(spark, spec.modelPath());
-    spark.udf().register(name, new ScalarClassify(name, spec, head, metrics, conf), CLASSIFICATION);
+    StageSpec spec = c.toSpec();
+    ModernBertStage.checkHeadOnDriver(name, spec.modelPath(), c.task());
+    spark
+        .udf()
+        .register(
+            name, new ScalarClassify(SqlFunction.of(name, spark, spec, c.task())), CLASSIFICATION);
   }
 
-  /** The options as an {@link EmbedSpec}, with the Transformer's defaults and validation. */
-  public static EmbedSpec parse(Map<String, String> options) {
+  /** The options as a {@link StageSpec}, with the Transformer's defaults and validation. */
+  public static StageSpec parse(Map<String, String> options) {
     return configure(new ModernBertEmbedder(), options).toSpec();
   }
 
@@ -146,113 +146,112 @@ public final class ModernBertUdfs {
     return e;
   }
 
-  abstract static class Base<R> implements java.io.Serializable {
-    final String name;
-    final EmbedSpec spec;
-    final RowHead<R> head;
-    final EmbedMetrics metrics;
-    final Broadcast<HadoopConf> conf;
-    private transient TextRunner<R> runner;
+  /**
+   * What a registered function carries to the executors: its spec, task, row policy, metrics and
+   * Hadoop configuration; the runner is made on first call in each executor.
+   */
+  static final class SqlFunction<V> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final StageSpec spec;
+    private final EncoderTask<?, V> task;
+    private final RowPolicy policy;
+    private final StageMetrics metrics;
+    private final Broadcast<HadoopConf> conf;
+    private transient TextRunner<?, V> runner;
 
-    Base(
-        String name,
-        EmbedSpec spec,
-        RowHead<R> head,
-        EmbedMetrics metrics,
+    private SqlFunction(
+        StageSpec spec,
+        EncoderTask<?, V> task,
+        RowPolicy policy,
+        StageMetrics metrics,
         Broadcast<HadoopConf> conf) {
-      this.name = name;
       this.spec = spec;
-      this.head = head;
+      this.task = task;
+      this.policy = policy;
       this.metrics = metrics;
       this.conf = conf;
     }
 
-    synchronized TextRunner<R> runner() {
+    static <V> SqlFunction<V> of(
+        String name, SparkSession spark, StageSpec spec, EncoderTask<?, V> task) {
+      return new SqlFunction<>(
+          spec,
+          task,
+          RowPolicy.forFunction(name, task.name(), spec.failOnError()),
+          StageMetrics.register(spark.sparkContext()),
+          ModernBertStage.hadoopConfFor(spark, spec.modelPath()));
+    }
+
+    /** The same function under another name (its messages name it), sharing the metrics. */
+    SqlFunction<V> renamed(String name) {
+      return new SqlFunction<>(
+          spec, task, RowPolicy.forFunction(name, task.name(), spec.failOnError()), metrics, conf);
+    }
+
+    private synchronized TextRunner<?, V> runner() {
       if (runner == null) {
-        runner = new TextRunner<>(spec, head, conf == null ? null : conf.value(), metrics);
+        runner = new TextRunner<>(spec, task, conf == null ? null : conf.value(), metrics);
       }
       return runner;
     }
 
-    R result(TextRunner.Outcome<R> o, String where) {
-      if (o.error() != null && spec.failOnError()) {
-        throw new IllegalArgumentException(
-            name
-                + ": cannot "
-                + head.task()
-                + " "
-                + where
-                + ": "
-                + o.error()
-                + ". Register with onError=null to get null instead.");
-      }
-      return o.value();
-    }
-
-    /** One text through the runner (null text: null, counted). */
-    R one(String text) {
-      if (text == null) {
-        if (metrics != null) {
-          metrics.rows.add(1);
-          metrics.nullRows.add(1);
-        }
-        return null;
-      }
+    /** One text (a null text gives null). */
+    V one(String text) {
       List<String> one = new ArrayList<>(1);
       one.add(text);
-      return result(runner().run(one).get(0), "the text");
+      return policy.valueOf(runner().run(one).get(0), "the text");
+    }
+
+    /** Many texts, in windows of {@code sortWindowRows}; element i of the array is row i. */
+    List<V> all(List<String> texts) {
+      List<V> out = new ArrayList<>(texts.size());
+      int window = spec.sortWindowRows();
+      for (int start = 0; start < texts.size(); start += window) {
+        List<Outcome<V>> outcomes =
+            runner().run(texts.subList(start, Math.min(texts.size(), start + window)));
+        for (Outcome<V> o : outcomes) {
+          out.add(policy.valueOf(o, "element " + out.size() + " of the array"));
+        }
+      }
+      return out;
     }
   }
 
-  static final class ScalarEmbed extends Base<float[]> implements UDF1<String, float[]> {
+  static final class ScalarEmbed implements UDF1<String, float[]> {
     private static final long serialVersionUID = 1L;
+    private final SqlFunction<float[]> embed;
 
-    ScalarEmbed(
-        String name,
-        EmbedSpec spec,
-        RowHead<float[]> head,
-        EmbedMetrics metrics,
-        Broadcast<HadoopConf> conf) {
-      super(name, spec, head, metrics, conf);
+    ScalarEmbed(SqlFunction<float[]> embed) {
+      this.embed = embed;
     }
 
     @Override
     public float[] call(String text) {
-      return one(text);
+      return embed.one(text);
     }
   }
 
-  static final class ScalarClassify extends Base<SequenceClassification>
-      implements UDF1<String, Row> {
+  static final class ScalarClassify implements UDF1<String, Row> {
     private static final long serialVersionUID = 1L;
+    private final SqlFunction<SequenceClassification> classify;
 
-    ScalarClassify(
-        String name,
-        EmbedSpec spec,
-        RowHead<SequenceClassification> head,
-        EmbedMetrics metrics,
-        Broadcast<HadoopConf> conf) {
-      super(name, spec, head, metrics, conf);
+    ScalarClassify(SqlFunction<SequenceClassification> classify) {
+      this.classify = classify;
     }
 
     @Override
     public Row call(String text) {
-      SequenceClassification c = one(text);
+      SequenceClassification c = classify.one(text);
       return c == null ? null : RowFactory.create(c.label(), c.score());
     }
   }
 
-  static final class BatchEmbed extends Base<float[]>
-      implements UDF1<scala.collection.Seq<String>, float[][]> {
+  static final class BatchEmbed implements UDF1<scala.collection.Seq<String>, float[][]> {
     private static final long serialVersionUID = 1L;
+    private final SqlFunction<float[]> embed;
 
-    BatchEmbed(
-        String name,
-        EmbedSpec spec,
-        RowHead<float[]> head,
-        EmbedMetrics metrics,
-        Broadcast<HadoopConf> conf) {
-      super(name, spec, head, metrics, conf);
+    BatchEmbed(SqlFunction<float[]> embed) {
+      this.embed = embed;
     }
 
     @Override
@@ -260,18 +259,9 @@ public final class ModernBertUdfs {
       if (texts == null) {
         return null;
       }
-      List<String> all = new ArrayList<>(scala.jdk.javaapi.CollectionConverters.asJava(texts));
-      float[][] out = new float[all.size()][];
-      TextRunner<float[]> runner = runner();
-      int window = spec.sortWindowRows();
-      for (int start = 0; start < all.size(); start += window) {
-        List<String> part = all.subList(start, Math.min(all.size(), start + window));
-        List<TextRunner.Outcome<float[]>> outcomes = runner.run(part);
-        for (int i = 0; i < outcomes.size(); i++) {
-          out[start + i] = result(outcomes.get(i), "element " + (start + i) + " of the array");
-        }
-      }
-      return out;
+      return embed
+          .all(new ArrayList<>(scala.jdk.javaapi.CollectionConverters.asJava(texts)))
+          .toArray(new float[0][]);
     }
   }
 }

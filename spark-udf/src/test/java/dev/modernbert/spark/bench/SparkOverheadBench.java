@@ -4,6 +4,7 @@ import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.spark.executor.ExecutorThreads;
+import dev.modernbert.spark.executor.StageMetrics;
 import dev.modernbert.spark.ml.ModernBertEmbedder;
 import dev.modernbert.spark.testing.SparkTesting;
 import java.util.ArrayList;
@@ -18,7 +19,11 @@ import org.apache.spark.sql.SparkSession;
  * encoder alone on the same rows with the same settings (model, pooling, maxLength, batchTokens,
  * maxBatchRows, sort window, libtorch threads), in one JVM. Each side is warmed up once (model
  * load, JIT), then the two are timed alternately {@code repeats} times (so a noisy neighbour on a
- * shared machine hurts both alike); the best run of each is compared.
+ * shared machine hurts both alike). Each repetition gives one paired overhead (Spark's time over
+ * the encoder's in that repetition); the median pair is the figure and the spread (min-max over
+ * pairs) says how stable it is. The defaults (20,000 rows of up to 256 words, about 30 s per side
+ * and repetition on 2 cores) are long enough for a stable figure; a few thousand short rows last
+ * 2-3 s and their overhead moved between 8 % and 44 % from run to run.
  *
  * <p>Encoder alone: tokenize a window of {@code sortWindowRows} texts, embed it, next window (one
  * thread tokenizes, libtorch uses the same threads as the Spark runner). Spark: a cached DataFrame
@@ -30,15 +35,15 @@ import org.apache.spark.sql.SparkSession;
  *     -Dmdep.outputFile=/tmp/mb-cp.txt -Dmdep.includeScope=test
  * java $(tr '\n' ' ' &lt; docs/spark-jvm-options.txt) -Xmx4g \
  *     -cp spark-udf/target/test-classes:spark-udf/target/classes:$(cat /tmp/mb-cp.txt) \
- *     dev.modernbert.spark.bench.SparkOverheadBench [rows=4000] [maxWords=64] [partitions=2] [repeats=5]
+ *     dev.modernbert.spark.bench.SparkOverheadBench [rows=20000] [maxWords=256] [partitions=2] [repeats=5]
  * </pre>
  */
 public final class SparkOverheadBench {
   private SparkOverheadBench() {}
 
   public static void main(String[] args) {
-    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 4000;
-    int maxWords = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 20000;
+    int maxWords = args.length > 1 ? Integer.parseInt(args[1]) : 256;
     int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 5;
     int window = 1024;
@@ -76,29 +81,49 @@ public final class SparkOverheadBench {
         sparkSeconds[r] = (System.nanoTime() - t0) / 1e9;
       }
     }
-    String metrics = embedder.lastMetrics().toString();
+    StageMetrics metrics = StageMetrics.register(spark.sparkContext());
+    runSpark(embedder, df, metrics);
 
-    double enc = Arrays.stream(encoderSeconds).min().orElseThrow();
-    double spk = Arrays.stream(sparkSeconds).min().orElseThrow();
+    double enc = median(encoderSeconds);
+    double spk = median(sparkSeconds);
     double encRate = rows / enc;
     double sparkRate = rows / spk;
+    double[] pairs = new double[repeats];
+    for (int r = 0; r < repeats; r++) {
+      pairs[r] = (sparkSeconds[r] / encoderSeconds[r] - 1) * 100;
+    }
     System.out.printf(
         "rows=%d tokens=%d maxWords=%d partitions=%d threads=%d window=%d batchTokens=%d"
             + " pooling=%s%n",
         rows, tokens, maxWords, partitions, threads, window, options.batchTokens(), pooling);
     System.out.printf(
-        "encoder alone : %.0f rows/s (best of %s s)%n",
+        "encoder alone : %.0f rows/s (median of %s s)%n",
         encRate, Arrays.toString(round(encoderSeconds)));
     System.out.printf(
-        "Spark local[2]: %.0f rows/s (best of %s s)%n",
+        "Spark local[2]: %.0f rows/s (median of %s s)%n",
         sparkRate, Arrays.toString(round(sparkSeconds)));
-    System.out.printf("Spark layer overhead: %.1f%%%n", (encRate / sparkRate - 1) * 100);
-    System.out.println("last Spark run's metrics: " + metrics);
+    System.out.printf(
+        "Spark layer overhead: %.1f%% (median of the paired runs %s %%; spread %.1f to %.1f)%n",
+        median(pairs),
+        Arrays.toString(round(pairs)),
+        Arrays.stream(pairs).min().orElseThrow(),
+        Arrays.stream(pairs).max().orElseThrow());
+    System.out.println("one more Spark run's metrics: " + metrics.totals());
     spark.stop();
   }
 
   private static void runSpark(ModernBertEmbedder embedder, Dataset<Row> df) {
-    embedder.transform(df).write().format("noop").mode("overwrite").save();
+    runSpark(embedder, df, StageMetrics.register(df.sparkSession().sparkContext()));
+  }
+
+  private static void runSpark(ModernBertEmbedder embedder, Dataset<Row> df, StageMetrics m) {
+    embedder.transform(df, m).write().format("noop").mode("overwrite").save();
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static long runEncoder(

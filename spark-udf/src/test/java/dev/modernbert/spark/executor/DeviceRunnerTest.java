@@ -1,60 +1,108 @@
 package dev.modernbert.spark.executor;
 
-import static dev.modernbert.spark.testing.SparkTesting.assertClose;
+import static dev.modernbert.encoder.testing.Assertions.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.pool.Pooling;
+import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.spark.testing.SparkTesting;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DeviceRunnerTest {
+  private static final Embed MEAN = new Embed(Pooling.MEAN, false);
+  private static final BatchPlanner PLANNER = new BatchPlanner(2048, 64);
+
+  private static StageSpec spec(String model) {
+    return new StageSpec(model, 0, 2048, 64, 64, "cpu", "auto", 0, "fail");
+  }
+
+  /** A model no other test has loaded, with its own runner. */
+  private static SharedModel freshModel(Path tmp) {
+    return ExecutorModels.acquire(spec(SparkTesting.demoCopy(tmp).toString()), null, List.of())
+        .model();
+  }
+
+  private static CompletableFuture<DeviceRunner.Result<float[]>> submit(
+      SharedModel model, List<int[]> seqs) {
+    return model.runner().submit(MEAN, PLANNER, seqs, Collections.nCopies(seqs.size(), null));
+  }
+
+  private static List<int[]> ids(ModernBertEncoder encoder, int count, int seed) {
+    List<int[]> seqs = new ArrayList<>();
+    for (String s : SparkTesting.texts(count, 50, seed)) {
+      seqs.add(encoder.tokenize(s).ids());
+    }
+    return seqs;
+  }
+
   @Test
-  void concurrentSubmissionsEqualSingleTaskResults() throws Exception {
-    EmbedSpec spec =
-        new EmbedSpec("demo", "mean", false, 0, 2048, 64, 64, "cpu", "auto", 0, "fail");
-    ExecutorModels.Acquired a = ExecutorModels.acquire(spec, null, List.of());
-    ModernBertEncoder encoder = a.model().encoder();
+  void queuedRequestsShareBatchesAndEqualSingleTaskResults(@TempDir Path tmp) throws Exception {
+    SharedModel model = freshModel(tmp);
+    ModernBertEncoder encoder = model.encoder();
+    // A long first request keeps the worker busy while six more queue up behind it: the worker
+    // then takes all six at once and runs them as one group.
+    List<int[]> blocker = ids(encoder, 400, 99);
     List<List<int[]>> perTask = new ArrayList<>();
     for (int t = 0; t < 6; t++) {
-      List<int[]> seqs = new ArrayList<>();
-      for (String s : SparkTesting.texts(40, 50, 100 + t)) {
-        seqs.add(encoder.tokenize(s).ids());
-      }
-      perTask.add(seqs);
+      perTask.add(ids(encoder, 40, 100 + t));
     }
-    ExecutorService pool = Executors.newFixedThreadPool(6);
-    try {
-      List<Future<DeviceRunner.Result>> futures = new ArrayList<>();
-      for (List<int[]> seqs : perTask) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  CompletableFuture<DeviceRunner.Result> f =
-                      a.model().runner().submit(seqs, Pooling.MEAN, false);
-                  return f.get();
-                }));
-      }
-      long batches = 0;
-      for (int t = 0; t < perTask.size(); t++) {
-        DeviceRunner.Result r = futures.get(t).get();
-        batches += r.batches();
-        List<float[]> alone = encoder.embed(perTask.get(t), Pooling.MEAN, false);
-        assertEquals(alone.size(), r.vectors().size());
-        for (int i = 0; i < alone.size(); i++) {
-          assertClose(alone.get(i), r.vectors().get(i), 1e-5, "task " + t + " row " + i);
-        }
-      }
-      assertTrue(batches > 0);
-    } finally {
-      pool.shutdownNow();
+    CompletableFuture<DeviceRunner.Result<float[]>> first = submit(model, blocker);
+    List<CompletableFuture<DeviceRunner.Result<float[]>>> futures = new ArrayList<>();
+    for (List<int[]> seqs : perTask) {
+      futures.add(submit(model, seqs));
     }
+    first.get();
+    long batches = 0;
+    int maxShared = 0;
+    for (int t = 0; t < perTask.size(); t++) {
+      DeviceRunner.Result<float[]> r = futures.get(t).get();
+      batches += r.stats().batches();
+      maxShared = Math.max(maxShared, r.requestsInGroup());
+      List<float[]> alone = encoder.embed(perTask.get(t), Pooling.MEAN, false);
+      assertEquals(alone.size(), r.outcomes().size());
+      for (int i = 0; i < alone.size(); i++) {
+        assertClose(alone.get(i), r.outcomes().get(i).value(), 1e-5, "task " + t + " row " + i);
+      }
+    }
+    assertTrue(maxShared >= 2, "the queued requests ran as one group: " + maxShared);
+    // 240 sequences of up to ~52 tokens in a 2048-token budget: shared batches need far fewer
+    // forward passes than six requests run on their own would
+    long alone = 0;
+    for (List<int[]> seqs : perTask) {
+      alone += encoder.run(MEAN, seqs, null, PLANNER).stats().batches();
+    }
+    assertTrue(batches < alone, "shared " + batches + " batches vs " + alone + " alone");
+  }
+
+  @Test
+  void aFailingSequenceIsIsolatedFromTheRestOfItsBatch(@TempDir Path tmp) throws Exception {
+    SharedModel model = freshModel(tmp);
+    ModernBertEncoder encoder = model.encoder();
+    List<int[]> seqs = ids(encoder, 9, 7);
+    int vocab = encoder.config().vocabSize();
+    seqs.set(5, new int[] {seqs.get(5)[0], vocab + 7, seqs.get(5)[1]}); // outside the vocabulary
+    DeviceRunner.Result<float[]> r = submit(model, seqs).get();
+    for (int i = 0; i < seqs.size(); i++) {
+      Outcome<float[]> o = r.outcomes().get(i);
+      if (i == 5) {
+        assertTrue(o.failed() && o.error().startsWith("inference failed: "), o.toString());
+      } else {
+        assertClose(
+            encoder.embed(List.of(seqs.get(i)), Pooling.MEAN, false).get(0),
+            o.value(),
+            1e-5,
+            "row " + i);
+      }
+    }
+    assertEquals(seqs.size(), r.outcomes().size());
   }
 }

@@ -1,6 +1,6 @@
 package dev.modernbert.spark.ml;
 
-import static dev.modernbert.spark.testing.SparkTesting.assertClose;
+import static dev.modernbert.encoder.testing.Assertions.assertClose;
 import static dev.modernbert.spark.testing.SparkTesting.frame;
 import static dev.modernbert.spark.testing.SparkTesting.reference;
 import static dev.modernbert.spark.testing.SparkTesting.referenceEmbed;
@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.pool.Pooling;
-import dev.modernbert.spark.executor.EmbedMetrics;
-import dev.modernbert.spark.executor.ExecutorModels;
+import dev.modernbert.spark.executor.StageMetrics;
 import dev.modernbert.spark.testing.SparkTesting;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +69,8 @@ class ModernBertEmbedderTest {
             .setNormalize(normalize)
             .setOutputType(outputType)
             .setSortWindowRows(32);
-    Dataset<Row> out = e.transform(frame(texts, 3));
+    StageMetrics metrics = StageMetrics.register(spark().sparkContext());
+    Dataset<Row> out = e.transform(frame(texts, 3), metrics);
     assertEquals(
         outputType.equals("vector")
             ? SQLDataTypes.VectorType()
@@ -81,11 +82,11 @@ class ModernBertEmbedderTest {
     for (int i = 0; i < texts.size(); i++) {
       assertClose(want.get(i), got.get((long) i), TOL, "row " + i);
     }
-    EmbedMetrics m = e.lastMetrics();
-    assertEquals(texts.size(), m.rows.value());
-    assertEquals(0L, m.errorRows.value());
-    assertTrue(m.batches.value() > 0);
-    assertTrue(m.paddedTokens.value() >= m.realTokens.value());
+    StageMetrics.Totals m = metrics.totals();
+    assertEquals(texts.size(), m.rows());
+    assertEquals(0L, m.errorRows());
+    assertTrue(m.batches() > 0);
+    assertTrue(m.paddedTokens() >= m.realTokens());
   }
 
   @Test
@@ -146,7 +147,8 @@ class ModernBertEmbedderTest {
     List<String> texts = Arrays.asList(null, "", longText, "short text", null);
     ModernBertEmbedder e =
         new ModernBertEmbedder().setModelPath("demo").setMaxLength(8).setPooling("mean");
-    Dataset<Row> out = e.transform(frame(texts, 2));
+    StageMetrics metrics = StageMetrics.register(spark().sparkContext());
+    Dataset<Row> out = e.transform(frame(texts, 2), metrics);
     Map<Long, float[]> got = byId(out, "embedding");
     assertNull(got.get(0L));
     assertNull(got.get(4L));
@@ -164,12 +166,12 @@ class ModernBertEmbedderTest {
       assertClose(want.get(1), got.get(2L), TOL, "truncated text");
       assertClose(want.get(2), got.get(3L), TOL, "short text");
     }
-    EmbedMetrics m = e.lastMetrics();
-    assertEquals(5L, m.rows.value());
-    assertEquals(2L, m.nullRows.value());
-    assertEquals(1L, m.truncatedRows.value());
-    assertEquals(0L, m.errorRows.value());
-    assertEquals(2 + 8 + 4, m.realTokens.value());
+    StageMetrics.Totals m = metrics.totals();
+    assertEquals(5L, m.rows());
+    assertEquals(2L, m.nullRows());
+    assertEquals(1L, m.truncatedRows());
+    assertEquals(0L, m.errorRows());
+    assertEquals(2 + 8 + 4, m.realTokens());
   }
 
   @Test
@@ -177,9 +179,10 @@ class ModernBertEmbedderTest {
     // the demo allows 1024 positions; DJL's tokenizer used to cut everything at 512
     String text = String.join(" ", Collections.nCopies(900, "spark"));
     ModernBertEmbedder e = new ModernBertEmbedder().setModelPath("demo");
-    assertEquals(1, e.transform(frame(List.of(text), 1)).count());
-    assertEquals(902L, e.lastMetrics().realTokens.value());
-    assertEquals(0L, e.lastMetrics().truncatedRows.value());
+    StageMetrics metrics = StageMetrics.register(spark().sparkContext());
+    assertEquals(1, e.transform(frame(List.of(text), 1), metrics).count());
+    assertEquals(902L, metrics.totals().realTokens());
+    assertEquals(0L, metrics.totals().truncatedRows());
   }
 
   @Test
@@ -245,7 +248,8 @@ class ModernBertEmbedderTest {
             .setModelPath(broken.toString())
             .setOnError("null")
             .setErrorCol("embedding_error");
-    Dataset<Row> out = e.transform(frame(texts, 1)).orderBy("id");
+    StageMetrics metrics = StageMetrics.register(spark().sparkContext());
+    Dataset<Row> out = e.transform(frame(texts, 1), metrics).orderBy("id");
     List<Row> rows = out.collectAsList();
     assertEquals(3, rows.size());
     assertNotNull(rows.get(0).get(2));
@@ -254,7 +258,7 @@ class ModernBertEmbedderTest {
     assertEquals(
         "token id 900 at position 2 is outside the vocabulary [0, 512)", rows.get(1).getString(3));
     assertNotNull(rows.get(2).get(2));
-    assertEquals(1L, e.lastMetrics().errorRows.value());
+    assertEquals(1L, metrics.totals().errorRows());
     List<float[]> want = referenceEmbed(reference(), List.of("good text"), Pooling.CLS, false);
     assertClose(want.get(0), toFloats(rows.get(0).get(2)), TOL, "good row");
   }
@@ -275,18 +279,47 @@ class ModernBertEmbedderTest {
   }
 
   @Test
-  void modelLoadedOncePerExecutorJvm() {
-    long before = ExecutorModels.loads();
-    // batchTokens 4099 is used by no other test: a fresh cache key
-    ModernBertEmbedder e =
-        new ModernBertEmbedder().setModelPath("demo").setBatchTokens(4099).setSortWindowRows(4);
-    Dataset<Row> out = e.transform(frame(texts(160, 10, 21), 16));
-    assertEquals(160, out.count());
-    assertEquals(1L, ExecutorModels.loads() - before);
-    assertEquals(1L, e.lastMetrics().modelLoads.value());
+  void modelLoadedOncePerExecutorJvm(@TempDir Path tmp) {
+    // a model folder no other test uses: its first use loads it
+    String fresh = SparkTesting.demoCopy(tmp).toString();
+    ModernBertEmbedder e = new ModernBertEmbedder().setModelPath(fresh).setSortWindowRows(4);
+    StageMetrics first = StageMetrics.register(spark().sparkContext());
+    assertEquals(160, e.transform(frame(texts(160, 10, 21), 16), first).count());
+    assertEquals(1L, first.totals().modelLoads());
     // another transform, another job: still the same model
-    assertEquals(160, e.transform(frame(texts(160, 10, 22), 8)).count());
-    assertEquals(1L, ExecutorModels.loads() - before);
+    StageMetrics second = StageMetrics.register(spark().sparkContext());
+    assertEquals(160, e.transform(frame(texts(160, 10, 22), 8), second).count());
+    assertEquals(0L, second.totals().modelLoads());
+  }
+
+  @Test
+  void stagesWithOtherBatchSettingsShareTheModel(@TempDir Path tmp) {
+    String fresh = SparkTesting.demoCopy(tmp).toString();
+    List<String> texts = texts(60, 30, 23);
+    StageMetrics small = StageMetrics.register(spark().sparkContext());
+    Map<Long, float[]> a =
+        byId(
+            new ModernBertEmbedder()
+                .setModelPath(fresh)
+                .setBatchTokens(256)
+                .setMaxBatchRows(4)
+                .transform(frame(texts, 2), small),
+            "embedding");
+    StageMetrics large = StageMetrics.register(spark().sparkContext());
+    Map<Long, float[]> b =
+        byId(
+            new ModernBertEmbedder()
+                .setModelPath(fresh)
+                .setBatchTokens(8192)
+                .transform(frame(texts, 2), large),
+            "embedding");
+    assertEquals(1L, small.totals().modelLoads() + large.totals().modelLoads());
+    assertTrue(
+        small.totals().batches() > large.totals().batches(),
+        "each stage batches by its own settings: " + small.totals() + " vs " + large.totals());
+    for (long i = 0; i < texts.size(); i++) {
+      assertClose(a.get(i), b.get(i), TOL, "row " + i);
+    }
   }
 
   @Test
@@ -316,8 +349,8 @@ class ModernBertEmbedderTest {
     assertEquals("auto", e.getPooling());
     assertFalse(e.getNormalize());
     assertEquals(0, e.getMaxLength());
-    assertEquals(EncoderOptions.DEFAULT_BATCH_TOKENS, e.getBatchTokens());
-    assertEquals(EncoderOptions.DEFAULT_MAX_BATCH_ROWS, e.getMaxBatchRows());
+    assertEquals(BatchPlanner.DEFAULT_BATCH_TOKENS, e.getBatchTokens());
+    assertEquals(BatchPlanner.DEFAULT_MAX_BATCH_ROWS, e.getMaxBatchRows());
     assertEquals(1024, e.getSortWindowRows());
     assertEquals("auto", e.getDevice());
     assertEquals("auto", e.getDtype());

@@ -1,6 +1,6 @@
 package dev.modernbert.spark.ml;
 
-import static dev.modernbert.spark.testing.SparkTesting.assertClose;
+import static dev.modernbert.encoder.testing.Assertions.assertClose;
 import static dev.modernbert.spark.testing.SparkTesting.frame;
 import static dev.modernbert.spark.testing.SparkTesting.texts;
 import static dev.modernbert.spark.testing.SparkTesting.toFloats;

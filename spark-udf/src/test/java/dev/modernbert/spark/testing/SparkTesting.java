@@ -161,17 +161,4 @@ public final class SparkTesting {
     }
     throw new IllegalArgumentException("not a vector: " + value);
   }
-
-  public static void assertClose(float[] expected, float[] actual, double tol, String what) {
-    if (expected.length != actual.length) {
-      throw new AssertionError(
-          what + ": length " + actual.length + " != expected " + expected.length);
-    }
-    for (int i = 0; i < expected.length; i++) {
-      if (Math.abs(expected[i] - actual[i]) > tol) {
-        throw new AssertionError(
-            what + ": element " + i + " is " + actual[i] + ", expected " + expected[i]);
-      }
-    }
-  }
 }

@@ -1,6 +1,6 @@
 package dev.modernbert.spark.udf;
 
-import static dev.modernbert.spark.testing.SparkTesting.assertClose;
+import static dev.modernbert.encoder.testing.Assertions.assertClose;
 import static dev.modernbert.spark.testing.SparkTesting.frame;
 import static dev.modernbert.spark.testing.SparkTesting.spark;
 import static dev.modernbert.spark.testing.SparkTesting.texts;

@@ -3,7 +3,6 @@ package dev.modernbert.encoder.demo;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.modernbert.encoder.config.ModernBertConfig;
-import dev.modernbert.encoder.head.HeadRequirement;
 import dev.modernbert.encoder.weights.HeadKind;
 import dev.modernbert.encoder.weights.SafetensorsWriter;
 import java.io.IOException;
@@ -16,8 +15,9 @@ import java.util.List;
 
 /**
  * Tiny task-head checkpoints (hidden 32, 2 heads, 2 layers, vocab 512) with random weights and the
- * demo WordPiece tokenizer copied in, so text input works. For tests and demos of the heads (the
- * encoder's and the Spark layer's tests share it).
+ * demo WordPiece tokenizer copied in, so text input works. Test code: the encoder's tests use it,
+ * and the spark-udf and jobs tests get it from the encoder's test-jar ({@code
+ * modernbert-encoder-*-tests.jar}, type {@code test-jar}).
  */
 public final class TinyHeadCheckpoint {
   private TinyHeadCheckpoint() {}
@@ -38,7 +38,7 @@ public final class TinyHeadCheckpoint {
       Files.createDirectories(dir);
       JsonObject c = new JsonObject();
       JsonArray arch = new JsonArray();
-      arch.add(HeadRequirement.architecture(head));
+      arch.add(head.architecture());
       c.add("architectures", arch);
       c.addProperty("model_type", "modernbert");
       c.addProperty("vocab_size", 512);

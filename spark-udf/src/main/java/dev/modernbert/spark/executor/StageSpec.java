@@ -1,28 +1,24 @@
 package dev.modernbert.spark.executor;
 
+import dev.modernbert.encoder.batch.BatchPlanner;
 import java.io.Serializable;
 
 /**
- * Everything an executor needs to embed text, resolved on the driver from the Transformer's Params
- * (or the UDF's options) and shipped with each task. Holds no model.
+ * What every stage and UDF needs on the executors besides its task, resolved on the driver from the
+ * Params (or the UDF's options) and shipped with each task. Holds no model.
  *
  * @param modelPath local folder, Hadoop FileSystem URI, or {@code demo}
- * @param pooling {@code auto} (checkpoint's {@code 1_Pooling/config.json}, else cls), {@code cls}
- *     or {@code mean}
- * @param normalize L2-normalise each vector
  * @param maxLength tokens per text after truncation; 0 = the model's maximum
  * @param batchTokens padded-token budget per batch
  * @param maxBatchRows rows per batch at most
  * @param sortWindowRows rows a task gathers, tokenizes and submits together
- * @param device {@code auto}, {@code cpu}, {@code cuda} (or {@code cuda:N})
+ * @param device {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}
  * @param dtype {@code auto}, {@code float32}, {@code float16}
  * @param numThreads libtorch intra-op threads; 0 = the executor's cores
  * @param onError {@code fail} or {@code null}
  */
-public record EmbedSpec(
+public record StageSpec(
     String modelPath,
-    String pooling,
-    boolean normalize,
     int maxLength,
     int batchTokens,
     int maxBatchRows,
@@ -35,5 +31,10 @@ public record EmbedSpec(
 
   public boolean failOnError() {
     return "fail".equals(onError);
+  }
+
+  /** How this stage's rows are cut into batches (not part of the loaded model's identity). */
+  public BatchPlanner planner() {
+    return new BatchPlanner(batchTokens, maxBatchRows);
   }
 }

@@ -1,0 +1,46 @@
+package dev.modernbert.encoder.task;
+
+import dev.modernbert.encoder.tokenize.TokenizedText;
+import dev.modernbert.encoder.weights.HeadKind;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One kind of output the encoder computes from {@code last_hidden_state}: a pooled embedding,
+ * classifier results, masked-LM predictions, ... A task is a small value (a record): equal tasks
+ * over the same model give equal outputs, so requests for equal tasks may share batches. Run tasks
+ * through {@code ModernBertEncoder.run}; adding an output means adding one implementation.
+ *
+ * @param <A> what each sequence brings besides its ids (e.g. mask positions, or its text for
+ *     entities); {@code Void} when nothing
+ * @param <V> what each sequence gets back: plain Java values, never tensors
+ */
+public interface EncoderTask<A, V> extends Serializable {
+
+  /** The task in words, for messages ({@code embed}, {@code classify}, ...). */
+  String name();
+
+  /** The task head the checkpoint must carry, or null when any checkpoint will do. */
+  default HeadKind requiredHead() {
+    return null;
+  }
+
+  /**
+   * Why {@code model} cannot run this task, or null when it can. The default checks {@link
+   * #requiredHead}; tasks that need more (a mask token, a readable pooling config) add to it.
+   */
+  default String problemWith(LoadedModel model) {
+    return requiredHead() == null ? null : requiredHead().problemFor(model.headKind(), name());
+  }
+
+  /** A sequence's argument, from its tokenized text; null for tasks that take none. */
+  default A argument(TokenizedText tokens, String text) {
+    return null;
+  }
+
+  /**
+   * Reads one batch's outputs, one value per sequence in batch order (called on the thread that
+   * runs the model; tensors must not escape).
+   */
+  List<V> read(TaskBatch<A> batch);
+}
