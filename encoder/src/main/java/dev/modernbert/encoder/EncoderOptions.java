@@ -9,7 +9,8 @@ import dev.modernbert.encoder.batch.BatchPlanner;
  *
  * @param device {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N} ({@link
  *     dev.modernbert.encoder.runtime.DeviceSpec})
- * @param dtype {@code float32} or {@code float16}
+ * @param dtype {@code float32}, {@code float16}, {@code bfloat16} (CPU products in bf16, {@link
+ *     dev.modernbert.encoder.runtime.Precision}) or {@code auto} (float16 on a GPU)
  * @param maxLength tokens per text after truncation; 0 means the model's {@code
  *     max_position_embeddings}
  * @param batchTokens budget per batch, counted as {@code rows x longest} (the padded size)

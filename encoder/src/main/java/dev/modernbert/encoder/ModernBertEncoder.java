@@ -15,6 +15,7 @@ import dev.modernbert.encoder.model.BatchTensors;
 import dev.modernbert.encoder.model.ModernBertModel;
 import dev.modernbert.encoder.pool.CheckpointPooling;
 import dev.modernbert.encoder.pool.Pooling;
+import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.task.BatchStats;
 import dev.modernbert.encoder.task.Embed;
@@ -81,7 +82,7 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
     TorchRuntime.setThreads(options.numThreads());
     Device device = TorchRuntime.device(options.device());
     ModernBertModel model =
-        ModernBertModel.load(dir, config, device, TorchRuntime.dtype(options.dtype(), device));
+        ModernBertModel.load(dir, config, device, Precision.of(options.dtype(), device));
     TextTokenizer tokenizer =
         TextTokenizer.existsIn(dir) ? TextTokenizer.load(dir, maxLength) : null;
     return new ModernBertEncoder(dir, model, tokenizer, options, maxLength);

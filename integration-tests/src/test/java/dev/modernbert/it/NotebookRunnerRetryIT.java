@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NotebookRunnerRetryIT {
   private static final Path ROOT =
       Path.of(System.getProperty("modernbert.root", "..")).toAbsolutePath().normalize();
-  private static final String PYTHON = "/usr/bin/python3"; // Debian's, with Jupyter
+  private static final String PYTHON = Jupyter.python().toString(); // Debian's, with Jupyter
 
   @TempDir Path tmp;
 
@@ -45,9 +45,7 @@ class NotebookRunnerRetryIT {
 
   /** Runs the runner on a one-cell notebook with a fake kernel running {@code code}; exit 1. */
   private String runWithKernel(String code, int handshakeTimeout) throws Exception {
-    if (!Files.isExecutable(Path.of("/usr/bin/jupyter"))) {
-      fail("Jupyter is not installed on this machine; see .ci/run for the apt-get line");
-    }
+    Jupyter.require("NotebookRunnerRetryIT");
     Path spec = Files.createDirectories(tmp.resolve("jupyter/kernels/fake"));
     Files.writeString(
         spec.resolve("kernel.json"),

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * kernel), and fails on any cell error. Also checks that the plotting notebooks produced their
  * pictures: image/png outputs in the executed copies, saved as PNG files by the runner.
  *
- * <p>Needs Debian's Jupyter packages; without them the launcher exits 3 and this test fails with
- * the apt-get line that installs them (it is not skipped).
+ * <p>Needs Debian's Jupyter packages, which {@code bin/test} (the README's test command) installs;
+ * without them this test fails first thing, naming {@code bin/test} and the packages (it is not
+ * skipped). See {@link Jupyter}.
  */
 class NotebooksIT {
   private static final Path ROOT = root();
@@ -38,6 +39,7 @@ class NotebooksIT {
 
   @Test
   void everyNotebookRunsWithoutErrorsAndDrawsItsPlots() throws Exception {
+    Jupyter.require("NotebooksIT");
     Path launcher = ROOT.resolve("bin/modernbert-notebook");
     assertTrue(Files.isExecutable(launcher), "no executable " + launcher);
     deleteTree(EXECUTED);
@@ -59,8 +61,12 @@ class NotebooksIT {
     System.out.printf(
         "bin/modernbert-notebook --execute notebooks: exit %d in %.1f s%n%s%n",
         rc, (System.nanoTime() - t0) / 1e9, output);
-    if (rc == 3) {
-      fail("Jupyter is not installed on this machine; install it with:\n" + output);
+    if (rc == 3) { // the launcher's own check (see Jupyter) failed
+      fail(
+          "bin/modernbert-notebook found no Jupyter on this machine:\n"
+              + output
+              + "\n"
+              + Jupyter.howToInstall());
     }
     assertEquals(0, rc, "a notebook failed:\n" + tail(log));
 

@@ -1,10 +1,16 @@
 package dev.modernbert.it;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -206,6 +213,67 @@ public final class SparkCluster implements AutoCloseable {
   }
 
   /**
+   * The executor JVM that runs executor {@code executorId} of application {@code appId} (matched on
+   * its {@code --executor-id} and {@code --app-id} arguments), if it is running.
+   */
+  public Optional<ProcessHandle> executor(String appId, String executorId) {
+    for (ProcessHandle h : executors()) {
+      List<String> a = List.of(h.info().arguments().orElse(new String[0]));
+      int e = a.indexOf("--executor-id");
+      int app = a.indexOf("--app-id");
+      if (e >= 0
+          && e + 1 < a.size()
+          && a.get(e + 1).equals(executorId)
+          && app >= 0
+          && app + 1 < a.size()
+          && a.get(app + 1).equals(appId)) {
+        return Optional.of(h);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The driver's monitoring REST API ({@code http://127.0.0.1:PORT/api/v1/...}) of a spark-submit
+   * run with {@code spark.ui.enabled=true} and {@code spark.ui.port=PORT} (see {@link
+   * #uiConf(int)}); loopback only (the UI binds to SPARK_LOCAL_IP).
+   */
+  public static final class DriverApi {
+    private final int port;
+    private final HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public DriverApi(int port) {
+      this.port = port;
+    }
+
+    /**
+     * GET {@code /api/v1/} + {@code path} as JSON; empty while the UI is not up yet (or is gone),
+     * or when it does not answer 200.
+     */
+    public Optional<JsonElement> get(String path) throws InterruptedException {
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/" + path))
+              .timeout(Duration.ofSeconds(5))
+              .GET()
+              .build();
+      try {
+        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200
+            ? Optional.of(JsonParser.parseString(r.body()))
+            : Optional.empty();
+      } catch (IOException | RuntimeException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /** The Spark properties that start a run's UI (and so its REST API) on 127.0.0.1:{@code port}. */
+  public static Map<String, String> uiConf(int port) {
+    return Map.of("spark.ui.enabled", "true", "spark.ui.port", String.valueOf(port));
+  }
+
+  /**
    * The lines of every executor's stderr log (under the workers' work dirs) that contain {@code
    * marker}.
    */
@@ -233,6 +301,21 @@ public final class SparkCluster implements AutoCloseable {
    */
   public Submitted submit(
       String name, List<String> jobArgs, Duration timeout, Consumer<Process> whileRunning)
+      throws Exception {
+    return submit(name, jobArgs, timeout, Map.of(), whileRunning);
+  }
+
+  /**
+   * As {@link #submit(String, List, Duration, Consumer)}, with more Spark properties ({@code --conf
+   * k=v}, after and so over the defaults here). The submit process is killed when it does not
+   * finish in {@code timeout} or when the calling thread is interrupted (a JUnit timeout).
+   */
+  public Submitted submit(
+      String name,
+      List<String> jobArgs,
+      Duration timeout,
+      Map<String, String> conf,
+      Consumer<Process> whileRunning)
       throws Exception {
     String opts = String.join(" ", moduleOptions());
     List<String> args = new ArrayList<>();
@@ -262,10 +345,9 @@ public final class SparkCluster implements AutoCloseable {
             "--conf",
             "spark.executor.extraJavaOptions=" + opts,
             "--conf",
-            "spark.driver.extraJavaOptions=" + opts,
-            "--class",
-            "dev.modernbert.jobs.EmbedJob",
-            JOBS_JAR.toString()));
+            "spark.driver.extraJavaOptions=" + opts));
+    conf.forEach((k, v) -> args.addAll(List.of("--conf", k + "=" + v)));
+    args.addAll(List.of("--class", "dev.modernbert.jobs.EmbedJob", JOBS_JAR.toString()));
     args.addAll(jobArgs);
     Path log = dir.resolve("submit-" + name + ".log");
     Process p = start(sparkProcess(args, log));
@@ -275,7 +357,14 @@ public final class SparkCluster implements AutoCloseable {
       side.setDaemon(true);
       side.start();
     }
-    boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    boolean done;
+    try {
+      done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      kill(p); // the test timed out: no spark-submit (and its executors) left running
+      STARTED.remove(p);
+      throw e;
+    }
     if (!done) {
       kill(p);
       throw new AssertionError(

@@ -18,8 +18,8 @@ public final class ClassifyTask extends StageTask<ModernBertClassifier> {
   }
 
   @Override
-  String defaultOutputCol() {
-    return "label";
+  ModernBertClassifier defaultStage() {
+    return new ModernBertClassifier();
   }
 
   @Override

@@ -15,8 +15,8 @@ public final class EmbedTask extends StageTask<ModernBertEmbedder> {
   }
 
   @Override
-  String defaultOutputCol() {
-    return "embedding";
+  ModernBertEmbedder defaultStage() {
+    return new ModernBertEmbedder();
   }
 
   @Override

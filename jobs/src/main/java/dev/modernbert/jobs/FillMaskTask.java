@@ -14,8 +14,8 @@ public final class FillMaskTask extends StageTask<ModernBertFillMask> {
   }
 
   @Override
-  String defaultOutputCol() {
-    return "predictions";
+  ModernBertFillMask defaultStage() {
+    return new ModernBertFillMask();
   }
 
   @Override

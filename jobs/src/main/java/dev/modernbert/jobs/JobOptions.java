@@ -102,7 +102,11 @@ public final class JobOptions {
               false,
               "rows a task length-sorts together"),
           new Spec("device", EMBEDDER.getDevice(), false, "auto | cpu | cuda | cuda:N"),
-          new Spec("dtype", EMBEDDER.getDtype(), false, "auto | float32 | float16"),
+          new Spec(
+              "dtype",
+              EMBEDDER.getDtype(),
+              false,
+              "auto | float32 | float16 | bfloat16 (CPU bf16 products)"),
           new Spec(
               "output-type",
               EMBEDDER.getOutputType(),

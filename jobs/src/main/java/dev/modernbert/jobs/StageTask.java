@@ -13,8 +13,8 @@ abstract class StageTask<S extends ModernBertStage<S>> implements JobTask {
   /** A new stage with the task's own Params set. */
   abstract S newStage(JobOptions o);
 
-  /** The main output column when {@code --output-col} is not given. */
-  abstract String defaultOutputCol();
+  /** A stage with its defaults: the main output column when {@code --output-col} is not given. */
+  abstract S defaultStage();
 
   /** The columns the stage appends, before the error column. */
   List<String> taskColumns(JobOptions o) {
@@ -23,7 +23,7 @@ abstract class StageTask<S extends ModernBertStage<S>> implements JobTask {
 
   final String outputCol(JobOptions o) {
     String v = o.get("output-col");
-    return v == null || v.isBlank() ? defaultOutputCol() : v;
+    return v == null || v.isBlank() ? defaultStage().getOutputCol() : v;
   }
 
   @Override

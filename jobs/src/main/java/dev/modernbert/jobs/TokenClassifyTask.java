@@ -15,8 +15,8 @@ public final class TokenClassifyTask extends StageTask<ModernBertTokenClassifier
   }
 
   @Override
-  String defaultOutputCol() {
-    return "entities";
+  ModernBertTokenClassifier defaultStage() {
+    return new ModernBertTokenClassifier();
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.modernbert.encoder.bench;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.modernbert.encoder.batch.BatchLayout;
 import dev.modernbert.encoder.batch.BatchPlanner;
@@ -11,6 +11,8 @@ import dev.modernbert.encoder.flags.FlagParser;
 import dev.modernbert.encoder.model.AttentionKernel;
 import dev.modernbert.encoder.model.BatchTensors;
 import dev.modernbert.encoder.model.ModernBertModel;
+import dev.modernbert.encoder.runtime.BFloat16Products;
+import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.weights.HeadKind;
 import java.io.IOException;
@@ -39,12 +41,14 @@ import java.util.Map;
 public final class BenchCommand {
   private static final String USAGE =
       "usage: modernbert bench [--workloads W1,W2a:128,W2b:128,W2a,W3] [--reps 3] [--threads 2]\n"
-          + "                        [--batch-tokens 4096] [--naive-skip W2a,W3]\n"
+          + "                        [--batch-tokens 4096] [--naive-skip W2a,W3] [--dtype float32]\n"
           + "       modernbert bench --impl ours|naive|gemm --workload W[,W...] [--reps N] [--threads N]\n"
-          + "                        [--batch-tokens N]\n"
+          + "                        [--batch-tokens N] [--dtype float32[,bfloat16]]\n"
           + "Workloads (docs/workloads.md): W1, W2a[:N] (input order), W2b[:N] (sorted), W3.\n"
           + "Several workloads after --impl run interleaved in one process, one repetition of each in\n"
-          + "turn; with two (e.g. W1,W3) a PAIR line gives the ratio of their per-token times.";
+          + "turn; with two (e.g. W1,W3) a PAIR line gives the ratio of their per-token times. With\n"
+          + "two dtypes (--dtype float32,bfloat16) each workload runs in both, interleaved, and a\n"
+          + "PAIR line per workload gives the first dtype's per-token time over the second's.";
 
   static final String DEFAULT_WORKLOADS = "W1,W2a:128,W2b:128,W2a,W3";
   static final String DEFAULT_NAIVE_SKIP = "W2a,W3";
@@ -62,7 +66,13 @@ public final class BenchCommand {
           .value("--workload", "with --impl: the workloads, interleaved (W1)")
           .value("--reps", "timed repetitions, the median is reported (3)")
           .value("--threads", "libtorch intra-op threads (2)")
-          .value("--batch-tokens", "our path's token budget per batch (4096)")
+          .value(
+              "--batch-tokens",
+              "our path's token budget per batch (" + BatchPlanner.DEFAULT_BATCH_TOKENS + ")")
+          .value(
+              "--dtype",
+              "float32, float16 or bfloat16 (CPU bf16 products); with --impl a list runs each"
+                  + " workload in each, interleaved (float32)")
           .build();
 
   private static final List<String> IMPLS = List.of("ours", "naive", "gemm");
@@ -77,7 +87,8 @@ public final class BenchCommand {
       List<String> naiveSkip,
       int reps,
       int threads,
-      int batchTokens) {}
+      int batchTokens,
+      List<Precision> dtypes) {}
 
   private BenchCommand() {}
 
@@ -146,13 +157,22 @@ public final class BenchCommand {
     for (String w : workloads) {
       Workloads.byName(w); // throws, naming it, for an unknown workload or a bad prefix
     }
+    List<Precision> dtypes = new ArrayList<>();
+    for (String d : list(f, "--dtype", "float32")) {
+      dtypes.add(Precision.of(d, Device.cpu())); // refuses bfloat16 on a CPU without it
+    }
+    if (impl == null && dtypes.size() > 1) {
+      throw new IllegalArgumentException(
+          "--dtype: the full run takes one dtype; lists need --impl");
+    }
     return new Options(
         impl,
         workloads,
         list(f, "--naive-skip", DEFAULT_NAIVE_SKIP),
         FlagParser.intAtLeast(f, "--reps", 3, 1),
         FlagParser.intAtLeast(f, "--threads", 2, 1),
-        FlagParser.intAtLeast(f, "--batch-tokens", 4096, 1));
+        FlagParser.intAtLeast(f, "--batch-tokens", BatchPlanner.DEFAULT_BATCH_TOKENS, 1),
+        List.copyOf(dtypes));
   }
 
   private static List<String> list(Map<String, String> f, String name, String fallback) {
@@ -180,51 +200,83 @@ public final class BenchCommand {
     String impl = opts.impl();
     TorchRuntime.setThreads(opts.threads());
     if (impl.equals("gemm")) {
-      return gemm(reps);
+      opts.dtypes().forEach(p -> gemm(reps, p));
+      return 0;
     }
     List<Workloads.Workload> ws = opts.workloads().stream().map(Workloads::byName).toList();
+    List<Precision> dtypes = opts.dtypes();
     ModernBertConfig config = ModernBertConfig.base();
-    try (ModernBertModel model =
-        ModernBertModel.random(
-            config, HeadKind.NONE, TorchRuntime.device("cpu"), DataType.FLOAT32)) {
+    List<ModernBertModel> models = new ArrayList<>();
+    try {
+      for (Precision p : dtypes) {
+        models.add(ModernBertModel.random(config, HeadKind.NONE, TorchRuntime.device("cpu"), p));
+      }
       List<List<Batch>> plans =
           ws.stream().map(w -> impl.equals("naive") ? naive(w) : ours(w, batchTokens)).toList();
-      warmUp(model);
-      double[][] seconds = new double[ws.size()][reps];
+      models.forEach(BenchCommand::warmUp);
+      double[][][] seconds = new double[ws.size()][dtypes.size()][reps];
       long cpu0 = cpuNanos();
       long wall0 = System.nanoTime();
       for (int r = 0; r < reps; r++) {
         for (int i = 0; i < ws.size(); i++) {
-          long t0 = System.nanoTime();
-          for (Batch b : plans.get(i)) {
-            forward(model, b);
+          for (int d = 0; d < dtypes.size(); d++) {
+            long t0 = System.nanoTime();
+            for (Batch b : plans.get(i)) {
+              forward(models.get(d), b);
+            }
+            seconds[i][d][r] = (System.nanoTime() - t0) / 1e9;
           }
-          seconds[i][r] = (System.nanoTime() - t0) / 1e9;
         }
       }
       double cpuRatio = (cpuNanos() - cpu0) / (double) (System.nanoTime() - wall0);
       for (int i = 0; i < ws.size(); i++) {
-        printResult(impl, ws.get(i), plans.get(i), seconds[i], cpuRatio);
+        for (int d = 0; d < dtypes.size(); d++) {
+          printResult(impl, ws.get(i), dtypes.get(d), plans.get(i), seconds[i][d], cpuRatio);
+        }
       }
-      if (ws.size() == 2) {
-        printPair(ws.get(0), ws.get(1), seconds[0], seconds[1]);
+      if (ws.size() == 2 && dtypes.size() == 1) {
+        printPair(
+            ws.get(1).name() + "/" + ws.get(0).name(),
+            seconds[1][0],
+            ws.get(1).realTokens(),
+            seconds[0][0],
+            ws.get(0).realTokens());
       }
+      if (dtypes.size() == 2) {
+        for (int i = 0; i < ws.size(); i++) {
+          long tokens = ws.get(i).realTokens();
+          printPair(
+              ws.get(i).name() + " " + dtypes.get(0).id() + "/" + dtypes.get(1).id(),
+              seconds[i][0],
+              tokens,
+              seconds[i][1],
+              tokens);
+        }
+      }
+    } finally {
+      models.forEach(ModernBertModel::close);
     }
     return 0;
   }
 
   private static void printResult(
-      String impl, Workloads.Workload w, List<Batch> batches, double[] seconds, double cpuRatio) {
+      String impl,
+      Workloads.Workload w,
+      Precision dtype,
+      List<Batch> batches,
+      double[] seconds,
+      double cpuRatio) {
     double median = median(seconds);
     long padded = batches.stream().mapToLong(b -> (long) b.layout.rows()).sum();
     long slots =
         batches.stream().mapToLong(b -> (long) b.layout.batchSize() * b.layout.width()).sum();
     System.out.printf(
         Locale.ROOT,
-        "RESULT impl=%s workload=%s batches=%d real_tokens=%d computed_rows=%d padded_slots=%d median_s=%.3f"
+        "RESULT impl=%s workload=%s dtype=%s batches=%d real_tokens=%d computed_rows=%d padded_slots=%d median_s=%.3f"
             + " real_tok_s=%.1f padded_tok_s=%.1f peak_rss_mb=%.0f cpu_per_wall=%.2f load=%s reps=%s%n",
         impl,
         w.name(),
+        dtype.id(),
         batches.size(),
         w.realTokens(),
         padded,
@@ -238,22 +290,17 @@ public final class BenchCommand {
         Arrays.toString(seconds));
   }
 
-  /** Per-token time of {@code b} over that of {@code a}, repetition by repetition. */
+  /** Per-token time of {@code a} over that of {@code b}, repetition by repetition. */
   private static void printPair(
-      Workloads.Workload a, Workloads.Workload b, double[] secondsA, double[] secondsB) {
+      String label, double[] secondsA, long tokensA, double[] secondsB, long tokensB) {
     double[] ratios = new double[secondsA.length];
     StringBuilder each = new StringBuilder();
     for (int r = 0; r < ratios.length; r++) {
-      ratios[r] = (secondsB[r] / b.realTokens()) / (secondsA[r] / a.realTokens());
+      ratios[r] = (secondsA[r] / tokensA) / (secondsB[r] / tokensB);
       each.append(r == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", ratios[r]));
     }
     System.out.printf(
-        Locale.ROOT,
-        "PAIR per_token_time %s/%s median=%.3f reps=[%s]%n",
-        b.name(),
-        a.name(),
-        median(ratios),
-        each);
+        Locale.ROOT, "PAIR per_token_time %s median=%.3f reps=[%s]%n", label, median(ratios), each);
   }
 
   private record Batch(List<int[]> sequences, BatchLayout layout, AttentionKernel kernel) {}
@@ -263,7 +310,8 @@ public final class BenchCommand {
     List<Batch> out = new ArrayList<>();
     AttentionKernel kernel = AttentionKernel.fused();
     for (int[] members :
-        new BatchPlanner(batchTokens, 256).plan(BatchLayout.lengthsOf(w.sequences()))) {
+        new BatchPlanner(batchTokens, BatchPlanner.DEFAULT_MAX_BATCH_ROWS)
+            .plan(BatchLayout.lengthsOf(w.sequences()))) {
       List<int[]> seqs = Arrays.stream(members).mapToObj(w.sequences()::get).toList();
       out.add(new Batch(seqs, BatchLayout.packed(BatchLayout.lengthsOf(seqs)), kernel));
     }
@@ -299,28 +347,42 @@ public final class BenchCommand {
     }
   }
 
-  /** fp32 GEMM rate through DJL: [4096, 768] x [768, 2304], W1's biggest projection shape. */
-  private static int gemm(int reps) {
-    try (NDManager m = TorchRuntime.engine().newBaseManager()) {
-      NDArray a = m.randomNormal(new Shape(4096, 768));
-      NDArray b = m.randomNormal(new Shape(2304, 768));
+  /**
+   * The GEMM rate of W1's biggest projection shape, [4096, 768] x [768, 2304], in {@code dtype}:
+   * through DJL (float32, float16), or the bf16 products of {@code dtype=bfloat16}.
+   */
+  private static void gemm(int reps, Precision dtype) {
+    try (NDManager m = TorchRuntime.engine().newBaseManager();
+        BFloat16Products bf16 = dtype.bf16Products() ? BFloat16Products.create() : null) {
+      NDArray a = m.randomNormal(new Shape(4096, 768)).toType(dtype.dataType(), false);
+      NDArray b = m.randomNormal(new Shape(2304, 768)).toType(dtype.dataType(), false);
+      int index = bf16 == null ? -1 : bf16.put(b);
+      Runnable product =
+          () -> {
+            try (NDArray y =
+                bf16 == null
+                    ? ai.djl.nn.core.Linear.linear(a, b).singletonOrThrow()
+                    : bf16.linear(index, a, null)) {
+              // only the time counts
+            }
+          };
       for (int i = 0; i < 3; i++) {
-        ai.djl.nn.core.Linear.linear(a, b).close();
+        product.run();
       }
       int calls = Math.max(10, reps * 10);
       long t0 = System.nanoTime();
       for (int i = 0; i < calls; i++) {
-        ai.djl.nn.core.Linear.linear(a, b).close();
+        product.run();
       }
       double s = (System.nanoTime() - t0) / 1e9;
       double gflops = 2.0 * 4096 * 768 * 2304 * calls / s / 1e9;
       System.out.printf(
           Locale.ROOT,
-          "RESULT impl=gemm workload=4096x768x2304 gflops=%.1f peak_rss_mb=%.0f%n",
+          "RESULT impl=gemm workload=4096x768x2304 dtype=%s gflops=%.1f peak_rss_mb=%.0f%n",
+          dtype.id(),
           gflops,
           peakRssMb());
     }
-    return 0;
   }
 
   /** Runs each pair in a child JVM and prints the table with ratios. */
@@ -388,7 +450,9 @@ public final class BenchCommand {
             "--threads",
             String.valueOf(opts.threads()),
             "--batch-tokens",
-            String.valueOf(opts.batchTokens())));
+            String.valueOf(opts.batchTokens()),
+            "--dtype",
+            opts.dtypes().get(0).id()));
     System.err.println("bench: running " + impl + " " + workload + " ...");
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes());

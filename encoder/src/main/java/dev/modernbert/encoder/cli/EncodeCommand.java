@@ -47,7 +47,7 @@ final class EncodeCommand {
 
   static int run(String[] args, PrintStream err) throws IOException {
     Flags flags = Flags.parse(NAME, args, VALUED, Set.of("--normalize"));
-    String poolingFlag = flags.choice("--pooling", "cls", "none", "cls", "mean");
+    String poolingFlag = flags.choice("--pooling", "cls", "none", "auto", "cls", "mean");
     boolean hiddenStates = poolingFlag.equals("none"); // one vector per token, no pooling
     boolean normalize = flags.has("--normalize");
     if (normalize && hiddenStates) {

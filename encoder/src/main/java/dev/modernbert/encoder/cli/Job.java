@@ -50,7 +50,9 @@ record Job(
         --max-length N       truncate texts to N tokens (default: the model's maximum)
         --batch-tokens N     token budget per batch (default %d)
         --device D           auto, cpu, cuda or cuda:N (default cpu; auto: GPU 0 if any)
-        --dtype T            float32 or float16 (default float32)
+        --dtype T            auto, float32, float16 or bfloat16 (default float32; auto:
+                             float16 on a GPU; bfloat16: bf16 products on CPUs with
+                             AVX512-BF16 or AMX, the rest float32)
         --threads N          libtorch intra-op threads (default: all cores)
         --chunk-rows N       rows per encoder call, bounds memory (default 4096)
         --help               this text
@@ -70,7 +72,7 @@ record Job(
     } catch (IllegalArgumentException e) {
       throw CliException.usage(cmd, "--device: " + e.getMessage());
     }
-    String dtype = f.choice("--dtype", "float32", "float32", "float16");
+    String dtype = f.choice("--dtype", "float32", DeviceSpec.DTYPES.toArray(new String[0]));
     int threads = f.intAtLeast("--threads", 0, 1);
     int chunkRows = f.intAtLeast("--chunk-rows", DEFAULT_CHUNK_ROWS, 1);
 

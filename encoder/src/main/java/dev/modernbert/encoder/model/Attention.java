@@ -2,6 +2,7 @@ package dev.modernbert.encoder.model;
 
 import ai.djl.ndarray.NDArray;
 import dev.modernbert.encoder.config.ModernBertConfig;
+import dev.modernbert.encoder.runtime.BFloat16Products;
 import dev.modernbert.encoder.weights.Weights;
 
 /**
@@ -20,12 +21,12 @@ final class Attention {
   /** Sliding-window radius for local layers, -1 for global layers. */
   private final int radius;
 
-  Attention(Weights w, ModernBertConfig c, int layer) {
-    Linear[] wqkv = Linear.split(w.scope("Wqkv"), 3); // rows ordered (q|k|v), then head, then dim
+  Attention(Weights w, ModernBertConfig c, int layer, BFloat16Products bf16) {
+    Linear[] wqkv = Linear.split(w.scope("Wqkv"), 3, bf16); // rows (q|k|v), then head, then dim
     this.wq = wqkv[0];
     this.wk = wqkv[1];
     this.wv = wqkv[2];
-    this.wo = new Linear(w.scope("Wo"));
+    this.wo = new Linear(w.scope("Wo"), bf16);
     this.heads = c.numAttentionHeads();
     this.headDim = c.headDim();
     boolean global = c.isGlobal(layer);

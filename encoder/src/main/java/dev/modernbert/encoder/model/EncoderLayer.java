@@ -2,6 +2,7 @@ package dev.modernbert.encoder.model;
 
 import ai.djl.ndarray.NDArray;
 import dev.modernbert.encoder.config.ModernBertConfig;
+import dev.modernbert.encoder.runtime.BFloat16Products;
 import dev.modernbert.encoder.weights.Weights;
 
 /**
@@ -14,11 +15,12 @@ final class EncoderLayer {
   private final LayerNorm mlpNorm;
   private final Mlp mlp;
 
-  EncoderLayer(Weights w, ModernBertConfig c, int layer) {
+  /** {@code bf16}: where the layer's products run in bfloat16, else null. */
+  EncoderLayer(Weights w, ModernBertConfig c, int layer, BFloat16Products bf16) {
     this.attnNorm = layer == 0 ? null : new LayerNorm(w.scope("attn_norm"), c.normEps());
-    this.attn = new Attention(w.scope("attn"), c, layer);
+    this.attn = new Attention(w.scope("attn"), c, layer, bf16);
     this.mlpNorm = new LayerNorm(w.scope("mlp_norm"), c.normEps());
-    this.mlp = new Mlp(w.scope("mlp"), c);
+    this.mlp = new Mlp(w.scope("mlp"), c, bf16);
   }
 
   NDArray forward(NDArray x, BatchTensors batch, AttentionKernel kernel) {

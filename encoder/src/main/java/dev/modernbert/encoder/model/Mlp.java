@@ -3,6 +3,7 @@ package dev.modernbert.encoder.model;
 import ai.djl.ndarray.NDArray;
 import dev.modernbert.encoder.config.Activation;
 import dev.modernbert.encoder.config.ModernBertConfig;
+import dev.modernbert.encoder.runtime.BFloat16Products;
 import dev.modernbert.encoder.weights.Weights;
 
 /**
@@ -15,11 +16,11 @@ final class Mlp {
   private final Linear wo;
   private final Activation act;
 
-  Mlp(Weights w, ModernBertConfig c) {
-    Linear[] wi = Linear.split(w.scope("Wi"), 2);
+  Mlp(Weights w, ModernBertConfig c, BFloat16Products bf16) {
+    Linear[] wi = Linear.split(w.scope("Wi"), 2, bf16);
     this.wiInput = wi[0];
     this.wiGate = wi[1];
-    this.wo = new Linear(w.scope("Wo"));
+    this.wo = new Linear(w.scope("Wo"), bf16);
     this.act = c.hiddenActivation();
   }
 

@@ -7,12 +7,15 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.modernbert.encoder.batch.BatchLayout;
 import dev.modernbert.encoder.config.ModernBertConfig;
+import dev.modernbert.encoder.runtime.BFloat16Products;
+import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.weights.HeadKind;
 import dev.modernbert.encoder.weights.Weights;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * ModernBERT: embeddings, the stack of pre-norm layers (global and sliding-window attention
@@ -23,7 +26,8 @@ import java.util.List;
 public final class ModernBertModel implements AutoCloseable {
   private final ModernBertConfig config;
   private final NDManager manager;
-  private final DataType dtype;
+  private final Precision precision;
+  private final BFloat16Products bf16; // null unless precision is BFLOAT16
   private final HeadKind headKind;
   private final Embeddings embeddings;
   private final List<EncoderLayer> layers = new ArrayList<>();
@@ -32,14 +36,20 @@ public final class ModernBertModel implements AutoCloseable {
   private final Linear decoder;
   private final Linear classifier;
 
-  private ModernBertModel(ModernBertConfig config, NDManager manager, DataType dtype, Weights w) {
+  private ModernBertModel(
+      ModernBertConfig config,
+      NDManager manager,
+      Precision precision,
+      BFloat16Products bf16,
+      Weights w) {
     this.config = config;
     this.manager = manager;
-    this.dtype = dtype;
+    this.precision = precision;
+    this.bf16 = bf16;
     this.headKind = w.head();
     this.embeddings = new Embeddings(w.scope("embeddings"), config);
     for (int l = 0; l < config.numHiddenLayers(); l++) {
-      layers.add(new EncoderLayer(w.scope("layers." + l), config, l));
+      layers.add(new EncoderLayer(w.scope("layers." + l), config, l, bf16));
     }
     this.finalNorm = new LayerNorm(w.scope("final_norm"), config.normEps());
     this.head = headKind == HeadKind.NONE ? null : new PredictionHead(w.scope("head"), config);
@@ -47,24 +57,44 @@ public final class ModernBertModel implements AutoCloseable {
     this.classifier = headKind.hasClassifier() ? new Linear(w.scope("classifier")) : null;
   }
 
-  /** Loads a checkpoint folder's weights onto {@code device} as {@code dtype}. */
+  /** Loads a checkpoint folder's weights onto {@code device} in {@code precision}. */
   public static ModernBertModel load(
-      Path dir, ModernBertConfig config, Device device, DataType dtype) {
-    NDManager manager = TorchRuntime.engine().newBaseManager(device);
-    try {
-      return new ModernBertModel(config, manager, dtype, Weights.load(dir, config, manager, dtype));
-    } catch (RuntimeException e) {
-      manager.close();
-      throw e;
-    }
+      Path dir, ModernBertConfig config, Device device, Precision precision) {
+    return create(
+        config, device, precision, m -> Weights.load(dir, config, m, precision.dataType()));
   }
 
   /** A model with random weights (HF's init scales): for benchmarks. */
   public static ModernBertModel random(
+      ModernBertConfig config, HeadKind head, Device device, Precision precision) {
+    return create(
+        config, device, precision, m -> Weights.random(config, head, m, precision.dataType()));
+  }
+
+  /** {@link #random} in float32 or float16. */
+  public static ModernBertModel random(
       ModernBertConfig config, HeadKind head, Device device, DataType dtype) {
+    return random(
+        config, head, device, dtype == DataType.FLOAT16 ? Precision.FLOAT16 : Precision.FLOAT32);
+  }
+
+  private static ModernBertModel create(
+      ModernBertConfig config,
+      Device device,
+      Precision precision,
+      Function<NDManager, Weights> weights) {
     NDManager manager = TorchRuntime.engine().newBaseManager(device);
-    return new ModernBertModel(
-        config, manager, dtype, Weights.random(config, head, manager, dtype));
+    BFloat16Products bf16 = null;
+    try {
+      bf16 = precision.bf16Products() ? BFloat16Products.create() : null;
+      return new ModernBertModel(config, manager, precision, bf16, weights.apply(manager));
+    } catch (RuntimeException e) {
+      if (bf16 != null) {
+        bf16.close();
+      }
+      manager.close();
+      throw e;
+    }
   }
 
   public ModernBertConfig config() {
@@ -79,13 +109,18 @@ public final class ModernBertModel implements AutoCloseable {
     return manager.getDevice();
   }
 
+  /** The dtype of weights and activations. */
   public DataType dtype() {
-    return dtype;
+    return precision.dataType();
+  }
+
+  public Precision precision() {
+    return precision;
   }
 
   /** Uploads a batch; close the result when the batch is done. */
   public BatchTensors newBatch(List<int[]> sequences, BatchLayout layout) {
-    return new BatchTensors(manager, layout, sequences, config.padTokenId(), dtype);
+    return new BatchTensors(manager, layout, sequences, config.padTokenId(), dtype());
   }
 
   /** {@code last_hidden_state} as {@code [rows, hidden]}, owned by the batch. */
@@ -148,6 +183,9 @@ public final class ModernBertModel implements AutoCloseable {
 
   @Override
   public void close() {
+    if (bf16 != null) {
+      bf16.close();
+    }
     manager.close();
   }
 }

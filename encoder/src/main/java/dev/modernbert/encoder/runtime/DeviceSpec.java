@@ -12,7 +12,8 @@ import java.util.Locale;
  *   <li>{@code cpu}; {@code cuda} (in Spark: the task's GPU; elsewhere GPU 0); {@code cuda:N}.
  * </ul>
  *
- * dtype: {@code auto} (float16 on a GPU, float32 on the CPU), {@code float32}, {@code float16}.
+ * dtype: {@code auto} (float16 on a GPU, float32 on the CPU), {@code float32}, {@code float16},
+ * {@code bfloat16} (CPU mixed precision, {@link Precision}).
  *
  * @param kind what was asked for
  * @param ordinal the GPU ordinal of {@code cuda:N}; -1 when none was given
@@ -28,7 +29,7 @@ public record DeviceSpec(Kind kind, int ordinal) {
   public static final String DEVICES = "auto, cpu, cuda or cuda:N";
 
   /** The dtype values. */
-  public static final List<String> DTYPES = List.of("auto", "float32", "float16");
+  public static final List<String> DTYPES = List.of("auto", "float32", "float16", "bfloat16");
 
   public static final DeviceSpec CPU = new DeviceSpec(Kind.CPU, -1);
 

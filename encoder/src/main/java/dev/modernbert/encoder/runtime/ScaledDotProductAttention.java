@@ -6,15 +6,6 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * libtorch's fused {@code torch.nn.functional.scaled_dot_product_attention}, which DJL's NDArray
@@ -24,10 +15,7 @@ import java.util.zip.ZipOutputStream;
  * attention.
  *
  * <p>The op is reached through a TorchScript module with no weights whose source is the two methods
- * in {@link #SOURCE}. This class writes that module's archive in memory (the source, plus the two
- * fixed records TorchScript's loader requires: the module object with its one {@code training}
- * flag, and an empty constants tuple) and loads it once per process. Nothing is read from disk and
- * no user-supplied pickle is ever loaded.
+ * in {@link #SOURCE}, written in memory by {@link TorchScriptArchive} and loaded once per process.
  */
 public final class ScaledDotProductAttention {
   /** {@code scale=1.}: callers fold {@code head_dim^-0.5} into the queries. */
@@ -93,82 +81,6 @@ public final class ScaledDotProductAttention {
   }
 
   private static PtSymbolBlock load() {
-    PtNDManager manager = (PtNDManager) TorchRuntime.engine().newBaseManager();
-    try {
-      return JniUtils.loadModule(manager, new ByteArrayInputStream(archive()), false, false);
-    } catch (IOException | RuntimeException e) {
-      manager.close();
-      throw new IllegalStateException(
-          "libtorch could not load the scaled_dot_product_attention module (libtorch 2.7.1 is "
-              + "required): "
-              + e,
-          e);
-    }
-  }
-
-  /** The TorchScript archive: a zip of stored (uncompressed) records under one folder. */
-  static byte[] archive() {
-    ByteArrayOutputStream zip = new ByteArrayOutputStream();
-    try (ZipOutputStream z = new ZipOutputStream(zip)) {
-      record(z, "sdpa/version", ascii("3\n"));
-      record(z, "sdpa/code/__torch__.py", SOURCE.getBytes(StandardCharsets.UTF_8));
-      record(z, "sdpa/data.pkl", moduleObject());
-      record(z, "sdpa/constants.pkl", new byte[] {PROTO, 2, EMPTY_TUPLE, STOP});
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return zip.toByteArray();
-  }
-
-  // Pickle protocol 2 opcodes, the subset TorchScript's writer uses for a module object.
-  private static final byte PROTO = (byte) 0x80;
-  private static final byte GLOBAL = 'c';
-  private static final byte EMPTY_TUPLE = ')';
-  private static final byte NEWOBJ = (byte) 0x81;
-  private static final byte EMPTY_DICT = '}';
-  private static final byte MARK = '(';
-  private static final byte BINUNICODE = 'X';
-  private static final byte NEWFALSE = (byte) 0x89;
-  private static final byte SETITEMS = 'u';
-  private static final byte BUILD = 'b';
-  private static final byte STOP = '.';
-
-  /** {@code __torch__.Sdpa()} with its attributes {@code {"training": False}}. */
-  private static byte[] moduleObject() {
-    ByteArrayOutputStream p = new ByteArrayOutputStream();
-    byte[] training = ascii("training");
-    p.write(PROTO);
-    p.write(2);
-    p.write(GLOBAL);
-    p.writeBytes(ascii("__torch__\nSdpa\n"));
-    p.write(EMPTY_TUPLE);
-    p.write(NEWOBJ);
-    p.write(EMPTY_DICT);
-    p.write(MARK);
-    p.write(BINUNICODE);
-    p.writeBytes(new byte[] {(byte) training.length, 0, 0, 0}); // little-endian int32 length
-    p.writeBytes(training);
-    p.write(NEWFALSE);
-    p.write(SETITEMS);
-    p.write(BUILD);
-    p.write(STOP);
-    return p.toByteArray();
-  }
-
-  private static void record(ZipOutputStream z, String name, byte[] bytes) throws IOException {
-    ZipEntry e = new ZipEntry(name);
-    e.setMethod(ZipEntry.STORED);
-    e.setSize(bytes.length);
-    e.setCompressedSize(bytes.length);
-    CRC32 crc = new CRC32();
-    crc.update(bytes);
-    e.setCrc(crc.getValue());
-    z.putNextEntry(e);
-    z.write(bytes);
-    z.closeEntry();
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
+    return TorchScriptArchive.load("Sdpa", SOURCE, "scaled_dot_product_attention");
   }
 }

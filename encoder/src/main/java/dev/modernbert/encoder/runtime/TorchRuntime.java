@@ -2,9 +2,7 @@ package dev.modernbert.encoder.runtime;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
-import java.util.Locale;
 
 /**
  * The one place that starts libtorch. The project sets {@code ai.djl.offline=true} itself, so DJL
@@ -72,21 +70,5 @@ public final class TorchRuntime {
               + " GPU(s). The bundled libtorch is CPU-only; for CUDA set PYTORCH_LIBRARY_PATH to a CUDA libtorch 2.7.1 build.");
     }
     return Device.gpu(id);
-  }
-
-  /**
-   * {@code float32} or {@code float16} ({@code auto}: float16 on a GPU); bfloat16 is refused (DJL's
-   * PyTorch JNI cannot hold it).
-   */
-  public static DataType dtype(String spec, Device device) {
-    String s = spec == null ? "" : spec.trim().toLowerCase(Locale.ROOT);
-    if (s.equals("bfloat16") || s.equals("bf16")) {
-      throw new IllegalArgumentException(
-          "dtype bfloat16 is not supported for compute (DJL's PyTorch JNI cannot hold it); "
-              + "use float16 on GPU or float32. bfloat16 checkpoints are converted on load.");
-    }
-    return DeviceSpec.dtype(spec, device.isGpu()).equals("float16")
-        ? DataType.FLOAT16
-        : DataType.FLOAT32;
   }
 }

@@ -20,7 +20,8 @@ import org.apache.spark.resource.ResourceInformation;
  *   <li>{@code auto}: the task's GPU when it has one, else the CPU.
  * </ul>
  *
- * dtype {@code auto} is float16 on a GPU and float32 on the CPU.
+ * dtype {@code auto} is float16 on a GPU and float32 on the CPU; {@code bfloat16} (CPU products in
+ * bf16) is checked against the CPU when the model loads.
  */
 public final class DeviceResolver {
   public static final String GPU_RESOURCE = "gpu";

@@ -62,7 +62,7 @@ public final class ExecutorModels {
         if (!encoder.hasTokenizer()) {
           encoder.close();
           throw new IllegalArgumentException(
-              "modelPath " + spec.modelPath() + ": no tokenizer.json, so text cannot be embedded");
+              "modelPath " + spec.modelPath() + ": no tokenizer.json, so text cannot be tokenized");
         }
         SharedModel loaded = new SharedModel(encoder, new DeviceRunner(encoder, key.device()));
         long nanos = System.nanoTime() - t0;

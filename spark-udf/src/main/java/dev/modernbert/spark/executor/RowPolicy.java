@@ -1,6 +1,7 @@
 package dev.modernbert.spark.executor;
 
 import java.io.Serializable;
+import java.util.function.Supplier;
 
 /**
  * The {@code onError} policy of every stage and UDF, and its one message: under {@code fail} a
@@ -29,13 +30,14 @@ public record RowPolicy(String who, String task, boolean failOnError, String rem
   /**
    * A row's value, or null when it failed under {@code onError=null}.
    *
-   * @param where the row in words ("row 3 of partition 0 (column text)", "the text")
+   * @param where the row in words ("row 3 of partition 0 (column text)", "the text"), made only for
+   *     a message
    * @throws RowFailureException when it failed under {@code onError=fail}
    */
-  public <V> V valueOf(Outcome<V> outcome, String where) {
+  public <V> V valueOf(Outcome<V> outcome, Supplier<String> where) {
     if (outcome.failed() && failOnError) {
       throw new RowFailureException(
-          who + ": cannot " + task + " " + where + ": " + outcome.error() + ". " + remedy);
+          who + ": cannot " + task + " " + where.get() + ": " + outcome.error() + ". " + remedy);
     }
     return outcome.value();
   }

@@ -13,7 +13,7 @@ import java.io.Serializable;
  * @param maxBatchRows rows per batch at most
  * @param sortWindowRows rows a task gathers, tokenizes and submits together
  * @param device {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}
- * @param dtype {@code auto}, {@code float32}, {@code float16}
+ * @param dtype {@code auto}, {@code float32}, {@code float16}, {@code bfloat16}
  * @param numThreads libtorch intra-op threads; 0 = the executor's cores
  * @param onError {@code fail} or {@code null}
  */

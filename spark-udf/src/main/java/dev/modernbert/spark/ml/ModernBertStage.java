@@ -112,7 +112,9 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
         new Param<>(
             this,
             "dtype",
-            "auto | float32 | float16: auto is float16 on a GPU and float32 on the CPU",
+            "auto | float32 | float16 | bfloat16: auto is float16 on a GPU and float32 on the CPU;"
+                + " bfloat16 runs the encoder's matrix products in bf16 on CPUs with AVX512-BF16"
+                + " or AMX (the rest float32) and is refused elsewhere",
             ParamValidators.inArray(DeviceSpec.DTYPES));
     onError =
         new Param<>(

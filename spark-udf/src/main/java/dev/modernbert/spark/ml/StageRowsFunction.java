@@ -133,16 +133,11 @@ final class StageRowsFunction<V> implements MapPartitionsFunction<Row, Row> {
       int outputs = output.columns().size();
       for (int i = 0; i < outcomes.size(); i++) {
         Outcome<V> o = outcomes.get(i);
+        long row = p.firstRow + i;
         V value =
             policy.valueOf(
                 o,
-                "row "
-                    + (p.firstRow + i)
-                    + " of partition "
-                    + partition
-                    + " (column "
-                    + inputCol
-                    + ")");
+                () -> "row " + row + " of partition " + partition + " (column " + inputCol + ")");
         Row in = p.rows.get(i);
         int n = in.length();
         Object[] values = new Object[n + outputs + (errorColumn ? 1 : 0)];

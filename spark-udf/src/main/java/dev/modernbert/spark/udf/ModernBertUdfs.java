@@ -199,7 +199,7 @@ public final class ModernBertUdfs {
     V one(String text) {
       List<String> one = new ArrayList<>(1);
       one.add(text);
-      return policy.valueOf(runner().run(one).get(0), "the text");
+      return policy.valueOf(runner().run(one).get(0), () -> "the text");
     }
 
     /** Many texts, in windows of {@code sortWindowRows}; element i of the array is row i. */
@@ -210,7 +210,8 @@ public final class ModernBertUdfs {
         List<Outcome<V>> outcomes =
             runner().run(texts.subList(start, Math.min(texts.size(), start + window)));
         for (Outcome<V> o : outcomes) {
-          out.add(policy.valueOf(o, "element " + out.size() + " of the array"));
+          int element = out.size();
+          out.add(policy.valueOf(o, () -> "element " + element + " of the array"));
         }
       }
       return out;

@@ -21,9 +21,9 @@ import org.apache.spark.sql.SparkSession;
  * load, JIT), then the two are timed alternately {@code repeats} times (so a noisy neighbour on a
  * shared machine hurts both alike). Each repetition gives one paired overhead (Spark's time over
  * the encoder's in that repetition); the median pair is the figure and the spread (min-max over
- * pairs) says how stable it is. The defaults (20,000 rows of up to 256 words, about 30 s per side
- * and repetition on 2 cores) are long enough for a stable figure; a few thousand short rows last
- * 2-3 s and their overhead moved between 8 % and 44 % from run to run.
+ * pairs) says how stable it is. 10,000 rows of up to 256 words (1.83 M tokens) take 21-29 s per
+ * side and repetition on the 2-core VM; the defaults (20,000 rows) twice that. A few thousand short
+ * rows last 2-3 s, and their overhead moved between 8 % and 44 % from run to run.
  *
  * <p>Encoder alone: tokenize a window of {@code sortWindowRows} texts, embed it, next window (one
  * thread tokenizes, libtorch uses the same threads as the Spark runner). Spark: a cached DataFrame
@@ -71,7 +71,7 @@ public final class SparkOverheadBench {
       // warm-up: model loads, JIT, libtorch allocator
       runEncoder(encoder, texts, window, pooling);
       runSpark(embedder, df);
-      // interleaved, so that a noisy neighbour hurts both sides alike; the best run counts
+      // interleaved, so that a noisy neighbour hurts both sides alike; each pair gives a ratio
       for (int r = 0; r < repeats; r++) {
         long t0 = System.nanoTime();
         tokens = runEncoder(encoder, texts, window, pooling);

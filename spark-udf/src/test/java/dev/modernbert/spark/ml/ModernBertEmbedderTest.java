@@ -18,6 +18,7 @@ import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.pool.Pooling;
+import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.spark.executor.StageMetrics;
 import dev.modernbert.spark.testing.SparkTesting;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -290,6 +292,30 @@ class ModernBertEmbedderTest {
     StageMetrics second = StageMetrics.register(spark().sparkContext());
     assertEquals(160, e.transform(frame(texts(160, 10, 22), 8), second).count());
     assertEquals(0L, second.totals().modelLoads());
+  }
+
+  @Test
+  void bfloat16ProductsStayCloseToFloat32() {
+    Assumptions.assumeTrue(Precision.cpuHasBf16(), "this CPU has no native bfloat16");
+    List<String> texts = texts(40, 60, 31);
+    ModernBertEmbedder e =
+        new ModernBertEmbedder().setModelPath("demo").setPooling("mean").setDtype("bfloat16");
+    Map<Long, float[]> got = byId(e.transform(frame(texts, 2)), "embedding");
+    List<float[]> want = referenceEmbed(reference(), texts, Pooling.MEAN, false);
+    for (int i = 0; i < texts.size(); i++) {
+      float[] a = want.get(i);
+      float[] b = got.get((long) i);
+      double dot = 0;
+      double na = 0;
+      double nb = 0;
+      for (int k = 0; k < a.length; k++) {
+        dot += a[k] * b[k];
+        na += a[k] * a[k];
+        nb += b[k] * b[k];
+      }
+      double cosine = dot / Math.sqrt(na * nb);
+      assertTrue(cosine >= 0.999, "row " + i + ": cosine " + cosine);
+    }
   }
 
   @Test

@@ -1,0 +1,96 @@
+package dev.modernbert.encoder.runtime;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * How the model computes, from a {@code dtype} string: {@code float32} (exact, the CPU default),
+ * {@code float16} (the GPU path; {@code auto} on a GPU), or {@code bfloat16}: float32 everywhere
+ * except the encoder layers' matrix products, which run in bfloat16 on CPUs built for it ({@link
+ * BFloat16Products}).
+ */
+public enum Precision {
+  FLOAT32(DataType.FLOAT32),
+  FLOAT16(DataType.FLOAT16),
+  BFLOAT16(DataType.FLOAT32);
+
+  private final DataType dataType;
+
+  Precision(DataType dataType) {
+    this.dataType = dataType;
+  }
+
+  /** The dtype of weights and activations (float32 for {@code BFLOAT16}: only products differ). */
+  public DataType dataType() {
+    return dataType;
+  }
+
+  /** True when the encoder layers' products run in bfloat16. */
+  public boolean bf16Products() {
+    return this == BFLOAT16;
+  }
+
+  /** The name users give ({@code float32}, {@code float16}, {@code bfloat16}). */
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** True when this machine's CPU multiplies bfloat16 natively (AVX512-BF16 or AMX). */
+  public static boolean cpuHasBf16() {
+    return CpuFlags.hasBf16(CpuFlags.read());
+  }
+
+  /** {@code dtype} on {@code device}, checked against this machine's CPU. */
+  public static Precision of(String dtype, Device device) {
+    return of(dtype, device, CpuFlags.read());
+  }
+
+  /**
+   * {@code dtype} ({@link DeviceSpec#DTYPES}; {@code auto} is float16 on a GPU, float32 on the CPU)
+   * on {@code device}, for a CPU with {@code cpuFlags} (the {@code flags} line of /proc/cpuinfo).
+   *
+   * @throws IllegalArgumentException for bfloat16 on a GPU, or on a CPU without native bf16
+   */
+  static Precision of(String dtype, Device device, String cpuFlags) {
+    Precision p = valueOf(DeviceSpec.dtype(dtype, device.isGpu()).toUpperCase(Locale.ROOT));
+    if (p == BFLOAT16 && device.isGpu()) {
+      throw new IllegalArgumentException(
+          "dtype bfloat16 is the CPU's mixed precision; on a GPU use float16 (or auto)");
+    }
+    if (p == BFLOAT16 && !CpuFlags.hasBf16(cpuFlags)) {
+      throw new IllegalArgumentException(
+          "dtype bfloat16 needs a CPU with native bfloat16 products (AVX512-BF16 or AMX, e.g."
+              + " AMD Zen 4 or later, Intel Cooper Lake, Sapphire Rapids or later); this CPU has"
+              + " neither, so bf16 would run slower than float32. Use dtype float32.");
+    }
+    return p;
+  }
+
+  /** The CPU's feature flags, as Linux reports them. */
+  static final class CpuFlags {
+    private CpuFlags() {}
+
+    /** The first {@code flags} line of /proc/cpuinfo, or "" where there is none. */
+    static String read() {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+          if (line.startsWith("flags")) {
+            return line;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // not Linux, or not readable: no native bf16 is assumed
+      }
+      return "";
+    }
+
+    static boolean hasBf16(String flags) {
+      String padded = " " + flags.replace(':', ' ').replace('\t', ' ') + " ";
+      return padded.contains(" avx512_bf16 ") || padded.contains(" amx_bf16 ");
+    }
+  }
+}
