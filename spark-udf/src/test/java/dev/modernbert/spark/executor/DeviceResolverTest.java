@@ -47,7 +47,17 @@ class DeviceResolverTest {
     assertThrows(
         IllegalArgumentException.class, () -> DeviceResolver.resolve("tpu", "auto", List.of()));
     assertThrows(
-        IllegalArgumentException.class, () -> DeviceResolver.resolve("cpu", "bfloat16", List.of()));
+        IllegalArgumentException.class, () -> DeviceResolver.resolve("cpu", "int8", List.of()));
+    // bfloat16 is CPU mixed precision (checked against the CPU when the model loads); on a GPU
+    // it is refused here, before any model loads
+    IllegalArgumentException bf16OnGpu =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> DeviceResolver.resolve("auto", "bfloat16", List.of("0")));
+    assertTrue(bf16OnGpu.getMessage().contains("use dtype=float16"), bf16OnGpu.getMessage());
+    assertEquals(
+        new ResolvedDevice("cpu", "bfloat16"),
+        DeviceResolver.resolve("cpu", "bfloat16", List.of()));
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
