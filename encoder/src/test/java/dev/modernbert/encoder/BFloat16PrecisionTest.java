@@ -1,5 +1,6 @@
 package dev.modernbert.encoder;
 
+import static dev.modernbert.encoder.testing.Assertions.cosine;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.encoder.head.Scores;
@@ -163,17 +164,5 @@ class BFloat16PrecisionTest {
       }
     }
     return out;
-  }
-
-  static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
   }
 }

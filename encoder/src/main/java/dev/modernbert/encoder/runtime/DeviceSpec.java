@@ -64,13 +64,18 @@ public record DeviceSpec(Kind kind, int ordinal) {
   /**
    * The concrete dtype for a device: {@code auto} is float16 on a GPU, float32 on the CPU.
    *
-   * @throws IllegalArgumentException for anything but auto, float32, float16
+   * @throws IllegalArgumentException for anything but {@link #DTYPES}, and for bfloat16 (the CPU's
+   *     mixed precision) on a GPU
    */
   public static String dtype(String dtype, boolean gpu) {
     String t = dtype == null ? "auto" : dtype.trim().toLowerCase(Locale.ROOT);
     if (!DTYPES.contains(t)) {
       throw new IllegalArgumentException(
           "bad dtype \"" + dtype + "\": expected " + String.join(", ", DTYPES));
+    }
+    if (gpu && t.equals("bfloat16")) {
+      throw new IllegalArgumentException(
+          "dtype bfloat16 is the CPU's mixed precision; on a GPU use float16 (or auto)");
     }
     return t.equals("auto") ? (gpu ? "float16" : "float32") : t;
   }

@@ -57,10 +57,6 @@ public enum Precision {
    */
   static Precision of(String dtype, Device device, String cpuFlags) {
     Precision p = valueOf(DeviceSpec.dtype(dtype, device.isGpu()).toUpperCase(Locale.ROOT));
-    if (p == BFLOAT16 && device.isGpu()) {
-      throw new IllegalArgumentException(
-          "dtype bfloat16 is the CPU's mixed precision; on a GPU use float16 (or auto)");
-    }
     if (p == BFLOAT16 && !CpuFlags.hasBf16(cpuFlags)) {
       throw new IllegalArgumentException(
           "dtype bfloat16 needs a CPU with native bfloat16 products (AVX512-BF16 or AMX, e.g."

@@ -7,6 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public final class Assertions {
   private Assertions() {}
 
+  /** The cosine similarity of two vectors, in double precision. */
+  public static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      na += (double) a[i] * a[i];
+      nb += (double) b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+
   public static float[] flatten(float[][] rows) {
     int n = 0;
     for (float[] r : rows) {

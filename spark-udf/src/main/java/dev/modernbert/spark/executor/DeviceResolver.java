@@ -59,15 +59,7 @@ public final class DeviceResolver {
           }
           case AUTO -> gpuAddresses.isEmpty() ? "cpu" : "cuda:" + ordinal(gpuAddresses.get(0));
         };
-    boolean gpu = !resolved.equals("cpu");
-    String type = DeviceSpec.dtype(dtype, gpu);
-    if (gpu && type.equals("bfloat16")) {
-      throw new IllegalArgumentException(
-          "dtype=bfloat16 is the CPU's mixed precision, but this task runs on "
-              + resolved
-              + ": use dtype=float16 (or auto) on GPUs");
-    }
-    return new ResolvedDevice(resolved, type);
+    return new ResolvedDevice(resolved, DeviceSpec.dtype(dtype, !resolved.equals("cpu")));
   }
 
   private static int ordinal(String address) {

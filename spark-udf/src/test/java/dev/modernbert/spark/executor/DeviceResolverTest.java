@@ -54,7 +54,7 @@ class DeviceResolverTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> DeviceResolver.resolve("auto", "bfloat16", List.of("0")));
-    assertTrue(bf16OnGpu.getMessage().contains("use dtype=float16"), bf16OnGpu.getMessage());
+    assertTrue(bf16OnGpu.getMessage().contains("on a GPU use float16"), bf16OnGpu.getMessage());
     assertEquals(
         new ResolvedDevice("cpu", "bfloat16"),
         DeviceResolver.resolve("cpu", "bfloat16", List.of()));

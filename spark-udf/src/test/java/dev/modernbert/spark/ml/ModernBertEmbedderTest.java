@@ -19,6 +19,7 @@ import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.runtime.Precision;
+import dev.modernbert.encoder.testing.Assertions;
 import dev.modernbert.spark.executor.StageMetrics;
 import dev.modernbert.spark.testing.SparkTesting;
 import java.nio.file.Files;
@@ -303,17 +304,7 @@ class ModernBertEmbedderTest {
     Map<Long, float[]> got = byId(e.transform(frame(texts, 2)), "embedding");
     List<float[]> want = referenceEmbed(reference(), texts, Pooling.MEAN, false);
     for (int i = 0; i < texts.size(); i++) {
-      float[] a = want.get(i);
-      float[] b = got.get((long) i);
-      double dot = 0;
-      double na = 0;
-      double nb = 0;
-      for (int k = 0; k < a.length; k++) {
-        dot += a[k] * b[k];
-        na += a[k] * a[k];
-        nb += b[k] * b[k];
-      }
-      double cosine = dot / Math.sqrt(na * nb);
+      double cosine = Assertions.cosine(want.get(i), got.get((long) i));
       assertTrue(cosine >= 0.999, "row " + i + ": cosine " + cosine);
     }
   }
