@@ -239,7 +239,12 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
         }
       }
       List<V> out =
-          runBatch(task, batchSeqs, batchArgs, BatchLayout.packed(lengthsOf(batchSeqs)), kernel);
+          runBatch(
+              task,
+              batchSeqs,
+              batchArgs,
+              BatchLayout.packed(BatchLayout.lengthsOf(batchSeqs)),
+              kernel);
       for (int i = 0; i < members.length; i++) {
         results.set(members[i], out.get(i));
       }
@@ -271,10 +276,6 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
       NDArray hidden = model.forward(batch, attention);
       return task.read(TaskBatch.of(this, batch, hidden, sequences, args));
     }
-  }
-
-  private static int[] lengthsOf(List<int[]> sequences) {
-    return BatchLayout.lengthsOf(sequences);
   }
 
   /**

@@ -46,7 +46,8 @@ public enum Precision {
 
   /** {@code dtype} on {@code device}, checked against this machine's CPU. */
   public static Precision of(String dtype, Device device) {
-    return of(dtype, device, CpuFlags.read());
+    boolean bf16 = DeviceSpec.dtype(dtype, device.isGpu()).equals("bfloat16");
+    return of(dtype, device, bf16 ? CpuFlags.read() : ""); // /proc/cpuinfo only when it matters
   }
 
   /**
