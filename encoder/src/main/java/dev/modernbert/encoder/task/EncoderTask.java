@@ -33,6 +33,15 @@ public interface EncoderTask<A, V> extends Serializable {
     return requiredHead() == null ? null : requiredHead().problemFor(model.headKind(), name());
   }
 
+  /**
+   * How a text becomes this task's token ids: the checkpoint's tokenizer by default. Tasks that
+   * build their sequences differently (a prompt before the text, a prefix token, query expansion)
+   * override it; every caller that turns text into ids (Spark runners, CLI) goes through here.
+   */
+  default TokenizedText tokenize(LoadedModel model, String text) {
+    return model.tokenizer().encode(text);
+  }
+
   /** A sequence's argument, from its tokenized text; null for tasks that take none. */
   default A argument(TokenizedText tokens, String text) {
     return null;

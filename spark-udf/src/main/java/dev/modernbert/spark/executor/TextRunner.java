@@ -86,7 +86,7 @@ public final class TextRunner<A, V> {
       String problem;
       TokenizedText t = null;
       try {
-        t = encoder.tokenize(text);
+        t = task.tokenize(encoder, text);
         truncated += t.truncated() ? 1 : 0;
         problem = encoder.checkIds(t.ids());
       } catch (RuntimeException e) {
