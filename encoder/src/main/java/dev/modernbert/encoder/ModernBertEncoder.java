@@ -27,6 +27,7 @@ import dev.modernbert.encoder.task.SequenceClassify;
 import dev.modernbert.encoder.task.SourceText;
 import dev.modernbert.encoder.task.TaskBatch;
 import dev.modernbert.encoder.task.TaskResult;
+import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.encoder.task.TokenClassify;
 import dev.modernbert.encoder.tokenize.TextTokenizer;
 import dev.modernbert.encoder.tokenize.TokenizedText;
@@ -202,7 +203,7 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
    * Throws when this checkpoint cannot run {@code task} (e.g. it lacks the task's head; the message
    * names the head it has).
    */
-  public void require(EncoderTask<?, ?> task) {
+  public void require(TextTask<?> task) {
     String problem = task.problemWith(this);
     if (problem != null) {
       throw new CheckpointException(problem);

@@ -15,12 +15,9 @@ import java.util.List;
  *     entities); {@code Void} when nothing
  * @param <V> what each sequence gets back: plain Java values, never tensors
  */
-public interface EncoderTask<A, V> extends Serializable {
+public interface EncoderTask<A, V> extends TextTask<V>, Serializable {
 
-  /** The task in words, for messages ({@code embed}, {@code classify}, ...). */
-  String name();
-
-  /** The task head the checkpoint must carry, or null when any checkpoint will do. */
+  @Override
   default HeadKind requiredHead() {
     return null;
   }
@@ -29,6 +26,7 @@ public interface EncoderTask<A, V> extends Serializable {
    * Why {@code model} cannot run this task, or null when it can. The default checks {@link
    * #requiredHead}; tasks that need more (a mask token, a readable pooling config) add to it.
    */
+  @Override
   default String problemWith(LoadedModel model) {
     return requiredHead() == null ? null : requiredHead().problemFor(model.headKind(), name());
   }
@@ -40,6 +38,13 @@ public interface EncoderTask<A, V> extends Serializable {
    */
   default TokenizedText tokenize(LoadedModel model, String text) {
     return model.tokenizer().encode(text);
+  }
+
+  /** One sequence per text: {@link #tokenize}, then {@link #argument}. */
+  @Override
+  default TextPlan<A, V, V> plan(LoadedModel model, String text) {
+    TokenizedText t = tokenize(model, text);
+    return TextPlan.single(this, t, argument(t, text));
   }
 
   /** A sequence's argument, from its tokenized text; null for tasks that take none. */

@@ -28,6 +28,8 @@ public final class StageMetrics implements Serializable {
    * @param modelLoads models loaded by the executors for this stage
    * @param modelLoadMs time spent loading them
    * @param inferenceMs time spent in forward passes
+   * @param chunkedRows texts cut into chunks (long-text modes {@code chunk} and {@code late})
+   * @param chunks chunks those texts were cut into
    */
   public record Totals(
       long rows,
@@ -39,7 +41,9 @@ public final class StageMetrics implements Serializable {
       long batches,
       long modelLoads,
       double modelLoadMs,
-      double inferenceMs) {}
+      double inferenceMs,
+      long chunkedRows,
+      long chunks) {}
 
   final LongAccumulator rows;
   final LongAccumulator nullRows;
@@ -51,6 +55,8 @@ public final class StageMetrics implements Serializable {
   final LongAccumulator modelLoads;
   final DoubleAccumulator modelLoadMs;
   final DoubleAccumulator inferenceMs;
+  final LongAccumulator chunkedRows;
+  final LongAccumulator chunks;
 
   private StageMetrics(SparkContext sc) {
     rows = sc.longAccumulator(PREFIX + "rows");
@@ -63,6 +69,8 @@ public final class StageMetrics implements Serializable {
     modelLoads = sc.longAccumulator(PREFIX + "modelLoads");
     modelLoadMs = sc.doubleAccumulator(PREFIX + "modelLoadMs");
     inferenceMs = sc.doubleAccumulator(PREFIX + "inferenceMs");
+    chunkedRows = sc.longAccumulator(PREFIX + "chunkedRows");
+    chunks = sc.longAccumulator(PREFIX + "chunks");
   }
 
   /** Registers a fresh set of accumulators (driver side). */
@@ -82,7 +90,9 @@ public final class StageMetrics implements Serializable {
         batches.value(),
         modelLoads.value(),
         modelLoadMs.value(),
-        inferenceMs.value());
+        inferenceMs.value(),
+        chunkedRows.value(),
+        chunks.value());
   }
 
   @Override

@@ -3,7 +3,7 @@ package dev.modernbert.spark.ml;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.runtime.DeviceSpec;
-import dev.modernbert.encoder.task.EncoderTask;
+import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.encoder.weights.HeadKind;
 import dev.modernbert.encoder.weights.Weights;
 import dev.modernbert.spark.executor.HadoopConf;
@@ -40,7 +40,7 @@ import scala.runtime.AbstractFunction1;
  * ModernBertClassifier}, {@link ModernBertTokenClassifier}, {@link ModernBertFillMask}): the shared
  * Params, schema validation, the driver-side head check, the windowed {@code mapPartitions} over
  * the executor's model cache and runner, the error policy, metrics and persistence. A stage adds
- * only its own Params, its {@link EncoderTask} and its {@link StageOutput} (the output columns).
+ * only its own Params, its {@link TextTask} and its {@link StageOutput} (the output columns).
  * The object holds only Params; models live on the executors, metrics in the {@link StageMetrics} a
  * {@link #transform(Dataset, StageMetrics)} call is given.
  *
@@ -190,7 +190,7 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
   }
 
   /** What the encoder computes per row, from the current Params (the SQL functions reuse it). */
-  public abstract EncoderTask<?, ?> task();
+  public abstract TextTask<?> task();
 
   /**
    * This stage's task and the columns it appends, from the current Params (called on the driver by
@@ -498,7 +498,7 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
    * safetensors headers only). Remote paths, and local paths absent on the driver, are checked on
    * the executors when the model loads.
    */
-  public static void checkHeadOnDriver(String stage, String modelPath, EncoderTask<?, ?> task) {
+  public static void checkHeadOnDriver(String stage, String modelPath, TextTask<?> task) {
     HeadKind needed = task.requiredHead();
     if (needed == null || ModelFiles.isRemote(modelPath)) {
       return;

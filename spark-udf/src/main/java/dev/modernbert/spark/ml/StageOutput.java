@@ -1,6 +1,6 @@
 package dev.modernbert.spark.ml;
 
-import dev.modernbert.encoder.task.EncoderTask;
+import dev.modernbert.encoder.task.TextTask;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vectors;
@@ -16,7 +16,7 @@ import org.apache.spark.sql.types.StructField;
  * @param values a row's value as the output columns' values (never called with null: a null or
  *     failed row gets null in every output column)
  */
-public record StageOutput<V>(EncoderTask<?, V> task, List<OutputColumn> columns, Values<V> values)
+public record StageOutput<V>(TextTask<V> task, List<OutputColumn> columns, Values<V> values)
     implements Serializable {
 
   /** An appended column and the Param that names it ({@code outputCol}, {@code probabilityCol}). */

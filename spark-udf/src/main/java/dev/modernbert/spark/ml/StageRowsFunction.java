@@ -57,7 +57,7 @@ final class StageRowsFunction<V> implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
-    TextRunner<?, V> runner =
+    TextRunner<V> runner =
         new TextRunner<>(spec, output.task(), conf == null ? null : conf.value(), metrics);
     TaskContext ctx = TaskContext.get();
     int partition = ctx == null ? -1 : ctx.partitionId();
@@ -78,13 +78,13 @@ final class StageRowsFunction<V> implements MapPartitionsFunction<Row, Row> {
 
   private final class Windowed implements Iterator<Row> {
     private final Iterator<Row> input;
-    private final TextRunner<?, V> runner;
+    private final TextRunner<V> runner;
     private final int partition;
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
     private Pending inFlight;
     private long consumed;
 
-    Windowed(Iterator<Row> input, TextRunner<?, V> runner, int partition) {
+    Windowed(Iterator<Row> input, TextRunner<V> runner, int partition) {
       this.input = input;
       this.runner = runner;
       this.partition = partition;

@@ -1,7 +1,7 @@
 package dev.modernbert.spark.udf;
 
 import dev.modernbert.encoder.head.SequenceClassification;
-import dev.modernbert.encoder.task.EncoderTask;
+import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.spark.executor.HadoopConf;
 import dev.modernbert.spark.executor.Outcome;
 import dev.modernbert.spark.executor.RowPolicy;
@@ -153,15 +153,15 @@ public final class ModernBertUdfs {
   static final class SqlFunction<V> implements Serializable {
     private static final long serialVersionUID = 1L;
     private final StageSpec spec;
-    private final EncoderTask<?, V> task;
+    private final TextTask<V> task;
     private final RowPolicy policy;
     private final StageMetrics metrics;
     private final Broadcast<HadoopConf> conf;
-    private transient TextRunner<?, V> runner;
+    private transient TextRunner<V> runner;
 
     private SqlFunction(
         StageSpec spec,
-        EncoderTask<?, V> task,
+        TextTask<V> task,
         RowPolicy policy,
         StageMetrics metrics,
         Broadcast<HadoopConf> conf) {
@@ -173,7 +173,7 @@ public final class ModernBertUdfs {
     }
 
     static <V> SqlFunction<V> of(
-        String name, SparkSession spark, StageSpec spec, EncoderTask<?, V> task) {
+        String name, SparkSession spark, StageSpec spec, TextTask<V> task) {
       return new SqlFunction<>(
           spec,
           task,
@@ -188,7 +188,7 @@ public final class ModernBertUdfs {
           spec, task, RowPolicy.forFunction(name, task.name(), spec.failOnError()), metrics, conf);
     }
 
-    private synchronized TextRunner<?, V> runner() {
+    private synchronized TextRunner<V> runner() {
       if (runner == null) {
         runner = new TextRunner<>(spec, task, conf == null ? null : conf.value(), metrics);
       }
