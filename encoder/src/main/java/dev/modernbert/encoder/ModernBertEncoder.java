@@ -27,6 +27,7 @@ import dev.modernbert.encoder.task.SequenceClassify;
 import dev.modernbert.encoder.task.SourceText;
 import dev.modernbert.encoder.task.TaskBatch;
 import dev.modernbert.encoder.task.TaskResult;
+import dev.modernbert.encoder.task.TextPlans;
 import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.encoder.task.TokenClassify;
 import dev.modernbert.encoder.tokenize.TextTokenizer;
@@ -255,6 +256,35 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
                   1, real, BatchPlanner.paddedTokens(lengths, members), System.nanoTime() - t0));
     }
     return new TaskResult<>(results, stats);
+  }
+
+  /**
+   * Runs a text task over texts: each text is planned (tokenized, cut into windows), the sequences
+   * of all texts run together in batches cut by {@code planner}, and each text's values are
+   * combined by its plan. One value per text, in input order.
+   */
+  public <V> TaskResult<V> runTexts(TextTask<V> task, List<String> texts, BatchPlanner planner) {
+    require(task);
+    TextPlans<V> plans = new TextPlans<>();
+    for (int i = 0; i < texts.size(); i++) {
+      plans.add(i, task.plan(this, texts.get(i)));
+    }
+    List<V> values = new ArrayList<>(Collections.nCopies(texts.size(), (V) null));
+    BatchStats stats = BatchStats.NONE;
+    for (TextPlans.Group<?, ?, V> g : plans.groups()) {
+      stats = stats.plus(runGroup(g, planner, values));
+    }
+    return new TaskResult<>(values, stats);
+  }
+
+  private <A, W, V> BatchStats runGroup(
+      TextPlans.Group<A, W, V> g, BatchPlanner planner, List<V> values) {
+    TaskResult<W> r = run(g.task(), g.ids(), g.args(), planner);
+    List<List<W>> perPlan = g.perPlan(r.values());
+    for (int p = 0; p < g.plans().size(); p++) {
+      values.set(g.texts().get(p), g.plans().get(p).combine(perPlan.get(p)));
+    }
+    return r.stats();
   }
 
   /** {@link #run(EncoderTask, List, List, BatchPlanner)} with this encoder's default planner. */

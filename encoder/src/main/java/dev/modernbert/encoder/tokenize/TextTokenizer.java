@@ -24,10 +24,18 @@ public final class TextTokenizer implements AutoCloseable {
   private final int maxLength;
   private final Map<String, Integer> specialTokens;
   private final String maskToken;
+  private final Path json;
+  private HuggingFaceTokenizer whole; // no truncation, no special tokens: long texts
+  private SequenceTemplate template;
 
   private TextTokenizer(
-      HuggingFaceTokenizer tokenizer, int maxLength, Map<String, Integer> special, String mask) {
+      HuggingFaceTokenizer tokenizer,
+      int maxLength,
+      Map<String, Integer> special,
+      String mask,
+      Path json) {
     this.tokenizer = tokenizer;
+    this.json = json;
     this.maxLength = maxLength;
     this.specialTokens = special;
     this.maskToken = mask;
@@ -61,14 +69,52 @@ public final class TextTokenizer implements AutoCloseable {
               .optMaxLength(maxLength)
               .optPadding(false)
               .build();
-      return new TextTokenizer(t, maxLength, addedTokens(json), maskToken(modelDir));
+      return new TextTokenizer(t, maxLength, addedTokens(json), maskToken(modelDir), json);
     } catch (IOException | RuntimeException e) {
       throw new CheckpointException(json + ": cannot load the tokenizer: " + e.getMessage(), e);
     }
   }
 
   public TokenizedText encode(String text) {
-    Encoding e = tokenizer.encode(text);
+    return tokenized(tokenizer.encode(text), text);
+  }
+
+  /**
+   * All of {@code text}'s tokens, without special tokens and without truncation (long texts are
+   * cut into windows by the caller; wrap each in {@link #template}).
+   */
+  public TokenizedText encodeContent(String text) {
+    return tokenized(whole().encode(text, false, false), text);
+  }
+
+  /** The special tokens around one text, from the tokenizer's own post-processor. */
+  public synchronized SequenceTemplate template() {
+    if (template == null) {
+      String probe = "a";
+      template =
+          SequenceTemplate.of(tokenizer.encode(probe).getIds(), whole().encode(probe, false, false).getIds());
+    }
+    return template;
+  }
+
+  private synchronized HuggingFaceTokenizer whole() {
+    if (whole == null) {
+      try {
+        whole =
+            HuggingFaceTokenizer.builder()
+                .optTokenizerPath(json)
+                .optAddSpecialTokens(false)
+                .optTruncation(false)
+                .optPadding(false)
+                .build();
+      } catch (IOException e) {
+        throw new CheckpointException(json + ": cannot load the tokenizer: " + e.getMessage(), e);
+      }
+    }
+    return whole;
+  }
+
+  private TokenizedText tokenized(Encoding e, String text) {
     long[] ids = e.getIds();
     long[] special = e.getSpecialTokenMask();
     long[] words = e.getWordIds();
@@ -150,7 +196,10 @@ public final class TextTokenizer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     tokenizer.close();
+    if (whole != null) {
+      whole.close();
+    }
   }
 }

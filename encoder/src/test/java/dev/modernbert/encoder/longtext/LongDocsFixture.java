@@ -21,6 +21,10 @@ final class LongDocsFixture {
     return lines("expected.jsonl");
   }
 
+  static List<JsonObject> tokens() {
+    return lines("tokens.jsonl");
+  }
+
   static List<JsonObject> inputs() {
     return lines("inputs.jsonl");
   }

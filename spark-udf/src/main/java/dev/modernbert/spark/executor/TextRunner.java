@@ -1,8 +1,8 @@
 package dev.modernbert.spark.executor;
 
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.task.EncoderTask;
 import dev.modernbert.encoder.task.TextPlan;
+import dev.modernbert.encoder.task.TextPlans;
 import dev.modernbert.encoder.task.TextTask;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,39 +26,20 @@ public final class TextRunner<V> {
   /** A submitted window: its outcomes are complete when {@link #await} returns. */
   public static final class Window<V> {
     private final List<Outcome<V>> outcomes;
-    private final List<Planned<?, ?, V>> planned;
+    private final TextPlans<V> plans;
+    private final List<CompletableFuture<? extends DeviceRunner.Result<?>>> futures;
 
-    private Window(List<Outcome<V>> outcomes, List<Planned<?, ?, V>> planned) {
+    private Window(
+        List<Outcome<V>> outcomes,
+        TextPlans<V> plans,
+        List<CompletableFuture<? extends DeviceRunner.Result<?>>> futures) {
       this.outcomes = outcomes;
-      this.planned = planned;
+      this.plans = plans;
+      this.futures = futures;
     }
 
     public int size() {
       return outcomes.size();
-    }
-  }
-
-  /**
-   * The texts of a window that share one encoder task, submitted together: each text's plan and
-   * where its sequences sit in the submission.
-   */
-  private static final class Planned<A, W, V> {
-    final EncoderTask<A, W> task;
-    final List<int[]> seqs = new ArrayList<>();
-    final List<A> args = new ArrayList<>();
-    final List<Integer> rows = new ArrayList<>(); // text index per plan
-    final List<TextPlan<A, W, V>> plans = new ArrayList<>();
-    CompletableFuture<DeviceRunner.Result<W>> future;
-
-    Planned(EncoderTask<A, W> task) {
-      this.task = task;
-    }
-
-    void add(int row, TextPlan<A, W, V> plan) {
-      rows.add(row);
-      plans.add(plan);
-      seqs.addAll(plan.ids());
-      args.addAll(plan.args());
     }
   }
 
@@ -91,7 +72,7 @@ public final class TextRunner<V> {
   /** Plans {@code texts} here and queues their sequences on the device runner. */
   public Window<V> submit(List<String> texts) {
     List<Outcome<V>> outcomes = new ArrayList<>(texts.size());
-    List<Planned<?, ?, V>> planned = new ArrayList<>();
+    TextPlans<V> plans = new TextPlans<>();
     long nulls = 0;
     long truncated = 0;
     long errors = 0;
@@ -124,7 +105,7 @@ public final class TextRunner<V> {
       chunked += plan.chunks() > 0 ? 1 : 0;
       chunks += plan.chunks();
       tokenCount += plan.ids().stream().mapToLong(ids -> ids.length).sum();
-      add(planned, i, plan);
+      plans.add(i, plan);
     }
     if (metrics != null) {
       metrics.rows.add(texts.size());
@@ -135,10 +116,11 @@ public final class TextRunner<V> {
       metrics.chunkedRows.add(chunked);
       metrics.chunks.add(chunks);
     }
-    for (Planned<?, ?, V> p : planned) {
-      submit(p);
+    List<CompletableFuture<? extends DeviceRunner.Result<?>>> futures = new ArrayList<>();
+    for (TextPlans.Group<?, ?, V> g : plans.groups()) {
+      futures.add(submit(g));
     }
-    return new Window<>(outcomes, planned);
+    return new Window<>(outcomes, plans, futures);
   }
 
   private static String checkIds(ModernBertEncoder encoder, TextPlan<?, ?, ?> plan) {
@@ -151,50 +133,29 @@ public final class TextRunner<V> {
     return null;
   }
 
-  /** Files {@code plan} with the texts of the window that share its encoder task. */
-  private static <A, W, V> void add(
-      List<Planned<?, ?, V>> planned, int row, TextPlan<A, W, V> plan) {
-    for (Planned<?, ?, V> p : planned) {
-      if (p.task.equals(plan.task())) {
-        sameTypes(p, plan).add(row, plan);
-        return;
-      }
-    }
-    Planned<A, W, V> p = new Planned<>(plan.task());
-    p.add(row, plan);
-    planned.add(p);
-  }
-
-  /** Equal encoder tasks have the same argument and value types. */
-  @SuppressWarnings("unchecked")
-  private static <A, W, V> Planned<A, W, V> sameTypes(
-      Planned<?, ?, V> p, TextPlan<A, W, V> plan) {
-    return (Planned<A, W, V>) p;
-  }
-
-  private <A, W> void submit(Planned<A, W, V> p) {
-    p.future = model().runner().submit(p.task, spec.planner(), p.seqs, p.args);
+  private <A, W> CompletableFuture<DeviceRunner.Result<W>> submit(TextPlans.Group<A, W, V> g) {
+    return model().runner().submit(g.task(), spec.planner(), g.ids(), g.args());
   }
 
   /** Waits for a window's values; texts the runner could not compute carry their error. */
   public List<Outcome<V>> await(Window<V> w) {
-    for (Planned<?, ?, V> p : w.planned) {
-      collect(p, w.outcomes);
+    for (int g = 0; g < w.futures.size(); g++) {
+      collect(w.plans.groups().get(g), w.futures.get(g), w.outcomes);
     }
     return w.outcomes;
   }
 
-  private <A, W> void collect(Planned<A, W, V> p, List<Outcome<V>> outcomes) {
-    DeviceRunner.Result<W> r = get(p.future);
+  private <A, W> void collect(
+      TextPlans.Group<A, W, V> g,
+      CompletableFuture<? extends DeviceRunner.Result<?>> future,
+      List<Outcome<V>> outcomes) {
+    DeviceRunner.Result<W> r = sameTypes(get(future));
+    List<List<Outcome<W>>> perPlan = g.perPlan(r.outcomes());
     long errors = 0;
-    int at = 0;
-    for (int t = 0; t < p.plans.size(); t++) {
-      TextPlan<A, W, V> plan = p.plans.get(t);
-      List<Outcome<W>> mine = r.outcomes().subList(at, at + plan.ids().size());
-      at += plan.ids().size();
-      Outcome<V> o = combine(plan, mine);
+    for (int p = 0; p < g.plans().size(); p++) {
+      Outcome<V> o = combine(g.plans().get(p), perPlan.get(p));
       errors += o.failed() ? 1 : 0;
-      outcomes.set(p.rows.get(t), o);
+      outcomes.set(g.texts().get(p), o);
     }
     if (metrics != null) {
       metrics.errorRows.add(errors);
@@ -202,6 +163,12 @@ public final class TextRunner<V> {
       metrics.paddedTokens.add(r.stats().paddedTokens());
       metrics.inferenceMs.add(r.stats().computeNanos() / 1e6);
     }
+  }
+
+  /** A group's future was made from that group's task, so its values have the task's type. */
+  @SuppressWarnings("unchecked")
+  private static <W> DeviceRunner.Result<W> sameTypes(DeviceRunner.Result<?> r) {
+    return (DeviceRunner.Result<W>) r;
   }
 
   /** A text's value from its sequences' outcomes: the first failure fails the text. */
