@@ -101,14 +101,15 @@ public class ModernBertClassifier extends VectorOutputStage<ModernBertClassifier
     return new StageOutput<>(
         task(),
         columns,
-        c ->
+        StageOutput.Rows.one(
+            c ->
             raw
                 ? new Object[] {
                   c.label(),
                   StageOutput.floats(c.scores(), vector),
                   StageOutput.floats(c.logits(), vector)
                 }
-                : new Object[] {c.label(), StageOutput.floats(c.scores(), vector)});
+                : new Object[] {c.label(), StageOutput.floats(c.scores(), vector)}));
   }
 
   public static MLReader<ModernBertClassifier> read() {

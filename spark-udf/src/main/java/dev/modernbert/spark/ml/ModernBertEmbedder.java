@@ -1,15 +1,23 @@
 package dev.modernbert.spark.ml;
 
 import dev.modernbert.encoder.pool.Pooling;
+import dev.modernbert.encoder.longtext.Aggregate;
+import dev.modernbert.encoder.longtext.ChunkEmbedding;
+import dev.modernbert.encoder.longtext.LongTextEmbed;
+import dev.modernbert.encoder.longtext.LongTextMode;
 import dev.modernbert.encoder.task.Embed;
+import dev.modernbert.encoder.task.TextTask;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Spark ML Transformer: a string column in, a ModernBERT sentence embedding column out ({@code
@@ -23,6 +31,13 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
 
   private final Param<String> pooling;
   private final BooleanParam normalize;
+
+  // Long texts (see LongTextEmbed): what happens to a text longer than the model's context.
+  private final Param<String> longText;
+  private final IntParam windowTokens;
+  private final IntParam windowOverlap;
+  private final IntParam chunkTokens;
+  private final Param<String> aggregate;
 
   public ModernBertEmbedder() {
     this(Identifiable$.MODULE$.randomUID("ModernBertEmbedder"));
@@ -42,6 +57,44 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
                 + " 1_Pooling/config.json when present, else cls",
             ParamValidators.inArray(List.of("auto", "cls", "mean")));
     normalize = new BooleanParam(this, "normalize", "L2-normalise each embedding");
+    longText =
+        new Param<>(
+            this,
+            "longText",
+            "truncate | chunk | late: truncate keeps the first tokens that fit; chunk embeds"
+                + " windows of the text (one vector per chunk); late embeds windows and mean-pools"
+                + " spans of chunkTokens tokens of the long context (late chunking)",
+            ParamValidators.inArray(List.of("truncate", "chunk", "late")));
+    windowTokens =
+        new IntParam(
+            this,
+            "windowTokens",
+            "chunk/late: content tokens per window (>= 0; 0: the most that fit the model)",
+            ParamValidators.gtEq(0));
+    windowOverlap =
+        new IntParam(
+            this,
+            "windowOverlap",
+            "chunk/late: tokens a window shares with the one before (>= 0, < windowTokens)",
+            ParamValidators.gtEq(0));
+    chunkTokens =
+        new IntParam(
+            this,
+            "chunkTokens",
+            "late: tokens per output chunk (>= 1)",
+            ParamValidators.gtEq(1));
+    aggregate =
+        new Param<>(
+            this,
+            "aggregate",
+            "chunk/late: none (one output row per chunk, with chunk_index, char_start, char_end),"
+                + " mean (token-weighted) or max (one row per text)",
+            ParamValidators.inArray(List.of("none", "mean", "max")));
+    setDefault(longText, "truncate");
+    setDefault(windowTokens, 0);
+    setDefault(windowOverlap, 0);
+    setDefault(chunkTokens, 256);
+    setDefault(aggregate, "none");
     setDefault(outputCol(), "embedding");
     setDefault(pooling, "auto");
     setDefault(normalize, false);
@@ -73,23 +126,140 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
     return (Boolean) $(normalize);
   }
 
+  public Param<String> longText() {
+    return longText;
+  }
+
+  public IntParam windowTokens() {
+    return windowTokens;
+  }
+
+  public IntParam windowOverlap() {
+    return windowOverlap;
+  }
+
+  public IntParam chunkTokens() {
+    return chunkTokens;
+  }
+
+  public Param<String> aggregate() {
+    return aggregate;
+  }
+
+  public ModernBertEmbedder setLongText(String v) {
+    set(longText, v);
+    return this;
+  }
+
+  public ModernBertEmbedder setWindowTokens(int v) {
+    set(windowTokens, v);
+    return this;
+  }
+
+  public ModernBertEmbedder setWindowOverlap(int v) {
+    set(windowOverlap, v);
+    return this;
+  }
+
+  public ModernBertEmbedder setChunkTokens(int v) {
+    set(chunkTokens, v);
+    return this;
+  }
+
+  public ModernBertEmbedder setAggregate(String v) {
+    set(aggregate, v);
+    return this;
+  }
+
+  public String getLongText() {
+    return $(longText);
+  }
+
+  public int getWindowTokens() {
+    return (Integer) $(windowTokens);
+  }
+
+  public int getWindowOverlap() {
+    return (Integer) $(windowOverlap);
+  }
+
+  public int getChunkTokens() {
+    return (Integer) $(chunkTokens);
+  }
+
+  public String getAggregate() {
+    return $(aggregate);
+  }
+
   /** The output column's type for the current {@code outputType}. */
   public DataType outputDataType() {
     return floatsType();
   }
 
+  /** The task of each text: {@link Embed}, or {@link LongTextEmbed} in chunk and late modes. */
   @Override
-  public Embed task() {
+  public TextTask<?> task() {
+    LongTextMode mode = LongTextMode.parse(getLongText());
+    return mode == LongTextMode.TRUNCATE ? embed() : longTextEmbed(mode);
+  }
+
+  private Embed embed() {
     return new Embed(Pooling.parse(getPooling()), getNormalize());
   }
 
+  private LongTextEmbed longTextEmbed(LongTextMode mode) {
+    return new LongTextEmbed(
+        embed(),
+        mode,
+        getWindowTokens(),
+        getWindowOverlap(),
+        getChunkTokens(),
+        Aggregate.parse(getAggregate()));
+  }
+
   @Override
-  protected StageOutput<float[]> output() {
+  protected StageOutput<?> output() {
     boolean vector = vectorOutput();
+    StageOutput.OutputColumn embedding =
+        new StageOutput.OutputColumn(field(getOutputCol(), outputDataType()), "outputCol");
+    LongTextMode mode = LongTextMode.parse(getLongText());
+    if (mode == LongTextMode.TRUNCATE) {
+      return new StageOutput<>(
+          embed(),
+          List.of(embedding),
+          StageOutput.Rows.one(v -> new Object[] {StageOutput.floats(v, vector)}));
+    }
+    LongTextEmbed task = longTextEmbed(mode);
+    if (task.aggregate() != Aggregate.NONE) {
+      return new StageOutput<>(
+          task,
+          List.of(embedding),
+          StageOutput.Rows.one(
+              chunks -> new Object[] {StageOutput.floats(chunks.get(0).embedding(), vector)}));
+    }
     return new StageOutput<>(
-        task(),
-        List.of(new StageOutput.OutputColumn(field(getOutputCol(), outputDataType()), "outputCol")),
-        v -> new Object[] {StageOutput.floats(v, vector)});
+        task,
+        List.of(
+            chunkColumn("chunk_index"),
+            chunkColumn("char_start"),
+            chunkColumn("char_end"),
+            embedding),
+        chunks -> {
+          List<Object[]> rows = new ArrayList<>(chunks.size());
+          for (ChunkEmbedding c : chunks) {
+            rows.add(
+                new Object[] {
+                  c.chunkIndex(), c.charStart(), c.charEnd(), StageOutput.floats(c.embedding(), vector)
+                });
+          }
+          return rows;
+        });
+  }
+
+  /** A chunk column of aggregate=none ({@code text.substring(char_start, char_end)} is a chunk). */
+  private StageOutput.OutputColumn chunkColumn(String name) {
+    return new StageOutput.OutputColumn(
+        DataTypes.createStructField(name, DataTypes.IntegerType, true), "aggregate");
   }
 
   public static MLReader<ModernBertEmbedder> read() {

@@ -75,14 +75,15 @@ public class ModernBertFillMask extends ModernBertStage<ModernBertFillMask> {
         List.of(
             new StageOutput.OutputColumn(
                 field(getOutputCol(), DataTypes.createArrayType(PREDICTION, false)), "outputCol")),
-        preds -> {
+        StageOutput.Rows.one(
+            preds -> {
           Row[] rows = new Row[preds.size()];
           for (int i = 0; i < rows.length; i++) {
             MaskPrediction p = preds.get(i);
             rows[i] = RowFactory.create(p.position(), p.tokenId(), p.token(), p.score());
           }
           return new Object[] {rows};
-        });
+        }));
   }
 
   public static MLReader<ModernBertFillMask> read() {

@@ -54,14 +54,15 @@ public class ModernBertTokenClassifier extends ModernBertStage<ModernBertTokenCl
         List.of(
             new StageOutput.OutputColumn(
                 field(getOutputCol(), DataTypes.createArrayType(ENTITY, false)), "outputCol")),
-        t -> {
+        StageOutput.Rows.one(
+            t -> {
           Row[] rows = new Row[t.entities().size()];
           for (int i = 0; i < rows.length; i++) {
             Entity e = t.entities().get(i);
             rows[i] = RowFactory.create(e.start(), e.end(), e.label(), e.score(), e.text());
           }
           return new Object[] {rows};
-        });
+        }));
   }
 
   public static MLReader<ModernBertTokenClassifier> read() {

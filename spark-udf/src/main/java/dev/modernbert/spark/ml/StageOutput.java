@@ -13,10 +13,11 @@ import org.apache.spark.sql.types.StructField;
  *
  * @param task what the encoder computes per row
  * @param columns the output columns, in order
- * @param values a row's value as the output columns' values (never called with null: a null or
- *     failed row gets null in every output column)
+ * @param rows a row's value as the output columns' values of the rows it becomes: one row for most
+ *     stages, one per chunk of a long text (never called with null: a null or failed row gets null
+ *     in every output column)
  */
-public record StageOutput<V>(TextTask<V> task, List<OutputColumn> columns, Values<V> values)
+public record StageOutput<V>(TextTask<V> task, List<OutputColumn> columns, Rows<V> rows)
     implements Serializable {
 
   /** An appended column and the Param that names it ({@code outputCol}, {@code probabilityCol}). */
@@ -26,6 +27,20 @@ public record StageOutput<V>(TextTask<V> task, List<OutputColumn> columns, Value
   @FunctionalInterface
   public interface Values<V> extends Serializable {
     Object[] of(V value);
+  }
+
+  /**
+   * A row's value as the output columns' values of each row it becomes (at least one: an input row
+   * is never dropped).
+   */
+  @FunctionalInterface
+  public interface Rows<V> extends Serializable {
+    List<Object[]> of(V value);
+
+    /** One output row per input row, whose output columns' values are {@code values}. */
+    static <V> Rows<V> one(Values<V> values) {
+      return v -> List.<Object[]>of(values.of(v));
+    }
   }
 
   /** A float vector as an ML dense vector ({@code vector}) or a {@code float[]} ({@code array}). */

@@ -22,7 +22,8 @@ import org.apache.spark.sql.RowFactory;
  * sortWindowRows} rows, tokenizes a window on the task thread and submits it to the executor's
  * runner, then tokenizes the next window while the runner computes the current one (so at most two
  * windows are held per task, whatever the partition size). Rows come out in input order with every
- * input column kept and the stage's output columns (then the error column) appended.
+ * input column kept and the stage's output columns (then the error column) appended; a stage that
+ * explodes (chunks of long texts) gives each input row's output rows one after the other.
  */
 final class StageRowsFunction<V> implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -139,18 +140,20 @@ final class StageRowsFunction<V> implements MapPartitionsFunction<Row, Row> {
                 o,
                 () -> "row " + row + " of partition " + partition + " (column " + inputCol + ")");
         Row in = p.rows.get(i);
-        int n = in.length();
-        Object[] values = new Object[n + outputs + (errorColumn ? 1 : 0)];
-        for (int c = 0; c < n; c++) {
-          values[c] = in.get(c);
+        List<Object[]> outputRows =
+            value == null ? List.<Object[]>of(new Object[outputs]) : output.rows().of(value);
+        for (Object[] out : outputRows) {
+          int n = in.length();
+          Object[] values = new Object[n + outputs + (errorColumn ? 1 : 0)];
+          for (int c = 0; c < n; c++) {
+            values[c] = in.get(c);
+          }
+          System.arraycopy(out, 0, values, n, outputs);
+          if (errorColumn) {
+            values[n + outputs] = o.error();
+          }
+          ready.add(RowFactory.create(values));
         }
-        if (value != null) {
-          System.arraycopy(output.values().of(value), 0, values, n, outputs);
-        }
-        if (errorColumn) {
-          values[n + outputs] = o.error();
-        }
-        ready.add(RowFactory.create(values));
       }
     }
   }

@@ -1,6 +1,10 @@
 package dev.modernbert.spark.udf;
 
 import dev.modernbert.encoder.head.SequenceClassification;
+import dev.modernbert.encoder.longtext.Aggregate;
+import dev.modernbert.encoder.longtext.ChunkEmbedding;
+import dev.modernbert.encoder.longtext.LongTextEmbed;
+import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.spark.executor.HadoopConf;
 import dev.modernbert.spark.executor.Outcome;
@@ -40,7 +44,9 @@ import org.apache.spark.sql.types.StructType;
  *
  * {@code name(text STRING) -> ARRAY<FLOAT>} embeds one text per call (rows of concurrent tasks
  * still share batches in the executor's runner); {@code name_batch(texts ARRAY<STRING>) ->
- * ARRAY<ARRAY<FLOAT>>} embeds a whole array per call, in windows of {@code sortWindowRows}.
+ * ARRAY<ARRAY<FLOAT>>} embeds a whole array per call, in windows of {@code sortWindowRows}. With
+ * {@code longText} chunk or late and {@code aggregate} none, a text's value is its chunks, {@code
+ * ARRAY<}{@link #CHUNK}{@code >}.
  *
  * <p>Classification: {@link #registerClassifier} registers {@code name(text STRING) -> STRUCT<label
  * STRING, score FLOAT>} over a {@code ModernBertForSequenceClassification} checkpoint, with the
@@ -58,6 +64,17 @@ public final class ModernBertUdfs {
           .add("label", DataTypes.StringType, true)
           .add("score", DataTypes.FloatType, true);
 
+  /**
+   * One chunk of a long text ({@code longText} chunk or late with {@code aggregate} none): the
+   * embedding function then returns {@code ARRAY<STRUCT<...>>}, one element per chunk.
+   */
+  public static final StructType CHUNK =
+      new StructType()
+          .add("chunk_index", DataTypes.IntegerType, false)
+          .add("char_start", DataTypes.IntegerType, false)
+          .add("char_end", DataTypes.IntegerType, false)
+          .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
   private ModernBertUdfs() {}
 
   /**
@@ -67,15 +84,44 @@ public final class ModernBertUdfs {
    */
   public static void register(SparkSession spark, String name, Map<String, String> options) {
     ModernBertEmbedder e = configure(new ModernBertEmbedder(), options);
-    SqlFunction<float[]> embed = SqlFunction.of(name, spark, e.toSpec(), e.task());
     DataType vector = DataTypes.createArrayType(DataTypes.FloatType, false);
-    spark.udf().register(name, new ScalarEmbed(embed), vector);
+    if (e.task() instanceof LongTextEmbed longText) {
+      boolean perChunk = longText.aggregate() == Aggregate.NONE;
+      register(
+          spark,
+          name,
+          SqlFunction.of(name, spark, e.toSpec(), longText),
+          perChunk ? ModernBertUdfs::chunkRows : chunks -> chunks.get(0).embedding(),
+          perChunk ? DataTypes.createArrayType(CHUNK, false) : vector);
+    } else {
+      register(
+          spark,
+          name,
+          SqlFunction.of(name, spark, e.toSpec(), (Embed) e.task()),
+          (float[] v) -> v,
+          vector);
+    }
+  }
+
+  /** Registers {@code name} (one text) and {@code name_batch} (an array of texts). */
+  private static <V> void register(
+      SparkSession spark, String name, SqlFunction<V> f, SqlValue<V> sql, DataType type) {
+    spark.udf().register(name, new Scalar<>(f, sql), type);
     spark
         .udf()
         .register(
             name + "_batch",
-            new BatchEmbed(embed.renamed(name + "_batch")),
-            DataTypes.createArrayType(vector, true));
+            new Batch<>(f.renamed(name + "_batch"), sql),
+            DataTypes.createArrayType(type, true));
+  }
+
+  /** A long text's chunks as {@link #CHUNK} rows. */
+  private static Object chunkRows(List<ChunkEmbedding> chunks) {
+    List<Row> rows = new ArrayList<>(chunks.size());
+    for (ChunkEmbedding c : chunks) {
+      rows.add(RowFactory.create(c.chunkIndex(), c.charStart(), c.charEnd(), c.embedding()));
+    }
+    return rows;
   }
 
   /**
@@ -93,7 +139,11 @@ public final class ModernBertUdfs {
     spark
         .udf()
         .register(
-            name, new ScalarClassify(SqlFunction.of(name, spark, spec, c.task())), CLASSIFICATION);
+            name,
+            new Scalar<>(
+                SqlFunction.of(name, spark, spec, c.task()),
+                (SequenceClassification r) -> RowFactory.create(r.label(), r.score())),
+            CLASSIFICATION);
   }
 
   /** The options as a {@link StageSpec}, with the Transformer's defaults and validation. */
@@ -218,51 +268,51 @@ public final class ModernBertUdfs {
     }
   }
 
-  static final class ScalarEmbed implements UDF1<String, float[]> {
-    private static final long serialVersionUID = 1L;
-    private final SqlFunction<float[]> embed;
+  /** How a function's value becomes its SQL value (never called with null). */
+  @FunctionalInterface
+  interface SqlValue<V> extends Serializable {
+    Object of(V value);
+  }
 
-    ScalarEmbed(SqlFunction<float[]> embed) {
-      this.embed = embed;
+  /** {@code name(text)}: one text per call. */
+  static final class Scalar<V> implements UDF1<String, Object> {
+    private static final long serialVersionUID = 1L;
+    private final SqlFunction<V> function;
+    private final SqlValue<V> sql;
+
+    Scalar(SqlFunction<V> function, SqlValue<V> sql) {
+      this.function = function;
+      this.sql = sql;
     }
 
     @Override
-    public float[] call(String text) {
-      return embed.one(text);
+    public Object call(String text) {
+      V v = function.one(text);
+      return v == null ? null : sql.of(v);
     }
   }
 
-  static final class ScalarClassify implements UDF1<String, Row> {
+  /** {@code name_batch(texts)}: an array of texts per call; element i of the result is text i's. */
+  static final class Batch<V> implements UDF1<scala.collection.Seq<String>, Object> {
     private static final long serialVersionUID = 1L;
-    private final SqlFunction<SequenceClassification> classify;
+    private final SqlFunction<V> function;
+    private final SqlValue<V> sql;
 
-    ScalarClassify(SqlFunction<SequenceClassification> classify) {
-      this.classify = classify;
+    Batch(SqlFunction<V> function, SqlValue<V> sql) {
+      this.function = function;
+      this.sql = sql;
     }
 
     @Override
-    public Row call(String text) {
-      SequenceClassification c = classify.one(text);
-      return c == null ? null : RowFactory.create(c.label(), c.score());
-    }
-  }
-
-  static final class BatchEmbed implements UDF1<scala.collection.Seq<String>, float[][]> {
-    private static final long serialVersionUID = 1L;
-    private final SqlFunction<float[]> embed;
-
-    BatchEmbed(SqlFunction<float[]> embed) {
-      this.embed = embed;
-    }
-
-    @Override
-    public float[][] call(scala.collection.Seq<String> texts) {
+    public Object call(scala.collection.Seq<String> texts) {
       if (texts == null) {
         return null;
       }
-      return embed
-          .all(new ArrayList<>(scala.jdk.javaapi.CollectionConverters.asJava(texts)))
-          .toArray(new float[0][]);
+      List<Object> out = new ArrayList<>(texts.size());
+      for (V v : function.all(new ArrayList<>(scala.jdk.javaapi.CollectionConverters.asJava(texts)))) {
+        out.add(v == null ? null : sql.of(v));
+      }
+      return out;
     }
   }
 }
