@@ -87,6 +87,7 @@ class PytorchBinGoldenTest {
 
   @Test
   void pytorchBinGivesTinyModernBertGoldenOutputs() {
+    assertEquals(HeadKind.MASKED_LM, Weights.headOf(BIN));
     try (Golden g = Golden.open(Golden.MAIN);
         ModernBertEncoder enc = ModernBertEncoder.load(BIN, EncoderOptions.defaults())) {
       List<int[]> seqs = g.sequences();
@@ -98,6 +99,7 @@ class PytorchBinGoldenTest {
   @Test
   void shardedFloat16BinGivesItsGoldenOutputs() {
     assertEquals(4, CheckpointFiles.weightFiles(FP16).size());
+    assertEquals(HeadKind.MASKED_LM, Weights.headOf(FP16));
     try (TensorFile f = CheckpointFiles.open(FP16);
         SafetensorsFile golden = SafetensorsFile.open(FP16.resolve("golden.safetensors"));
         ModernBertEncoder enc = ModernBertEncoder.load(FP16, EncoderOptions.defaults())) {
