@@ -17,10 +17,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * mmBERT's conventions ({@code mmbert-tiny}: local theta 160000 like the global one, special ids
- * pad 0 / eos=sep 1 / bos=cls 2, {@code position_embedding_type} "sans_pos") in both config
- * layouts transformers writes (4.57 and 5.x, {@code config-v5.json}), against HF's outputs from
- * input ids, each sequence alone and all five in one padded batch (pad id 0). 1e-4 as the issue
- * asks (a local theta of 10000 moves hidden states by 1.92).
+ * pad 0 / eos=sep 1 / bos=cls 2, {@code position_embedding_type} "sans_pos") in both config layouts
+ * transformers writes (4.57 and 5.x, {@code config-v5.json}), against HF's outputs from input ids,
+ * each sequence alone and all five in one padded batch (pad id 0). 1e-4 as the issue asks (a local
+ * theta of 10000 moves hidden states by 1.92).
  */
 class MmBertGoldenParityTest {
   static final double ATOL = 1e-4;

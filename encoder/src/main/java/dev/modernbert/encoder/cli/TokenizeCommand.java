@@ -13,8 +13,8 @@ import java.util.Set;
  * {@code modernbert tokenize}: the token ids, token strings and character offsets the model gets
  * for each line, to debug prompts, truncation and entity offsets. Rows are tokenized exactly as
  * {@code encode} tokenizes them: {@link RowJob} and {@link JsonlInput} do it for both commands, so
- * an option that changes how {@code encode} turns text into ids (truncation, a prompt) changes
- * this output the same way.
+ * an option that changes how {@code encode} turns text into ids (truncation, a prompt) changes this
+ * output the same way.
  */
 final class TokenizeCommand {
   static final String NAME = "tokenize";

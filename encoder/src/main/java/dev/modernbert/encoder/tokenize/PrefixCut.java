@@ -6,27 +6,27 @@ import java.text.Normalizer;
 import java.util.Set;
 
 /**
- * Where a text may be cut so that its prefix tokenizes exactly as the same characters do inside
- * the whole text: the truncate-mode shortcut for huge records (tokenize a bounded prefix, not 15
- * MB). Read from the {@code tokenizer.json}; {@link #UNBOUNDED} when its pipeline is one whose
- * effect across a cut cannot be bounded (then the whole text is tokenized, as before).
+ * Where a text may be cut so that its prefix tokenizes exactly as the same characters do inside the
+ * whole text: the truncate-mode shortcut for huge records (tokenize a bounded prefix, not 15 MB).
+ * Read from the {@code tokenizer.json}; {@link #UNBOUNDED} when its pipeline is one whose effect
+ * across a cut cannot be bounded (then the whole text is tokenized, as before).
  *
  * <p>The cut is placed just before an ASCII space whose preceding character is a letter or digit.
  * Why that position is a hard boundary, stage by stage:
  *
  * <ul>
  *   <li>added tokens are matched first: no added token may contain a space after a non-space
- *       character, so no match spans the cut (space-only tokens such as ModernBERT's runs of
- *       spaces start at or after it; {@code lstrip} only eats the whitespace after the cut);
- *   <li>the normalizer must be per character (Unicode normal forms, lower-casing, accent
- *       stripping, BERT cleaning, strip, prepend): a space is a stable starter that never composes
- *       with what precedes it, so normalizing prefix and rest separately equals normalizing the
- *       whole; none of these turns the space or the letter into something else;
+ *       character, so no match spans the cut (space-only tokens such as ModernBERT's runs of spaces
+ *       start at or after it; {@code lstrip} only eats the whitespace after the cut);
+ *   <li>the normalizer must be per character (Unicode normal forms, lower-casing, accent stripping,
+ *       BERT cleaning, strip, prepend): a space is a stable starter that never composes with what
+ *       precedes it, so normalizing prefix and rest separately equals normalizing the whole; none
+ *       of these turns the space or the letter into something else;
  *   <li>the pre-tokenizer must split between a non-space character and a following space: GPT-2's
  *       byte-level regex (every match that holds a non-space character ends before whitespace),
  *       BERT's, {@code Whitespace}, {@code WhitespaceSplit}, or {@code Metaspace} with {@code
- *       split} (a space starts a new piece). In a {@code Sequence} that member must come before
- *       any member that changes characters;
+ *       split} (a space starts a new piece). In a {@code Sequence} that member must come before any
+ *       member that changes characters;
  *   <li>the model (BPE, WordPiece, Unigram, WordLevel) sees each pre-token alone, and the
  *       post-processor and truncation see the same tokens.
  * </ul>
@@ -41,7 +41,14 @@ final class PrefixCut {
 
   private static final Set<String> LOCAL_NORMALIZERS =
       Set.of(
-          "NFC", "NFD", "NFKC", "NFKD", "Lowercase", "StripAccents", "BertNormalizer", "Strip",
+          "NFC",
+          "NFD",
+          "NFKC",
+          "NFKD",
+          "Lowercase",
+          "StripAccents",
+          "BertNormalizer",
+          "Strip",
           "Prepend");
 
   /** Pre-tokenizers that only split (they never change a character). */

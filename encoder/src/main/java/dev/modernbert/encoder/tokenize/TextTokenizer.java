@@ -26,8 +26,8 @@ import java.util.Set;
  * tokens kept), no padding (batches are packed).
  *
  * <p>Truncation of a long text tokenizes only a bounded prefix when the tokenizer's pipeline allows
- * a provably equal result ({@link PrefixCut}), so a 15 MB record costs what its first few
- * thousand tokens cost.
+ * a provably equal result ({@link PrefixCut}), so a 15 MB record costs what its first few thousand
+ * tokens cost.
  */
 public final class TextTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
@@ -101,13 +101,7 @@ public final class TextTokenizer implements AutoCloseable {
               .optPadding(false)
               .build();
       return new TextTokenizer(
-          t,
-          json,
-          maxLength,
-          addedTokens(root),
-          maskToken(modelDir),
-          post,
-          PrefixCut.of(root));
+          t, json, maxLength, addedTokens(root), maskToken(modelDir), post, PrefixCut.of(root));
     } catch (IOException | RuntimeException e) {
       throw new CheckpointException(json + ": cannot load the tokenizer: " + e.getMessage(), e);
     }
@@ -218,7 +212,9 @@ public final class TextTokenizer implements AutoCloseable {
     return out;
   }
 
-  /** id -> token string, read from tokenizer.json on first use (only the tokenize command needs it). */
+  /**
+   * id -> token string, read from tokenizer.json on first use (only the tokenize command needs it).
+   */
   private String[] vocabulary() {
     String[] v = vocabulary;
     if (v == null) {

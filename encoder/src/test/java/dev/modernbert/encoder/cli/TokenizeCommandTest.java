@@ -104,8 +104,7 @@ class TokenizeCommandTest {
     List<JsonObject> rows = readLines(out);
     JsonObject first = rows.get(0);
     assertTrue(first.get("truncated").getAsBoolean());
-    assertEquals(
-        JsonParser.parseString("[50281,12092,1533,2,50282]"), first.get("input_ids"));
+    assertEquals(JsonParser.parseString("[50281,12092,1533,2,50282]"), first.get("input_ids"));
     assertEquals(
         JsonParser.parseString("[\"[CLS]\",\"Hello\",\"Ġworld\",\"!\",\"[SEP]\"]"),
         first.get("tokens"));

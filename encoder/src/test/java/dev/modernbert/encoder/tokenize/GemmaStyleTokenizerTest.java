@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A tokenizer.json built like mmBERT's (Gemma-2 byte-fallback BPE, spaces replaced by {@code ▁},
- * no pre-tokenizer, ids pad 0 / eos 1 / bos 2 / unk 3 / mask 4) with its post-processor {@code
- * <bos> $A <eos>}: ids, special tokens, truncation and length checks follow the file, not BERT.
+ * A tokenizer.json built like mmBERT's (Gemma-2 byte-fallback BPE, spaces replaced by {@code ▁}, no
+ * pre-tokenizer, ids pad 0 / eos 1 / bos 2 / unk 3 / mask 4) with its post-processor {@code <bos>
+ * $A <eos>}: ids, special tokens, truncation and length checks follow the file, not BERT.
  */
 class GemmaStyleTokenizerTest {
   static final List<String> SPECIAL = List.of("<pad>", "<eos>", "<bos>", "<unk>", "<mask>");
@@ -102,7 +102,9 @@ class GemmaStyleTokenizerTest {
     root.add("decoder", null);
     root.add("model", model);
     Path dir = Files.createTempDirectory(tmp, "gemma");
-    Files.writeString(dir.resolve("tokenizer.json"), new GsonBuilder().serializeNulls().create().toJson(root),
+    Files.writeString(
+        dir.resolve("tokenizer.json"),
+        new GsonBuilder().serializeNulls().create().toJson(root),
         StandardCharsets.UTF_8);
     Files.writeString(
         dir.resolve("tokenizer_config.json"),

@@ -69,8 +69,21 @@ class PrefixTruncationTest {
   void aFifteenMegabyteRecordIsTruncatedAsItsBeginningIs() {
     Random random = new Random(18);
     String[] words = {
-      "the", "model", "encodes", "long", "records", "quickly,", "Zürich", "日本語", "🍕", "naïve",
-      "tokens.", "and", "of", "spark", "42"
+      "the",
+      "model",
+      "encodes",
+      "long",
+      "records",
+      "quickly,",
+      "Zürich",
+      "日本語",
+      "🍕",
+      "naïve",
+      "tokens.",
+      "and",
+      "of",
+      "spark",
+      "42"
     };
     StringBuilder sb = new StringBuilder(15_500_000);
     while (sb.length() < 15_000_000) {
