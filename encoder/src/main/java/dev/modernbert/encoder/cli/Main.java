@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * The {@code modernbert} command line ({@code bin/modernbert}): {@code encode}, {@code fill-mask},
- * {@code classify}, {@code token-classify} and {@code bench}.
+ * {@code classify}, {@code token-classify}, {@code tokenize} and {@code bench}.
  *
  * <p>Exit codes: 0 success, 1 failure (model, device, I/O), 2 bad usage or bad input. Input is
  * validated in full before anything is computed, and output files appear only complete.
@@ -27,6 +27,8 @@ public final class Main {
         token-classify
                     labels and logits per token, and entities for text (token-classification
                     checkpoints)
+        tokenize    token ids, token strings and character offsets per line (what encode
+                    feeds the model)
         bench       the benchmark harness
 
       Run 'modernbert <command> --help' for a command's options.
@@ -84,6 +86,13 @@ public final class Main {
             return EXIT_OK;
           }
           return TokenClassifyCommand.run(rest, err);
+        }
+        case TokenizeCommand.NAME -> {
+          if (wantsHelp(rest)) {
+            out.print(TokenizeCommand.USAGE);
+            return EXIT_OK;
+          }
+          return TokenizeCommand.run(rest, err);
         }
         case "bench" -> {
           return BenchCommand.run(rest);

@@ -19,11 +19,17 @@ import java.util.TreeMap;
  * Every hyper-parameter of a ModernBERT checkpoint, with Hugging Face's {@code ModernBertConfig}
  * defaults (which are ModernBERT-base's). Reads both config layouts: transformers 4.x ({@code
  * global_rope_theta}, {@code local_rope_theta}, {@code global_attn_every_n_layers}) and 5.x ({@code
- * rope_parameters}, {@code layer_types}).
+ * rope_parameters}, {@code layer_types}), and mmBERT's conventions ({@code local_rope_theta} equal
+ * to the global one, special ids pad 0 / eos=sep 1 / bos=cls 2, {@code position_embedding_type}).
  *
  * @param globalLayers per layer: true for full ("global") attention, false for sliding window
  * @param localAttention the total sliding window; a query sees keys with |i-j| <= localAttention/2
  * @param id2label label names by class index, empty for checkpoints without a classifier
+ * @param clsTokenId the id HF's config names {@code cls_token_id} (mmBERT: its {@code <bos>}, 2);
+ *     informational: which special tokens a text gets is the tokenizer's post-processor's business
+ * @param positionEmbeddingType mmBERT's {@code position_embedding_type} ("sans_pos"), null when
+ *     absent; kept as HF keeps it, as an extra attribute without effect (ModernBERT always uses
+ *     RoPE)
  */
 public record ModernBertConfig(
     List<String> architectures,
@@ -39,6 +45,9 @@ public record ModernBertConfig(
     int padTokenId,
     int clsTokenId,
     int sepTokenId,
+    int bosTokenId,
+    int eosTokenId,
+    String positionEmbeddingType,
     double globalRopeTheta,
     double localRopeTheta,
     List<Boolean> globalLayers,
@@ -132,7 +141,8 @@ public record ModernBertConfig(
     int clsId = f.nonNegativeInt("cls_token_id", 50281);
     int sepId = f.nonNegativeInt("sep_token_id", 50282);
     int vocab = f.positiveInt("vocab_size", 50368);
-    for (String idField : List.of("cls_token_id", "sep_token_id", "pad_token_id")) {
+    for (String idField :
+        List.of("cls_token_id", "sep_token_id", "pad_token_id", "bos_token_id", "eos_token_id")) {
       int id = f.nonNegativeInt(idField, 0);
       if (json.has(idField) && id >= vocab) {
         throw f.error(idField, id + " is outside the vocabulary (vocab_size " + vocab + ")");
@@ -152,6 +162,9 @@ public record ModernBertConfig(
         f.nonNegativeInt("pad_token_id", 50283),
         clsId,
         sepId,
+        f.nonNegativeInt("bos_token_id", 50281),
+        f.nonNegativeInt("eos_token_id", 50282),
+        f.string("position_embedding_type", null),
         globalTheta,
         localTheta,
         globalLayers,

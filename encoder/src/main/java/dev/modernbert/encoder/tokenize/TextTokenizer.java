@@ -5,40 +5,59 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.modernbert.encoder.config.CheckpointException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
- * The checkpoint's own {@code tokenizer.json} through DJL's Hugging Face tokenizers binding: {@code
- * [CLS] text [SEP]}, truncation to {@code maxLength}, no padding (batches are packed).
+ * The checkpoint's own {@code tokenizer.json} through DJL's Hugging Face tokenizers binding:
+ * special tokens exactly as the file's {@code post_processor} adds them (ModernBERT {@code [CLS]
+ * text [SEP]}, mmBERT {@code <bos> text <eos>}, ...), truncation to {@code maxLength} (the special
+ * tokens kept), no padding (batches are packed).
+ *
+ * <p>Truncation of a long text tokenizes only a bounded prefix when the tokenizer's pipeline allows
+ * a provably equal result ({@link PrefixCut}), so a 15 MB record costs what its first few thousand
+ * tokens cost.
  */
 public final class TextTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
+  private final Path json;
   private final int maxLength;
   private final Map<String, Integer> specialTokens;
+  private final Set<Integer> addedIds;
   private final String maskToken;
-  private final Path json;
+  private final PostProcessor postProcessor;
+  private final PrefixCut prefixCut;
+  private volatile String[] vocabulary;
   private HuggingFaceTokenizer whole; // no truncation, no special tokens: long texts
   private SequenceTemplate template;
 
   private TextTokenizer(
       HuggingFaceTokenizer tokenizer,
+      Path json,
       int maxLength,
       Map<String, Integer> special,
       String mask,
-      Path json) {
+      PostProcessor postProcessor,
+      PrefixCut prefixCut) {
     this.tokenizer = tokenizer;
     this.json = json;
     this.maxLength = maxLength;
     this.specialTokens = special;
+    this.addedIds = Set.copyOf(special.values());
     this.maskToken = mask;
+    this.postProcessor = postProcessor;
+    this.prefixCut = prefixCut;
   }
 
   public static boolean existsIn(Path modelDir) {
@@ -53,9 +72,23 @@ public final class TextTokenizer implements AutoCloseable {
               + modelDir
               + ": text input needs the checkpoint's tokenizer (or give input_ids)");
     }
-    if (maxLength < 2) {
+    JsonObject root = parse(json);
+    PostProcessor post;
+    try {
+      post = PostProcessor.of(root);
+    } catch (RuntimeException e) {
+      throw new CheckpointException(
+          json + ": cannot read its post_processor: " + e.getMessage(), e);
+    }
+    int specials = post.count().orElse(0);
+    if (maxLength < Math.max(1, specials)) {
       throw new IllegalArgumentException(
-          "maxLength must be at least 2 ([CLS] and [SEP]), got " + maxLength);
+          "maxLength must be at least "
+              + Math.max(1, specials)
+              + " (the special tokens "
+              + json
+              + " adds to every text), got "
+              + maxLength);
     }
     try {
       HuggingFaceTokenizer.Builder builder = HuggingFaceTokenizer.builder();
@@ -69,13 +102,41 @@ public final class TextTokenizer implements AutoCloseable {
               .optMaxLength(maxLength)
               .optPadding(false)
               .build();
-      return new TextTokenizer(t, maxLength, addedTokens(json), maskToken(modelDir), json);
+      return new TextTokenizer(
+          t, json, maxLength, addedTokens(root), maskToken(modelDir), post, PrefixCut.of(root));
     } catch (IOException | RuntimeException e) {
       throw new CheckpointException(json + ": cannot load the tokenizer: " + e.getMessage(), e);
     }
   }
 
+  /**
+   * The text's tokens, truncated to {@code maxLength}. A long text is tokenized by prefixes that
+   * end at a {@link PrefixCut} and double until one overflows the maximum length (then its
+   * truncation is the whole text's), or the whole text when no cut is left.
+   */
   public TokenizedText encode(String text) {
+    // 8 characters per token of the maximum length: ordinary text (about 4) needs one try.
+    return encodeByPrefixes(text, 8L * maxLength + 64);
+  }
+
+  /** {@link #encode}, trying a prefix of about {@code chars} characters first. */
+  TokenizedText encodeByPrefixes(String text, long chars) {
+    while (chars < text.length()) {
+      int cut = prefixCut.cutAtOrAfter(text, (int) chars);
+      if (cut < 0) {
+        break;
+      }
+      TokenizedText prefix = encodeWhole(text.substring(0, cut));
+      if (prefix.truncated()) {
+        return prefix;
+      }
+      chars = 2L * cut;
+    }
+    return encodeWhole(text);
+  }
+
+  /** Tokenizes all of {@code text} (what {@link #encode} must equal). */
+  TokenizedText encodeWhole(String text) {
     return tokenized(tokenizer.encode(text), text);
   }
 
@@ -165,10 +226,63 @@ public final class TextTokenizer implements AutoCloseable {
     return id == null ? OptionalInt.empty() : OptionalInt.of(id);
   }
 
-  private static Map<String, Integer> addedTokens(Path json) throws IOException {
+  /** How many special tokens the post-processor adds to each text, when its type is known. */
+  public OptionalInt specialTokenCount() {
+    return postProcessor.count();
+  }
+
+  /**
+   * Each token's string as the tokenizers library reports it ({@code "Ġworld"}, {@code "##ing"}):
+   * the vocabulary's entry, except for an added token found in {@code text}, which is the text it
+   * matched (ModernBERT's {@code [MASK]} with the space it absorbs: {@code " [MASK]"}). {@code
+   * text} is the string {@code tokens} came from.
+   */
+  public List<String> tokenStrings(TokenizedText tokens, String text) {
+    String[] vocab = vocabulary();
+    List<String> out = new ArrayList<>(tokens.length());
+    for (int i = 0; i < tokens.length(); i++) {
+      int id = tokens.ids()[i];
+      int start = tokens.charStart()[i];
+      boolean matchedInText = start >= 0 && addedIds.contains(id);
+      out.add(
+          matchedInText
+              ? text.substring(start, tokens.charEnd()[i])
+              : id < vocab.length && vocab[id] != null ? vocab[id] : "");
+    }
+    return out;
+  }
+
+  /**
+   * id -> token string, read from tokenizer.json on first use (only the tokenize command needs it).
+   */
+  private String[] vocabulary() {
+    String[] v = vocabulary;
+    if (v == null) {
+      synchronized (this) {
+        v = vocabulary;
+        if (v == null) {
+          v = Vocabulary.read(parse(json));
+          vocabulary = v;
+        }
+      }
+    }
+    return v;
+  }
+
+  private static JsonObject parse(Path json) {
+    try {
+      JsonElement root = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8));
+      if (!root.isJsonObject()) {
+        throw new CheckpointException(json + ": expected a JSON object");
+      }
+      return root.getAsJsonObject();
+    } catch (IOException | JsonParseException e) {
+      throw new CheckpointException(json + ": cannot read the tokenizer: " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, Integer> addedTokens(JsonObject root) {
     Map<String, Integer> tokens = new HashMap<>();
-    JsonObject root =
-        JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8)).getAsJsonObject();
     if (root.has("added_tokens") && root.get("added_tokens").isJsonArray()) {
       for (JsonElement e : root.getAsJsonArray("added_tokens")) {
         JsonObject t = e.getAsJsonObject();

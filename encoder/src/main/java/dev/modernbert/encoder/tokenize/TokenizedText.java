@@ -15,6 +15,14 @@ public record TokenizedText(
     return ids.length;
   }
 
+  /**
+   * Token {@code i}'s {@code [start, end]} as the tokenizers library reports offsets, in UTF-16
+   * units: {@code [0, 0]} for special tokens the post-processor added.
+   */
+  public int[] offset(int i) {
+    return charStart[i] < 0 ? new int[] {0, 0} : new int[] {charStart[i], charEnd[i]};
+  }
+
   /** The positions of {@code tokenId} in {@code ids} (e.g. the {@code [MASK]}s for fill-mask). */
   public static int[] positionsOf(int[] ids, int tokenId) {
     return java.util.stream.IntStream.range(0, ids.length).filter(i -> ids[i] == tokenId).toArray();

@@ -7,98 +7,92 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Stream;
+import java.util.Map;
 
 /**
- * Finds the weight files of a checkpoint folder: {@code model.safetensors}, or the shards listed in
- * {@code model.safetensors.index.json}. Pickle files are refused: loading them would run arbitrary
- * code, and needs Python.
+ * Finds and opens the weights of a checkpoint folder (a model, or a sentence-transformers module
+ * such as {@code 2_Dense/}), the way transformers looks for them: {@code model.safetensors}, else
+ * the shards of {@code model.safetensors.index.json}, else {@code pytorch_model.bin}, else the
+ * shards of {@code pytorch_model.bin.index.json}. Safetensors wins when both formats are present.
  */
 public final class CheckpointFiles {
-  static final String SINGLE = "model.safetensors";
-  static final String INDEX = "model.safetensors.index.json";
-  private static final String CONVERT_HINT =
-      "convert it to safetensors once with Python: "
-          + "AutoModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True)";
+  static final String SAFETENSORS = "model.safetensors";
+  static final String SAFETENSORS_INDEX = "model.safetensors.index.json";
+  static final String PYTORCH = "pytorch_model.bin";
+  static final String PYTORCH_INDEX = "pytorch_model.bin.index.json";
 
   private CheckpointFiles() {}
 
+  /** The folder's weights as one {@link TensorFile}, shards merged; close it when done. */
+  public static TensorFile open(Path dir) {
+    Path found = find(dir);
+    return isIndex(found)
+        ? ShardedTensorFile.open(found, weightMap(dir, found))
+        : TensorFile.open(found);
+  }
+
+  /** The weight files {@link #open} reads: one file, or the shards its index lists. */
   public static List<Path> weightFiles(Path dir) {
-    if (isPickle(dir)) {
-      throw new CheckpointException(
-          dir + " is a PyTorch pickle file, which is never read (unsafe); " + CONVERT_HINT);
-    }
+    Path found = find(dir);
+    return isIndex(found)
+        ? List.copyOf(new LinkedHashSet<>(weightMap(dir, found).values()))
+        : List.of(found);
+  }
+
+  private static boolean isIndex(Path file) {
+    return file.getFileName().toString().endsWith(".index.json");
+  }
+
+  /** The first weight file or index, in order of preference, that is in {@code dir}. */
+  private static Path find(Path dir) {
+    List<String> names = List.of(SAFETENSORS, SAFETENSORS_INDEX, PYTORCH, PYTORCH_INDEX);
     if (!Files.isDirectory(dir)) {
       throw new CheckpointException(
           "model folder "
               + dir
-              + " does not exist or is not a folder; give a Hugging Face checkpoint folder with config.json and model.safetensors, or `demo`");
+              + (Files.isRegularFile(dir)
+                  ? " is a file; give the folder that holds it and config.json"
+                  : " does not exist or is not a folder")
+              + "; give a Hugging Face checkpoint folder with config.json and model.safetensors"
+              + " (or pytorch_model.bin), or `demo`");
     }
-    Path single = dir.resolve(SINGLE);
-    if (Files.isRegularFile(single)) {
-      return List.of(single);
-    }
-    Path index = dir.resolve(INDEX);
-    if (Files.isRegularFile(index)) {
-      return shards(dir, index);
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      List<Path> pickles = files.filter(CheckpointFiles::isPickle).toList();
-      if (!pickles.isEmpty()) {
-        throw new CheckpointException(
-            dir
-                + " holds only PyTorch pickle weights ("
-                + pickles.get(0).getFileName()
-                + "), which are never read (unsafe); "
-                + CONVERT_HINT);
+    for (String name : names) {
+      Path p = dir.resolve(name);
+      if (Files.isRegularFile(p)) {
+        return p;
       }
-    } catch (IOException e) {
-      throw new CheckpointException("cannot list " + dir + ": " + e.getMessage(), e);
     }
-    throw new CheckpointException("no " + SINGLE + " or " + INDEX + " in " + dir);
+    throw new CheckpointException("no " + String.join(", ", names) + " in " + dir);
   }
 
-  private static List<Path> shards(Path dir, Path index) {
+  /**
+   * An index's {@code weight_map}: tensor name -> shard file, each checked to be in {@code dir}.
+   */
+  private static Map<String, Path> weightMap(Path dir, Path index) {
     try {
       JsonObject json =
           JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8)).getAsJsonObject();
       if (!json.has("weight_map")) {
         throw new CheckpointException(index + ": no \"weight_map\" entry");
       }
-      Set<String> names = new LinkedHashSet<>();
-      json.getAsJsonObject("weight_map")
-          .entrySet()
-          .forEach(e -> names.add(e.getValue().getAsString()));
-      List<Path> files = new ArrayList<>();
-      for (String name : names) {
+      Map<String, Path> map = new LinkedHashMap<>();
+      for (var e : json.getAsJsonObject("weight_map").entrySet()) {
+        String name = e.getValue().getAsString();
         Path shard = dir.resolve(name).normalize();
         if (!shard.startsWith(dir.normalize()) || !Files.isRegularFile(shard)) {
           throw new CheckpointException(
               index + " lists shard " + name + ", which is not in " + dir);
         }
-        files.add(shard);
+        map.put(e.getKey(), shard);
       }
-      return files;
+      return map;
+    } catch (CheckpointException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
-      if (e instanceof CheckpointException ce) {
-        throw ce;
-      }
       throw new CheckpointException(index + ": cannot read the shard index: " + e.getMessage(), e);
     }
-  }
-
-  private static boolean isPickle(Path p) {
-    String name =
-        p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return Files.isRegularFile(p)
-        && (name.endsWith(".bin")
-            || name.endsWith(".pt")
-            || name.endsWith(".pth")
-            || name.endsWith(".ckpt"));
   }
 }

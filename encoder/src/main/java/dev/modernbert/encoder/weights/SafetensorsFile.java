@@ -17,28 +17,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A {@code .safetensors} file, read by memory-mapping one tensor at a time. Unlike DJL's {@code
- * NDList.decode}, nothing is copied to the Java heap and files larger than 2 GiB work: each tensor
- * is mapped on its own when it is read.
+ * A {@code .safetensors} file (unlike DJL's {@code NDList.decode}, mapped, not copied to the heap).
  *
  * <p>Format: an 8-byte little-endian header length N, N bytes of JSON ({@code name -> {dtype,
  * shape, data_offsets}} plus optional {@code __metadata__}), then the raw little-endian tensor
  * data.
  */
-public final class SafetensorsFile implements AutoCloseable {
+public final class SafetensorsFile extends MappedTensorFile {
   private static final long MAX_HEADER_BYTES = 100L << 20;
 
-  private final Path path;
-  private final FileChannel channel;
-  private final long dataStart;
-  private final Map<String, TensorInfo> tensors;
-
-  private SafetensorsFile(
-      Path path, FileChannel channel, long dataStart, Map<String, TensorInfo> t) {
-    this.path = path;
-    this.channel = channel;
-    this.dataStart = dataStart;
-    this.tensors = t;
+  private SafetensorsFile(Path path, FileChannel channel, Map<String, TensorInfo> tensors) {
+    super(path, channel, tensors);
   }
 
   /** Opens and validates the header: every tensor's byte range must lie inside the file. */
@@ -70,8 +59,11 @@ public final class SafetensorsFile implements AutoCloseable {
       readFully(channel, headerBuf, 8);
       Map<String, TensorInfo> tensors =
           parseHeader(
-              path, new String(headerBuf.array(), StandardCharsets.UTF_8), size - 8 - headerLen);
-      return new SafetensorsFile(path, channel, 8 + headerLen, tensors);
+              path,
+              new String(headerBuf.array(), StandardCharsets.UTF_8),
+              8 + headerLen,
+              size - 8 - headerLen);
+      return new SafetensorsFile(path, channel, tensors);
     } catch (IOException e) {
       closeQuietly(channel);
       throw new CheckpointException(path + ": cannot read: " + e.getMessage(), e);
@@ -81,7 +73,8 @@ public final class SafetensorsFile implements AutoCloseable {
     }
   }
 
-  private static Map<String, TensorInfo> parseHeader(Path path, String json, long dataBytes) {
+  private static Map<String, TensorInfo> parseHeader(
+      Path path, String json, long dataStart, long dataBytes) {
     JsonObject header;
     try {
       header = JsonParser.parseString(json).getAsJsonObject();
@@ -132,7 +125,9 @@ public final class SafetensorsFile implements AutoCloseable {
                   + dataBytes
                   + " data bytes");
         }
-        tensors.put(name, info);
+        tensors.put(
+            name,
+            new TensorInfo(name, dtype, shape, dataStart + info.begin(), dataStart + info.end()));
       } catch (CheckpointException ex) {
         throw ex;
       } catch (RuntimeException ex) {
@@ -143,68 +138,11 @@ public final class SafetensorsFile implements AutoCloseable {
     return Collections.unmodifiableMap(tensors);
   }
 
-  public Path path() {
-    return path;
-  }
-
-  public Map<String, TensorInfo> tensors() {
-    return tensors;
-  }
-
-  public TensorInfo info(String name) {
-    TensorInfo info = tensors.get(name);
-    if (info == null) {
-      throw new CheckpointException(path + ": no tensor named " + name);
-    }
-    return info;
-  }
-
-  /** The raw bytes of a tensor, memory-mapped, read-only, little-endian. */
-  public ByteBuffer bytes(String name) {
-    TensorInfo info = info(name);
-    long length = info.end() - info.begin();
-    if (length > Integer.MAX_VALUE) {
-      throw new CheckpointException(path + ": tensor " + name + " is larger than 2 GiB");
-    }
-    try {
-      return channel
-          .map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin(), length)
-          .order(ByteOrder.LITTLE_ENDIAN);
-    } catch (IOException e) {
-      throw new CheckpointException(
-          path + ": cannot map tensor " + name + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** A floating-point tensor as float32 values (F32, F16 or BF16 on disk). */
-  public float[] readFloats(String name) {
-    TensorInfo info = info(name);
-    ByteBuffer f32 = FloatConversion.toFloat32(bytes(name), info, path);
-    float[] out = new float[(int) info.elementCount()];
-    f32.asFloatBuffer().get(out);
-    return out;
-  }
-
-  @Override
-  public void close() {
-    closeQuietly(channel);
-  }
-
   private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
     while (buf.hasRemaining()) {
       int n = ch.read(buf, pos + buf.position());
       if (n < 0) {
         throw new IOException("unexpected end of file");
-      }
-    }
-  }
-
-  private static void closeQuietly(FileChannel ch) {
-    if (ch != null) {
-      try {
-        ch.close();
-      } catch (IOException ignored) {
-        // nothing useful to do: the file was only read
       }
     }
   }

@@ -3,8 +3,8 @@ package dev.modernbert.encoder.weights;
 import java.util.Arrays;
 
 /**
- * One entry of a safetensors header: name, element type, shape and byte range (relative to the end
- * of the header).
+ * One tensor of a weight file: name, element type (safetensors' names: {@code F32}, {@code F16},
+ * {@code BF16}, {@code I64}, ...), shape, and the byte range its data occupies in the file.
  */
 public record TensorInfo(String name, String dtype, long[] shape, long begin, long end) {
 

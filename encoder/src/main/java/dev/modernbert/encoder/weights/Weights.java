@@ -62,28 +62,20 @@ public final class Weights {
    */
   public static Weights load(
       Path modelDir, ModernBertConfig config, NDManager manager, DataType dtype) {
-    List<SafetensorsFile> files = new ArrayList<>();
-    try {
-      Map<String, SafetensorsFile> owner = new LinkedHashMap<>();
-      for (Path p : CheckpointFiles.weightFiles(modelDir)) {
-        SafetensorsFile f = SafetensorsFile.open(p);
-        files.add(f);
-        f.tensors().keySet().forEach(k -> owner.put(k, f));
-      }
-      boolean prefixed = owner.containsKey("model.embeddings.tok_embeddings.weight");
+    try (TensorFile file = CheckpointFiles.open(modelDir)) {
+      boolean prefixed = file.tensors().containsKey("model.embeddings.tok_embeddings.weight");
       Map<String, String> canonicalToFileKey = new LinkedHashMap<>();
-      for (String key : owner.keySet()) {
+      for (String key : file.tensors().keySet()) {
         String canonical = prefixed && key.startsWith("model.") ? key.substring(6) : key;
         canonicalToFileKey.put(canonical, key);
       }
       HeadKind head = detectHead(config, canonicalToFileKey.keySet());
       long numLabels = 0;
       if (head.hasClassifier() && canonicalToFileKey.containsKey("classifier.weight")) {
-        String key = canonicalToFileKey.get("classifier.weight");
-        numLabels = owner.get(key).info(key).shape()[0];
+        numLabels = file.info(canonicalToFileKey.get("classifier.weight")).shape()[0];
       }
       List<TensorSpec> specs = WeightLayout.expected(config, head, numLabels);
-      validate(modelDir, specs, canonicalToFileKey, owner, config, numLabels);
+      validate(modelDir, specs, canonicalToFileKey, file, config, numLabels);
 
       Map<String, NDArray> tensors = new HashMap<>();
       for (TensorSpec spec : specs) {
@@ -91,7 +83,6 @@ public final class Weights {
         if (key == null) {
           continue; // an optional tensor, tied below
         }
-        SafetensorsFile file = owner.get(key);
         TensorInfo info = file.info(key);
         ByteBuffer data = FloatConversion.toNative(file.bytes(key), info, file.path());
         DataType onDisk = info.dtype().equals("F16") ? DataType.FLOAT16 : DataType.FLOAT32;
@@ -102,8 +93,6 @@ public final class Weights {
         tensors.put("decoder.weight", tensors.get("embeddings.tok_embeddings.weight"));
       }
       return new Weights(Collections.unmodifiableMap(tensors), "", head);
-    } finally {
-      files.forEach(SafetensorsFile::close);
     }
   }
 
@@ -143,20 +132,16 @@ public final class Weights {
   }
 
   /**
-   * The head a checkpoint folder carries, read from config.json and the safetensors headers only
-   * (no tensor data is read): cheap enough for a driver-side check before any job.
+   * The head a checkpoint folder carries, read from config.json and the weight files' headers
+   * (safetensors JSON, torch pickles) only, no tensor data: cheap enough for a driver-side check
+   * before any job.
    */
   public static HeadKind headOf(Path modelDir) {
     ModernBertConfig config = ModernBertConfig.read(modelDir.resolve("config.json"));
     java.util.Set<String> names = new java.util.HashSet<>();
-    for (Path p : CheckpointFiles.weightFiles(modelDir)) {
-      SafetensorsFile f = SafetensorsFile.open(p);
-      try {
-        for (String key : f.tensors().keySet()) {
-          names.add(key.startsWith("model.") ? key.substring(6) : key);
-        }
-      } finally {
-        f.close();
+    try (TensorFile file = CheckpointFiles.open(modelDir)) {
+      for (String key : file.tensors().keySet()) {
+        names.add(key.startsWith("model.") ? key.substring(6) : key);
       }
     }
     return detectHead(config, names);
@@ -181,7 +166,7 @@ public final class Weights {
       Path dir,
       List<TensorSpec> specs,
       Map<String, String> canonicalToFileKey,
-      Map<String, SafetensorsFile> owner,
+      TensorFile file,
       ModernBertConfig config,
       long numLabels) {
     List<String> problems = new ArrayList<>();
@@ -195,7 +180,7 @@ public final class Weights {
         }
         continue;
       }
-      TensorInfo info = owner.get(key).info(key);
+      TensorInfo info = file.info(key);
       if (!java.util.Arrays.equals(info.shape(), spec.shape())) {
         problems.add(
             "wrong shape for "

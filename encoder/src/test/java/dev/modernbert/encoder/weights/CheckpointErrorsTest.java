@@ -146,20 +146,11 @@ class CheckpointErrorsTest {
   }
 
   @Test
-  void pickleIsRefusedWithTheConversionHint() throws IOException {
-    Path dir = Files.createDirectories(tmp.resolve("pickle"));
-    Files.copy(GOLDEN.resolve("config.json"), dir.resolve("config.json"));
-    Files.write(dir.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
-    String msg = loadError(dir);
-    assertTrue(
-        msg.contains("only PyTorch pickle weights (pytorch_model.bin), which are never read"), msg);
-    assertTrue(msg.contains("safe_serialization=True"), msg);
-    String direct =
-        assertThrows(
-                CheckpointException.class,
-                () -> CheckpointFiles.weightFiles(dir.resolve("pytorch_model.bin")))
-            .getMessage();
-    assertTrue(direct.contains("is a PyTorch pickle file"), direct);
+  void aWeightFileInsteadOfItsFolder() throws IOException {
+    Path file = Files.write(tmp.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
+    String msg =
+        assertThrows(CheckpointException.class, () -> CheckpointFiles.open(file)).getMessage();
+    assertTrue(msg.contains("is a file; give the folder that holds it and config.json"), msg);
   }
 
   @Test
@@ -172,7 +163,10 @@ class CheckpointErrorsTest {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
     Files.copy(GOLDEN.resolve("config.json"), empty.resolve("config.json"));
     assertTrue(
-        loadError(empty).contains("no model.safetensors or model.safetensors.index.json in"));
+        loadError(empty)
+            .contains(
+                "no model.safetensors, model.safetensors.index.json, pytorch_model.bin,"
+                    + " pytorch_model.bin.index.json in"));
   }
 
   @Test

@@ -1,0 +1,95 @@
+package dev.modernbert.encoder.cli;
+
+import com.google.gson.stream.JsonWriter;
+import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.tokenize.TokenizedText;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * {@code modernbert tokenize}: the token ids, token strings and character offsets the model gets
+ * for each line, to debug prompts, truncation and entity offsets. Rows are tokenized exactly as
+ * {@code encode} tokenizes them: {@link RowJob} and {@link JsonlInput} do it for both commands, so
+ * an option that changes how {@code encode} turns text into ids (truncation, a prompt) changes this
+ * output the same way.
+ */
+final class TokenizeCommand {
+  static final String NAME = "tokenize";
+
+  static final String USAGE =
+      """
+      Usage: modernbert tokenize --model DIR --input IN.jsonl --output OUT.jsonl [options]
+
+      Tokenizes every line of IN.jsonl ({"id": ..., "text": "..."}) with the model's
+      tokenizer.json, special tokens and truncation as encode applies them. OUT.jsonl gets one
+      line per input line, in order:
+        {"id": ..., "input_ids": [...], "tokens": [...], "offsets": [[start, end], ...]}
+      plus "truncated": true on rows cut to the maximum length. offsets are Java String
+      (UTF-16) indices into the text, so text.substring(start, end) is the token's text;
+      special tokens the tokenizer adds (e.g. [CLS], [SEP]) have [0, 0]. Lines with input_ids
+      get their ids and tokens back, without offsets.
+
+      Options:
+        --model DIR          checkpoint folder (config.json, model.safetensors, tokenizer.json),
+                             or demo for the bundled demo model
+        --input FILE         JSON Lines input
+        --output FILE        JSON Lines output (written atomically: complete or absent)
+      """
+          + Job.RUN_OPTIONS_HELP;
+
+  private TokenizeCommand() {}
+
+  static int run(String[] args, PrintStream err) throws IOException {
+    Flags flags = Flags.parse(NAME, args, new HashSet<>(Job.FLAGS), Set.of());
+    Job job = Job.from(flags);
+    try (ModernBertEncoder encoder = job.load()) {
+      RowJob.run(
+          job,
+          encoder,
+          ids -> 3L * ids.length, // id, token and offset pair per token
+          (chunk, w) -> {
+            for (JsonlInput.Prepared row : chunk) {
+              JsonWriter jw = RowOutput.begin(w, row);
+              write(jw, encoder, row);
+              RowOutput.end(jw, w);
+            }
+          },
+          err);
+    }
+    return Main.EXIT_OK;
+  }
+
+  private static void write(JsonWriter jw, ModernBertEncoder encoder, JsonlInput.Prepared row)
+      throws IOException {
+    jw.name("input_ids").beginArray();
+    for (int id : row.ids()) {
+      jw.value(id);
+    }
+    jw.endArray();
+    if (!encoder.hasTokenizer()) {
+      return; // input_ids rows of a model without tokenizer.json: no strings to show
+    }
+    TokenizedText tokens = row.tokens() != null ? row.tokens() : withoutText(row.ids());
+    RowOutput.strings(
+        jw.name("tokens"),
+        encoder.tokenizer().tokenStrings(tokens, row.text() == null ? "" : row.text()));
+    if (row.tokens() != null) {
+      jw.name("offsets").beginArray();
+      for (int i = 0; i < tokens.length(); i++) {
+        int[] span = tokens.offset(i);
+        jw.beginArray().value(span[0]).value(span[1]).endArray();
+      }
+      jw.endArray();
+    }
+  }
+
+  /** Ids given as input_ids: no text, so no offsets. */
+  private static TokenizedText withoutText(int[] ids) {
+    int[] none = new int[ids.length];
+    Arrays.fill(none, -1);
+    return new TokenizedText(ids, none, none, false, none);
+  }
+}
