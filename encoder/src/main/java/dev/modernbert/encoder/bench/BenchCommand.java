@@ -433,14 +433,9 @@ public final class BenchCommand {
 
   private static String child(Options opts, String impl, String workload)
       throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java));
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    cmd.addAll(
+    return ChildJvm.result(
+        BenchCommand.class,
         List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            BenchCommand.class.getName(),
             "--impl",
             impl,
             "--workload",
@@ -453,14 +448,6 @@ public final class BenchCommand {
             String.valueOf(opts.batchTokens()),
             "--dtype",
             opts.dtypes().get(0).id()));
-    System.err.println("bench: running " + impl + " " + workload + " ...");
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    int rc = p.waitFor();
-    String line =
-        out.lines().filter(l -> l.startsWith("RESULT")).findFirst().orElse("FAILED rc=" + rc);
-    System.out.println(line);
-    return line;
   }
 
   public static void main(String[] args) {
@@ -468,15 +455,7 @@ public final class BenchCommand {
   }
 
   private static Double field(String line, String name) {
-    if (line == null) {
-      return null;
-    }
-    for (String part : line.split(" ")) {
-      if (part.startsWith(name + "=")) {
-        return Double.parseDouble(part.substring(name.length() + 1));
-      }
-    }
-    return null;
+    return ChildJvm.field(line, name);
   }
 
   private static double median(double[] v) {

@@ -1,6 +1,7 @@
 package dev.modernbert.encoder.cli;
 
 import dev.modernbert.encoder.bench.BenchCommand;
+import dev.modernbert.encoder.bench.LongTextBench;
 import java.io.PrintStream;
 import java.util.Arrays;
 
@@ -96,6 +97,9 @@ public final class Main {
         }
         case "bench" -> {
           return BenchCommand.run(rest);
+        }
+        case "bench-long" -> {
+          return LongTextBench.run(rest);
         }
         default -> {
           err.println("modernbert: error: unknown command \"" + command + "\"");
