@@ -36,10 +36,6 @@ final class HubCache {
     this.root = root;
   }
 
-  Path root() {
-    return root;
-  }
-
   Path repoDir(HubId id) {
     return root.resolve(id.folderName());
   }

@@ -16,8 +16,8 @@ import java.util.Optional;
 
 /**
  * The Hub's file protocol as huggingface_hub speaks it ({@code file_download.py}): a {@code HEAD}
- * of {@code {endpoint}/{repo}/resolve/{revision}/{file}} that follows only relative redirects
- * (a renamed repository) and reads {@code X-Repo-Commit}, {@code X-Linked-Etag} or {@code ETag},
+ * of {@code {endpoint}/{repo}/resolve/{revision}/{file}} that follows only relative redirects (a
+ * renamed repository) and reads {@code X-Repo-Commit}, {@code X-Linked-Etag} or {@code ETag},
  * {@code X-Linked-Size} or {@code Content-Length}, and where a redirect to another host (an LFS
  * blob on a CDN) points; then a {@code GET} of that location. Redirects are followed by hand so
  * that the {@code Authorization} header goes only to the endpoint's own host and port.
@@ -58,14 +58,15 @@ final class HubClient {
   /**
    * The metadata of {@code file} at {@code id}'s revision; {@code what} names the model in errors.
    *
-   * @throws HubException on an error status (with the response's {@code X-Repo-Commit}), a
-   *     response without commit or ETag, or a network failure
+   * @throws HubException on an error status (with the response's {@code X-Repo-Commit}), a response
+   *     without commit or ETag, or a network failure
    */
   FileMetadata head(HubId id, String file, String what) {
     URI current = url(id, file);
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       HttpRequest request =
-          request(current).method("HEAD", HttpRequest.BodyPublishers.noBody())
+          request(current)
+              .method("HEAD", HttpRequest.BodyPublishers.noBody())
               // the size of the file itself, not of a compressed answer
               .header("Accept-Encoding", "identity")
               .build();

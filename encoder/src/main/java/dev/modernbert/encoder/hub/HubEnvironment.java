@@ -75,11 +75,6 @@ public record HubEnvironment(Path cacheDir, URI endpoint, boolean offline, Strin
     return new HubEnvironment(cacheDir.toAbsolutePath(), uri, isOffline, token);
   }
 
-  /** A copy with {@code offline} set. */
-  public HubEnvironment withOffline(boolean offline) {
-    return new HubEnvironment(cacheDir, endpoint, offline, token);
-  }
-
   @Override
   public String toString() { // never prints the token
     return "HubEnvironment[cacheDir="

@@ -14,12 +14,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Models from the Hugging Face Hub, through the cache Python tools use. {@link #pin} turns a
- * branch or tag into the commit it is at (one {@code HEAD}; offline, the cache's {@code refs/});
- * {@link #snapshot} gets the files {@link ModelManifest} lists at that commit, each from the cache
- * when there and else downloaded (unless offline), and returns {@code snapshots/<commit>/}. As
- * {@code snapshot_download} does, every file is fetched at the pinned commit, so a branch that
- * moves meanwhile never mixes two commits.
+ * Models from the Hugging Face Hub, through the cache Python tools use. {@link #pin} turns a branch
+ * or tag into the commit it is at (one {@code HEAD}; offline, the cache's {@code refs/}); {@link
+ * #snapshot} gets the files {@link ModelManifest} lists at that commit, each from the cache when
+ * there and else downloaded (unless offline), and returns {@code snapshots/<commit>/}. As {@code
+ * snapshot_download} does, every file is fetched at the pinned commit, so a branch that moves
+ * meanwhile never mixes two commits.
  */
 public final class HubModels {
   private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
@@ -37,10 +37,6 @@ public final class HubModels {
   /** With this process's settings ({@link HubEnvironment#system()}). */
   public static HubModels system() {
     return new HubModels(HubEnvironment.system());
-  }
-
-  public HubEnvironment environment() {
-    return env;
   }
 
   /**

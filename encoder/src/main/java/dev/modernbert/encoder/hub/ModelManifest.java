@@ -17,10 +17,10 @@ import java.util.Set;
 
 /**
  * The files of a repository that loading it as a model needs, and no others: the transformer's
- * config, tokenizer and weights; the sentence-transformers files and each module folder that
- * {@code modules.json} lists (its {@code config.json}, and the weights of modules that have some).
- * Weights are {@code model.safetensors}, else {@code model.safetensors.index.json} and its shards,
- * else {@code pytorch_model.bin}, else its index and shards.
+ * config, tokenizer and weights; the sentence-transformers files and each module folder that {@code
+ * modules.json} lists (its {@code config.json}, and the weights of modules that have some). Weights
+ * are {@code model.safetensors}, else {@code model.safetensors.index.json} and its shards, else
+ * {@code pytorch_model.bin}, else its index and shards.
  */
 final class ModelManifest {
   /** Gets one file of the repository: its local path, or empty when the repository lacks it. */
@@ -158,7 +158,12 @@ final class ModelManifest {
     if (!ok) {
       throw new HubException(
           HubException.Kind.PROTOCOL,
-          what + ": " + listedIn + " names \"" + name + "\", which is not a file in the repository");
+          what
+              + ": "
+              + listedIn
+              + " names \""
+              + name
+              + "\", which is not a file in the repository");
     }
     return n;
   }
@@ -166,5 +171,4 @@ final class ModelManifest {
   private static String simpleType(String type) {
     return type.substring(type.lastIndexOf('.') + 1);
   }
-
 }

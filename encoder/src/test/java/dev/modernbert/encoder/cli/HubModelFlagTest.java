@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --model org/name[@revision]}: the Hub settings as system properties (HubEnvironment). */
 class HubModelFlagTest {
-  private static final List<String> PROPS = List.of("HF_ENDPOINT", "HF_HUB_CACHE", "HF_HUB_OFFLINE");
+  private static final List<String> PROPS =
+      List.of("HF_ENDPOINT", "HF_HUB_CACHE", "HF_HUB_OFFLINE");
   @TempDir Path tmp;
   private FakeHub hub;
   private Path in;
@@ -48,7 +49,13 @@ class HubModelFlagTest {
     Path out = tmp.resolve("out.jsonl");
     MainTest.Result r =
         MainTest.run(
-            "encode", "--model", "org/demo@v1", "--input", in.toString(), "--output", out.toString());
+            "encode",
+            "--model",
+            "org/demo@v1",
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString());
     assertEquals(0, r.code(), r.err());
     Path ref = tmp.resolve("ref.jsonl");
     MainTest.Result local =
@@ -69,7 +76,12 @@ class HubModelFlagTest {
     assertEquals(
         0,
         MainTest.run(
-                "encode", "--model", "hf://org/demo@v1", "--input", in.toString(), "--output",
+                "encode",
+                "--model",
+                "hf://org/demo@v1",
+                "--input",
+                in.toString(),
+                "--output",
                 again.toString())
             .code());
     assertEquals(List.of(), hub.requests());
@@ -79,7 +91,12 @@ class HubModelFlagTest {
   void anUnknownIdIsAUsageErrorThatSaysNeitherFolderNorHub() {
     MainTest.Result r =
         MainTest.run(
-            "encode", "--model", "org/absent", "--input", in.toString(), "--output",
+            "encode",
+            "--model",
+            "org/absent",
+            "--input",
+            in.toString(),
+            "--output",
             tmp.resolve("o.jsonl").toString());
     assertEquals(Main.EXIT_USAGE, r.code(), r.err());
     assertTrue(r.err().contains("no local folder org/absent"), r.err());
@@ -88,7 +105,12 @@ class HubModelFlagTest {
     System.setProperty("HF_HUB_OFFLINE", "1");
     MainTest.Result offline =
         MainTest.run(
-            "encode", "--model", "org/demo", "--input", in.toString(), "--output",
+            "encode",
+            "--model",
+            "org/demo",
+            "--input",
+            in.toString(),
+            "--output",
             tmp.resolve("o.jsonl").toString());
     assertEquals(Main.EXIT_USAGE, offline.code(), offline.err());
     assertTrue(offline.err().contains("HF_HUB_OFFLINE"), offline.err());

@@ -22,8 +22,7 @@ class HubEnvironmentTest {
   @Test
   void cacheFolderFollowsHuggingfaceHubsPrecedence() {
     assertEquals(home.resolve(".cache/huggingface/hub"), env(Map.of()).cacheDir());
-    assertEquals(
-        Path.of("/xdg/huggingface/hub"), env(Map.of("XDG_CACHE_HOME", "/xdg")).cacheDir());
+    assertEquals(Path.of("/xdg/huggingface/hub"), env(Map.of("XDG_CACHE_HOME", "/xdg")).cacheDir());
     assertEquals(
         Path.of("/hf/hub"), env(Map.of("HF_HOME", "/hf", "XDG_CACHE_HOME", "/xdg")).cacheDir());
     assertEquals(
@@ -43,7 +42,8 @@ class HubEnvironmentTest {
     assertFalse(d.offline());
     assertNull(d.token());
     assertEquals(
-        URI.create("http://127.0.0.1:9"), env(Map.of("HF_ENDPOINT", "http://127.0.0.1:9/")).endpoint());
+        URI.create("http://127.0.0.1:9"),
+        env(Map.of("HF_ENDPOINT", "http://127.0.0.1:9/")).endpoint());
     for (String on : new String[] {"1", "true", "YES", "on"}) {
       assertTrue(env(Map.of("HF_HUB_OFFLINE", on)).offline(), on);
     }

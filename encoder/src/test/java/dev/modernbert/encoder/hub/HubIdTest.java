@@ -19,7 +19,8 @@ class HubIdTest {
         Optional.of(new HubId("answerdotai/ModernBERT-base", "main")),
         HubId.parse("answerdotai/ModernBERT-base"));
     assertEquals(Optional.of(new HubId("org/name", "v1.0")), HubId.parse("org/name@v1.0"));
-    assertEquals(Optional.of(new HubId("org/name", "refs/pr/3")), HubId.parse("org/name@refs/pr/3"));
+    assertEquals(
+        Optional.of(new HubId("org/name", "refs/pr/3")), HubId.parse("org/name@refs/pr/3"));
     HubId pinned = HubId.parse("org/name@" + COMMIT).orElseThrow();
     assertTrue(pinned.pinned());
     assertFalse(HubId.parse("org/name@main").orElseThrow().pinned());
@@ -35,8 +36,20 @@ class HubIdTest {
   void pathsThatAreNotIdsAreNotIds() {
     for (String s :
         new String[] {
-          "demo", "model", "/abs/org/name", "./org/name", "a/b/c", "org/", "/name", "org/name@",
-          "../org", "org/na me", "org/--x", "C:\\models\\x", "org/name@../../etc", "org/name@a b"
+          "demo",
+          "model",
+          "/abs/org/name",
+          "./org/name",
+          "a/b/c",
+          "org/",
+          "/name",
+          "org/name@",
+          "../org",
+          "org/na me",
+          "org/--x",
+          "C:\\models\\x",
+          "org/name@../../etc",
+          "org/name@a b"
         }) {
       assertEquals(Optional.empty(), HubId.parse(s), s);
     }

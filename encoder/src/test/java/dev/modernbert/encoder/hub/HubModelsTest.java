@@ -85,14 +85,16 @@ class HubModelsTest {
     assertEquals(
         Path.of("../../blobs/" + FakeHub.sha256(weights)),
         Files.readSymbolicLink(snap.resolve("model.safetensors")));
-    for (String f : List.of("config.json", "tokenizer.json", "tokenizer_config.json", "model.safetensors")) {
+    for (String f :
+        List.of("config.json", "tokenizer.json", "tokenizer_config.json", "model.safetensors")) {
       assertTrue(Files.isSymbolicLink(snap.resolve(f)), f);
       assertEquals(-1L, Files.mismatch(demo.resolve(f), snap.resolve(f)), f);
     }
     // only the files a model needs: README.md is not fetched
     assertFalse(Files.exists(snap.resolve("README.md")));
     // optional files the repository lacks are marked as huggingface_hub marks them
-    for (String f : List.of("modules.json", "special_tokens_map.json", "sentence_bert_config.json")) {
+    for (String f :
+        List.of("modules.json", "special_tokens_map.json", "sentence_bert_config.json")) {
       assertTrue(Files.isRegularFile(repoDir().resolve(".no_exist").resolve(commit).resolve(f)), f);
     }
     // and no half-written file is left
@@ -169,10 +171,13 @@ class HubModelsTest {
   @Test
   void lfsRedirectToAnotherHostGetsNoAuthorizationHeader() {
     hub(Map.of("HF_TOKEN", "hf_secret")).snapshot(new HubId(REPO, "main"));
-    List<Request> hubSide = server.requests().stream().filter(r -> r.server().equals("hub")).toList();
-    List<Request> cdnSide = server.requests().stream().filter(r -> r.server().equals("cdn")).toList();
+    List<Request> hubSide =
+        server.requests().stream().filter(r -> r.server().equals("hub")).toList();
+    List<Request> cdnSide =
+        server.requests().stream().filter(r -> r.server().equals("cdn")).toList();
     assertFalse(hubSide.isEmpty());
-    assertTrue(hubSide.stream().allMatch(r -> "Bearer hf_secret".equals(r.authorization())), "" + hubSide);
+    assertTrue(
+        hubSide.stream().allMatch(r -> "Bearer hf_secret".equals(r.authorization())), "" + hubSide);
     assertEquals(1, cdnSide.size(), "the weights, from the CDN: " + cdnSide);
     assertEquals("GET", cdnSide.get(0).method());
     assertEquals(null, cdnSide.get(0).authorization());
@@ -214,7 +219,8 @@ class HubModelsTest {
     assertTrue(noConfig.getMessage().contains("org/bare@main"), noConfig.getMessage());
     assertTrue(noConfig.getMessage().contains("config.json"), noConfig.getMessage());
     assertTrue(
-        Files.isRegularFile(cache.resolve("models--org--bare/.no_exist").resolve(bare).resolve("config.json")));
+        Files.isRegularFile(
+            cache.resolve("models--org--bare/.no_exist").resolve(bare).resolve("config.json")));
   }
 
   private static byte[] bytesOf(String s) {
@@ -236,7 +242,8 @@ class HubModelsTest {
     assertTrue(rev.getMessage().contains("org/demo@v9"), rev.getMessage());
 
     server.gate(REPO);
-    HubException gated = assertThrows(HubException.class, () -> hub().snapshot(new HubId(REPO, "main")));
+    HubException gated =
+        assertThrows(HubException.class, () -> hub().snapshot(new HubId(REPO, "main")));
     assertEquals(Kind.GATED, gated.kind());
     assertTrue(gated.getMessage().contains("HF_TOKEN"), gated.getMessage());
     assertTrue(gated.getMessage().contains("is restricted"), gated.getMessage());
@@ -273,7 +280,8 @@ class HubModelsTest {
     Files.createSymbolicLink(pointer, pointer.getParent().relativize(part));
 
     Path snap = hub().snapshot(new HubId(REPO, commit));
-    assertEquals(-1L, Files.mismatch(demo.resolve("model.safetensors"), snap.resolve("model.safetensors")));
+    assertEquals(
+        -1L, Files.mismatch(demo.resolve("model.safetensors"), snap.resolve("model.safetensors")));
     assertFalse(Files.exists(part));
   }
 
@@ -295,7 +303,8 @@ class HubModelsTest {
     files.put("2_Dense/pytorch_model.bin", bytesOf("dense"));
     files.put(
         "model.safetensors.index.json",
-        bytesOf("{\"weight_map\":{\"a\":\"model-00001-of-00002.safetensors\",\"b\":\"model-00002-of-00002.safetensors\",\"c\":\"model-00001-of-00002.safetensors\"}}"));
+        bytesOf(
+            "{\"weight_map\":{\"a\":\"model-00001-of-00002.safetensors\",\"b\":\"model-00002-of-00002.safetensors\",\"c\":\"model-00001-of-00002.safetensors\"}}"));
     files.put("model-00001-of-00002.safetensors", bytesOf("shard1"));
     files.put("model-00002-of-00002.safetensors", bytesOf("shard2"));
     files.put("unrelated/big.bin", bytesOf("never"));
@@ -306,8 +315,7 @@ class HubModelsTest {
     for (String f : files.keySet()) {
       assertEquals(!f.startsWith("unrelated/"), Files.isRegularFile(snap.resolve(f)), f);
     }
-    Set<String> asked =
-        server.requests().stream().map(Request::path).collect(Collectors.toSet());
+    Set<String> asked = server.requests().stream().map(Request::path).collect(Collectors.toSet());
     assertTrue(asked.stream().noneMatch(p -> p.contains("1_Pooling/model")), "" + asked);
     assertTrue(asked.stream().noneMatch(p -> p.contains("3_Normalize/model")), "" + asked);
   }
@@ -319,9 +327,11 @@ class HubModelsTest {
             "org/evil",
             Map.of(
                 "config.json", bytesOf("{}"),
-                "model.safetensors.index.json", bytesOf("{\"weight_map\":{\"a\":\"../../../x\"}}")));
+                "model.safetensors.index.json",
+                    bytesOf("{\"weight_map\":{\"a\":\"../../../x\"}}")));
     server.ref("org/evil", "main", c);
-    HubException e = assertThrows(HubException.class, () -> hub().snapshot(new HubId("org/evil", "main")));
+    HubException e =
+        assertThrows(HubException.class, () -> hub().snapshot(new HubId("org/evil", "main")));
     assertTrue(e.getMessage().contains("../../../x"), e.getMessage());
   }
 
@@ -331,7 +341,6 @@ class HubModelsTest {
         assertThrows(HubException.class, () -> ModelLocation.resolve("org/not-here", hub()));
     assertTrue(e.getMessage().startsWith("no local folder org/not-here"), e.getMessage());
     assertTrue(e.getMessage().contains("repository not found"), e.getMessage());
-    assertEquals(
-        "hf://" + REPO + "@" + commit, ModelLocation.pin(REPO, hub()));
+    assertEquals("hf://" + REPO + "@" + commit, ModelLocation.pin(REPO, hub()));
   }
 }

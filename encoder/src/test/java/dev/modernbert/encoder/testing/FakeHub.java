@@ -128,7 +128,8 @@ public final class FakeHub implements AutoCloseable {
   private void hubRequest(HttpExchange x) throws IOException {
     String raw = x.getRequestURI().getRawPath();
     requests.add(
-        new Request("hub", x.getRequestMethod(), raw, x.getRequestHeaders().getFirst("Authorization")));
+        new Request(
+            "hub", x.getRequestMethod(), raw, x.getRequestHeaders().getFirst("Authorization")));
     String[] parts = raw.substring(1).split("/", 5);
     if (parts.length < 5 || !parts[2].equals("resolve")) {
       send(x, 404, Map.of("X-Error-Message", "Not found"), null);
@@ -139,7 +140,11 @@ public final class FakeHub implements AutoCloseable {
     String file = URLDecoder.decode(parts[4], StandardCharsets.UTF_8);
     Map<String, Map<String, Blob>> repoCommits = commits.get(repo);
     if (repoCommits == null) {
-      send(x, 401, Map.of("X-Error-Code", "RepoNotFound", "X-Error-Message", "Repository not found"), null);
+      send(
+          x,
+          401,
+          Map.of("X-Error-Code", "RepoNotFound", "X-Error-Message", "Repository not found"),
+          null);
       return;
     }
     if (gated.contains(repo)) {
@@ -160,7 +165,8 @@ public final class FakeHub implements AutoCloseable {
       send(
           x,
           404,
-          Map.of("X-Error-Code", "RevisionNotFound", "X-Error-Message", "Invalid rev id: " + revision),
+          Map.of(
+              "X-Error-Code", "RevisionNotFound", "X-Error-Message", "Invalid rev id: " + revision),
           null);
       return;
     }
@@ -169,7 +175,13 @@ public final class FakeHub implements AutoCloseable {
       send(
           x,
           404,
-          Map.of("X-Error-Code", "EntryNotFound", "X-Error-Message", "Entry not found", "X-Repo-Commit", commit),
+          Map.of(
+              "X-Error-Code",
+              "EntryNotFound",
+              "X-Error-Message",
+              "Entry not found",
+              "X-Repo-Commit",
+              commit),
           null);
       return;
     }
@@ -197,7 +209,8 @@ public final class FakeHub implements AutoCloseable {
   private void cdnRequest(HttpExchange x) throws IOException {
     String raw = x.getRequestURI().getRawPath();
     requests.add(
-        new Request("cdn", x.getRequestMethod(), raw, x.getRequestHeaders().getFirst("Authorization")));
+        new Request(
+            "cdn", x.getRequestMethod(), raw, x.getRequestHeaders().getFirst("Authorization")));
     Blob b = raw.startsWith("/repos/") ? lfsBlobs.get(raw.substring("/repos/".length())) : null;
     if (b == null) {
       send(x, 404, Map.of(), null);
@@ -257,5 +270,4 @@ public final class FakeHub implements AutoCloseable {
     hub.stop(0);
     cdn.stop(0);
   }
-
 }

@@ -89,11 +89,11 @@ public final class ModelFiles {
 
   /**
    * On the driver: {@code modelPath} with a Hub revision (a branch or tag) replaced by the commit
-   * it is at now, {@code hf://org/name@<commit>}, so that every executor loads that one commit
-   * and a cluster never mixes revisions; any other path is returned as is.
+   * it is at now, {@code hf://org/name@<commit>}, so that every executor loads that one commit and
+   * a cluster never mixes revisions; any other path is returned as is.
    *
-   * @throws IllegalArgumentException naming the repository, revision and file when the id cannot
-   *     be resolved (not found, gated, offline and not cached)
+   * @throws IllegalArgumentException naming the repository, revision and file when the id cannot be
+   *     resolved (not found, gated, offline and not cached)
    */
   public static String pin(String modelPath) {
     if (!isHubId(modelPath)) {

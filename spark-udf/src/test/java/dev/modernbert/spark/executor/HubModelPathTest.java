@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HubModelPathTest {
   private static final String REPO = "org/spark-demo";
-  private static final List<String> PROPS = List.of("HF_ENDPOINT", "HF_HUB_CACHE", "HF_HUB_OFFLINE");
+  private static final List<String> PROPS =
+      List.of("HF_ENDPOINT", "HF_HUB_CACHE", "HF_HUB_OFFLINE");
 
   @TempDir Path tmp;
   private FakeHub hub;
