@@ -10,6 +10,7 @@ import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.demo.DemoModel;
 import dev.modernbert.encoder.head.SequenceClassification;
 import dev.modernbert.encoder.head.TokenClassification;
+import dev.modernbert.encoder.hub.ModelLocation;
 import dev.modernbert.encoder.model.AttentionKernel;
 import dev.modernbert.encoder.model.BatchTensors;
 import dev.modernbert.encoder.model.ModernBertModel;
@@ -66,13 +67,17 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
     this.kernel = AttentionKernel.fused();
   }
 
-  /** Loads {@code model}: a checkpoint folder, or {@code demo} for the bundled demo model. */
+  /**
+   * Loads {@code model}: a checkpoint folder, a Hugging Face Hub id ({@code org/name[@revision]},
+   * {@code hf://...}; see {@link ModelLocation}), or {@code demo} for the bundled demo model.
+   */
   public static ModernBertEncoder load(String model, EncoderOptions options) {
     return load(resolveModel(model), options);
   }
 
+  /** The local folder of {@code model} (a Hub id is downloaded into the Hugging Face cache). */
   public static Path resolveModel(String model) {
-    return DemoModel.NAME.equals(model) ? DemoModel.ensure() : Path.of(model);
+    return DemoModel.NAME.equals(model) ? DemoModel.ensure() : ModelLocation.resolve(model);
   }
 
   public static ModernBertEncoder load(Path dir, EncoderOptions options) {

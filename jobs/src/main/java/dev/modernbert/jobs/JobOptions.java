@@ -58,7 +58,11 @@ public final class JobOptions {
           new Spec("output-format", "parquet", false, "parquet | json"),
           new Spec("mode", "error", false, "error | overwrite | append (when the output exists)"),
           new Spec("partitions", "0", false, "repartition the input to N partitions; 0 = as read"),
-          new Spec("model", null, false, "checkpoint folder (local or Hadoop URI), or demo"),
+          new Spec(
+              "model",
+              null,
+              false,
+              "checkpoint folder (local or Hadoop URI), Hugging Face Hub id (org/name[@revision]), or demo"),
           new Spec(
               "output-col",
               "",
