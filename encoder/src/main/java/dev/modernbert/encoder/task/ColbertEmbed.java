@@ -60,10 +60,10 @@ public record ColbertEmbed(ColbertRole role, ColbertOverrides overrides)
   @Override
   public String problemWith(LoadedModel model) {
     try {
+      ColbertCheckpoint c = checkpoint(model); // first: "not a PyLate folder" says the most
       if (!model.hasTokenizer()) {
         return "no tokenizer.json in " + model.modelDir() + ": ColBERT needs text and its tokenizer";
       }
-      ColbertCheckpoint c = checkpoint(model);
       if (c.hiddenSize() != model.config().hiddenSize()) {
         return model.modelDir()
             + ": the Dense module takes "
