@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * The {@code modernbert} command line ({@code bin/modernbert}): {@code encode}, {@code fill-mask},
- * {@code classify}, {@code token-classify} and {@code bench}.
+ * {@code classify}, {@code token-classify}, {@code colbert} and {@code bench}.
  *
  * <p>Exit codes: 0 success, 1 failure (model, device, I/O), 2 bad usage or bad input. Input is
  * validated in full before anything is computed, and output files appear only complete.
@@ -27,6 +27,7 @@ public final class Main {
         token-classify
                     labels and logits per token, and entities for text (token-classification
                     checkpoints)
+        colbert     ColBERT token vectors of queries or documents (PyLate checkpoints)
         bench       the benchmark harness
 
       Run 'modernbert <command> --help' for a command's options.
@@ -84,6 +85,13 @@ public final class Main {
             return EXIT_OK;
           }
           return TokenClassifyCommand.run(rest, err);
+        }
+        case ColbertCommand.NAME -> {
+          if (wantsHelp(rest)) {
+            out.print(ColbertCommand.USAGE);
+            return EXIT_OK;
+          }
+          return ColbertCommand.run(rest, err);
         }
         case "bench" -> {
           return BenchCommand.run(rest);
