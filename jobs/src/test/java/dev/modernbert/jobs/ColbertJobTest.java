@@ -76,8 +76,7 @@ class ColbertJobTest {
 
   @Test
   void documentVectorsMatchPylate() throws Exception {
-    EmbedJob.Result r =
-        EmbedJob.run(spark, JobOptions.parse(args("--role", "document")), quiet());
+    EmbedJob.Result r = EmbedJob.run(spark, JobOptions.parse(args("--role", "document")), quiet());
     assertEquals(0, r.exitCode());
     Map<String, float[][]> rows = new HashMap<>();
     try (Stream<Path> files = Files.list(tmp.resolve("out"))) {

@@ -226,8 +226,9 @@ final class JsonlInput {
   }
 
   /**
-   * Streams the (already validated) file again, tokenizing text with {@code tokenize}, in chunks of at most {@code
-   * maxRows} rows and {@code maxCost} summed cost (a chunk always holds at least one row).
+   * Streams the (already validated) file again, tokenizing text with {@code tokenize}, in chunks of
+   * at most {@code maxRows} rows and {@code maxCost} summed cost (a chunk always holds at least one
+   * row).
    */
   static void forEachChunk(
       Path file,

@@ -17,8 +17,8 @@ import java.util.Set;
  * A PyLate ColBERT folder, read as PyLate 1.4.0 loads it: {@code modules.json} lists the
  * Transformer (the encoder at the folder's root) and one or more {@code pylate.models.Dense.Dense}
  * modules applied to every token in order (sentence-transformers Dense modules are converted to
- * PyLate's, and other modules such as Pooling are dropped, as PyLate does);
- * {@code config_sentence_transformers.json} holds the {@link ColbertSettings}; the prefix tokens and
+ * PyLate's, and other modules such as Pooling are dropped, as PyLate does); {@code
+ * config_sentence_transformers.json} holds the {@link ColbertSettings}; the prefix tokens and
  * skiplist words are looked up in {@code tokenizer.json}.
  */
 public final class ColbertCheckpoint {
@@ -72,8 +72,13 @@ public final class ColbertCheckpoint {
     for (int i = 1; i < denses.size(); i++) {
       if (denses.get(i).inFeatures() != denses.get(i - 1).outFeatures()) {
         throw new CheckpointException(
-            modules + ": Dense module " + (i + 1) + " takes " + denses.get(i).inFeatures()
-                + " values but the one before gives " + denses.get(i - 1).outFeatures());
+            modules
+                + ": Dense module "
+                + (i + 1)
+                + " takes "
+                + denses.get(i).inFeatures()
+                + " values but the one before gives "
+                + denses.get(i - 1).outFeatures());
       }
     }
     Path tokenizer = dir.resolve("tokenizer.json");
@@ -81,8 +86,10 @@ public final class ColbertCheckpoint {
       throw new CheckpointException(
           "no tokenizer.json in " + dir + ": ColBERT needs it for the prefix and skiplist tokens");
     }
-    ColbertSettings settings = ColbertSettings.read(dir.resolve("config_sentence_transformers.json"));
-    return new ColbertCheckpoint(dir, settings, List.copyOf(denses), TokenVocabulary.read(tokenizer));
+    ColbertSettings settings =
+        ColbertSettings.read(dir.resolve("config_sentence_transformers.json"));
+    return new ColbertCheckpoint(
+        dir, settings, List.copyOf(denses), TokenVocabulary.read(tokenizer));
   }
 
   private static CheckpointException notPylate(Path dir, String why) {
@@ -151,7 +158,9 @@ public final class ColbertCheckpoint {
         skiplist);
   }
 
-  /** Every Dense module on {@code rows} ({@code [n, hidden]}), then L2 per row: {@code [n, dim]}. */
+  /**
+   * Every Dense module on {@code rows} ({@code [n, hidden]}), then L2 per row: {@code [n, dim]}.
+   */
   public NDArray project(NDArray rows) {
     NDArray x = rows;
     for (TokenDense d : denses) {

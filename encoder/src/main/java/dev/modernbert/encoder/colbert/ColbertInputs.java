@@ -108,7 +108,9 @@ public final class ColbertInputs {
     return new TokenizedText(out, start, end, tokenized.truncated() || keep < content, words);
   }
 
-  /** The positions of {@code ids} that get a row: all of a query's, a document's off the skiplist. */
+  /**
+   * The positions of {@code ids} that get a row: all of a query's, a document's off the skiplist.
+   */
   public int[] keptPositions(int[] ids) {
     if (skiplist.isEmpty()) {
       return java.util.stream.IntStream.range(0, ids.length).toArray();
@@ -119,9 +121,9 @@ public final class ColbertInputs {
   }
 
   /**
-   * Rows for expansion tokens that were not given to the encoder ({@link ColbertInputs}), after
-   * the rows of {@code ids}: {@code length - ids.length} for queries with expansion that do not
-   * attend to it, else 0.
+   * Rows for expansion tokens that were not given to the encoder ({@link ColbertInputs}), after the
+   * rows of {@code ids}: {@code length - ids.length} for queries with expansion that do not attend
+   * to it, else 0.
    */
   public int expansionRows(int[] ids) {
     return expansionId.isPresent() && !attendToExpansion ? Math.max(0, length - ids.length) : 0;

@@ -67,9 +67,7 @@ public record ColbertSettings(
   public ColbertSettings with(ColbertOverrides o) {
     boolean expand = o.doQueryExpansion() != null ? o.doQueryExpansion() : doQueryExpansion;
     boolean attend =
-        o.attendToExpansionTokens() != null
-            ? o.attendToExpansionTokens()
-            : attendToExpansionTokens;
+        o.attendToExpansionTokens() != null ? o.attendToExpansionTokens() : attendToExpansionTokens;
     ColbertSettings s =
         new ColbertSettings(
             queryPrefix,

@@ -87,7 +87,8 @@ public final class TokenDense {
   /** {@code [rows, in]} to {@code [rows, out]}, in float32, on {@code rows}' device. */
   public NDArray apply(NDArray rows) {
     NDManager m = rows.getManager();
-    NDArray x = rows.getDataType() == DataType.FLOAT32 ? rows : rows.toType(DataType.FLOAT32, false);
+    NDArray x =
+        rows.getDataType() == DataType.FLOAT32 ? rows : rows.toType(DataType.FLOAT32, false);
     NDArray w = m.create(weight, new Shape(out, in));
     NDArray b = bias == null ? null : m.create(bias, new Shape(out));
     NDArray y = activation.apply(ai.djl.nn.core.Linear.linear(x, w, b).singletonOrThrow());
@@ -123,7 +124,10 @@ public final class TokenDense {
 
   private static int positive(JsonObject json, Path config, String key) {
     JsonElement e = json.get(key);
-    if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber() || e.getAsInt() < 1) {
+    if (e == null
+        || !e.isJsonPrimitive()
+        || !e.getAsJsonPrimitive().isNumber()
+        || e.getAsInt() < 1) {
       throw new CheckpointException(config + ": " + key + " must be a positive integer");
     }
     return e.getAsInt();

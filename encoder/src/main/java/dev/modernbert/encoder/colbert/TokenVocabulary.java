@@ -11,8 +11,8 @@ import java.util.OptionalInt;
 
 /**
  * Token strings to ids as transformers' {@code convert_tokens_to_ids} maps them: an added token
- * first, then the model's vocabulary, else the unknown token's id. Read from {@code
- * tokenizer.json} (WordPiece, BPE, WordLevel or Unigram).
+ * first, then the model's vocabulary, else the unknown token's id. Read from {@code tokenizer.json}
+ * (WordPiece, BPE, WordLevel or Unigram).
  */
 final class TokenVocabulary {
   private final Map<String, Integer> ids;

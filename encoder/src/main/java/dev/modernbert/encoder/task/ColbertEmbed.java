@@ -19,11 +19,11 @@ import java.util.WeakHashMap;
 /**
  * ColBERT multi-vector output of a PyLate checkpoint folder: one L2-normalised vector per kept
  * token, in token order ({@code [rows][dim]}), as PyLate's {@code encode(is_query=...)} gives it.
- * {@link #tokenize} builds the role's ids (prefix token, truncation, query expansion); {@link #read}
- * projects the kept rows (documents drop skiplist tokens) and appends the rows of expansion tokens
- * that were not encoded ({@link ColbertInputs}). Everything read needs follows from a sequence's
- * ids and the folder, so the task takes no per-sequence argument, and ids built by {@link
- * #tokenize} (or {@link ColbertInputs#sequence}) may be run directly.
+ * {@link #tokenize} builds the role's ids (prefix token, truncation, query expansion); {@link
+ * #read} projects the kept rows (documents drop skiplist tokens) and appends the rows of expansion
+ * tokens that were not encoded ({@link ColbertInputs}). Everything read needs follows from a
+ * sequence's ids and the folder, so the task takes no per-sequence argument, and ids built by
+ * {@link #tokenize} (or {@link ColbertInputs#sequence}) may be run directly.
  *
  * @param role query or document
  * @param overrides settings that replace the folder's ({@link ColbertOverrides#NONE}: none)
@@ -62,7 +62,9 @@ public record ColbertEmbed(ColbertRole role, ColbertOverrides overrides)
     try {
       ColbertCheckpoint c = checkpoint(model); // first: "not a PyLate folder" says the most
       if (!model.hasTokenizer()) {
-        return "no tokenizer.json in " + model.modelDir() + ": ColBERT needs text and its tokenizer";
+        return "no tokenizer.json in "
+            + model.modelDir()
+            + ": ColBERT needs text and its tokenizer";
       }
       if (c.hiddenSize() != model.config().hiddenSize()) {
         return model.modelDir()

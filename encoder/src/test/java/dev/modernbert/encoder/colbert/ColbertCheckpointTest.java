@@ -86,7 +86,8 @@ class ColbertCheckpointTest {
   @Test
   void expansionPadsToTheOverriddenLength() {
     try (ModernBertEncoder enc = ModernBertEncoder.load(FIXTURE, EncoderOptions.defaults())) {
-      ColbertEmbed attend = new ColbertEmbed(ColbertRole.QUERY, new ColbertOverrides(20, null, true, true));
+      ColbertEmbed attend =
+          new ColbertEmbed(ColbertRole.QUERY, new ColbertOverrides(20, null, true, true));
       int[] ids = attend.tokenize(enc, "Modern BERT").ids();
       assertEquals(20, ids.length);
       assertEquals(4, ids[19], "[MASK] pads");
@@ -110,16 +111,20 @@ class ColbertCheckpointTest {
       ColbertEmbed task = new ColbertEmbed(ColbertRole.DOCUMENT, ColbertOverrides.NONE);
       var plain = task.tokenize(enc, "Short.");
       var padded = task.tokenize(enc, "\u00a0  Short. \n");
-      assertEquals(List.of(2, 387, 203, 18, 3), Stream.of(plain.ids()).flatMapToInt(java.util.Arrays::stream).boxed().toList());
+      assertEquals(
+          List.of(2, 387, 203, 18, 3),
+          Stream.of(plain.ids()).flatMapToInt(java.util.Arrays::stream).boxed().toList());
       assertEquals(java.util.Arrays.toString(plain.ids()), java.util.Arrays.toString(padded.ids()));
-      assertEquals("Short", "\u00a0  Short. \n".substring(padded.charStart()[2], padded.charEnd()[2]));
+      assertEquals(
+          "Short", "\u00a0  Short. \n".substring(padded.charStart()[2], padded.charEnd()[2]));
     }
   }
 
   @Test
   void aFolderWithoutPylateModulesIsRefused() throws IOException {
     try (ModernBertEncoder enc =
-        ModernBertEncoder.load(Golden.resource("golden/" + Golden.MAIN), EncoderOptions.defaults())) {
+        ModernBertEncoder.load(
+            Golden.resource("golden/" + Golden.MAIN), EncoderOptions.defaults())) {
       CheckpointException e =
           assertThrows(
               CheckpointException.class,
@@ -131,22 +136,26 @@ class ColbertCheckpointTest {
         dir.resolve("modules.json"),
         "[{\"idx\":0,\"name\":\"0\",\"path\":\"\",\"type\":\"sentence_transformers.models.Transformer\"},"
             + "{\"idx\":1,\"name\":\"1\",\"path\":\"1_Pooling\",\"type\":\"sentence_transformers.models.Pooling\"}]");
-    CheckpointException e = assertThrows(CheckpointException.class, () -> ColbertCheckpoint.read(dir));
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> ColbertCheckpoint.read(dir));
     assertTrue(e.getMessage().contains("lists no pylate.models.Dense.Dense"), e.getMessage());
   }
 
   @Test
   void badSettingsNameTheKey() throws IOException {
     Path dir = copy();
-    Files.writeString(dir.resolve("config_sentence_transformers.json"), "{\"query_length\": \"long\"}");
-    CheckpointException e = assertThrows(CheckpointException.class, () -> ColbertCheckpoint.read(dir));
+    Files.writeString(
+        dir.resolve("config_sentence_transformers.json"), "{\"query_length\": \"long\"}");
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> ColbertCheckpoint.read(dir));
     assertTrue(e.getMessage().contains("query_length must be an integer"), e.getMessage());
   }
 
   @Test
   void aMissingPrefixTokenIsRefused() throws IOException {
     Path dir = copy();
-    Files.writeString(dir.resolve("config_sentence_transformers.json"), "{\"query_prefix\": \"[QQ] \"}");
+    Files.writeString(
+        dir.resolve("config_sentence_transformers.json"), "{\"query_prefix\": \"[QQ] \"}");
     ColbertCheckpoint c = ColbertCheckpoint.read(dir);
     CheckpointException e =
         assertThrows(
@@ -162,7 +171,8 @@ class ColbertCheckpointTest {
       String problem =
           new ColbertEmbed(ColbertRole.DOCUMENT, ColbertOverrides.NONE).problemWith(enc);
       assertTrue(problem.startsWith("document length 24 is longer than maxLength 20"), problem);
-      assertEquals(null, new ColbertEmbed(ColbertRole.QUERY, ColbertOverrides.NONE).problemWith(enc));
+      assertEquals(
+          null, new ColbertEmbed(ColbertRole.QUERY, ColbertOverrides.NONE).problemWith(enc));
     }
   }
 

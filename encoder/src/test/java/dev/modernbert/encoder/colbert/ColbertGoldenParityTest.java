@@ -91,8 +91,8 @@ class ColbertGoldenParityTest {
 
   /**
    * PyLate's real rows do not depend on whether the unattended expansion tokens are there: the
-   * fixture's rows of real tokens agree with and without them, which is why leaving them out of
-   * the encoder is exact.
+   * fixture's rows of real tokens agree with and without them, which is why leaving them out of the
+   * encoder is exact.
    */
   @Test
   void unattendedExpansionLeavesRealRowsUnchanged() {
@@ -116,7 +116,10 @@ class ColbertGoldenParityTest {
   @ValueSource(strings = {"no_expansion", "expansion_attend", "expansion_no_attend"})
   void maxSimScoresMatchPylate(String kase) {
     List<float[][]> queries =
-        encode(new ColbertEmbed(ColbertRole.QUERY, golden.overrides(kase)), "query", BatchPlanner.defaults());
+        encode(
+            new ColbertEmbed(ColbertRole.QUERY, golden.overrides(kase)),
+            "query",
+            BatchPlanner.defaults());
     List<float[][]> documents =
         encode(
             new ColbertEmbed(ColbertRole.DOCUMENT, ColbertOverrides.NONE),

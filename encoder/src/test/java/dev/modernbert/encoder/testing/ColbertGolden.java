@@ -28,7 +28,8 @@ public final class ColbertGolden {
   public record Text(String id, String kind, String text) {}
 
   /** PyLate's input and rows for one text (documents: {@code kept} are the rows' positions). */
-  public record Encoded(String id, int[] inputIds, int[] attentionMask, int[] kept, float[][] rows) {}
+  public record Encoded(
+      String id, int[] inputIds, int[] attentionMask, int[] kept, float[][] rows) {}
 
   /** A case's MaxSim scores, {@code [query][document]}. */
   public record Scores(List<String> queryIds, List<String> documentIds, float[][] values) {}
@@ -44,7 +45,8 @@ public final class ColbertGolden {
     this.dir = dir;
     for (JsonObject o : lines(dir.resolve("inputs.jsonl"))) {
       texts.add(
-          new Text(o.get("id").getAsString(), o.get("kind").getAsString(), o.get("text").getAsString()));
+          new Text(
+              o.get("id").getAsString(), o.get("kind").getAsString(), o.get("text").getAsString()));
     }
     for (JsonObject o : lines(dir.resolve("expected.jsonl"))) {
       switch (o.get("kind").getAsString()) {

@@ -136,7 +136,8 @@ class ModernBertColBERTTest {
                   ColbertGolden.withUnattendedRows(golden.queries(kase).get(q), new float[16]),
                   golden.documents().get(d).rows())
               : s.values()[q][d];
-      assertEquals(expected, r.getFloat(2), 1e-4, kase + " " + r.getString(0) + " " + r.getString(1));
+      assertEquals(
+          expected, r.getFloat(2), 1e-4, kase + " " + r.getString(0) + " " + r.getString(1));
     }
   }
 
@@ -182,7 +183,8 @@ class ModernBertColBERTTest {
   @Test
   void roleMustBeSetAndValid() {
     IllegalArgumentException bad =
-        assertThrows(IllegalArgumentException.class, () -> new ModernBertColBERT().setRole("passage"));
+        assertThrows(
+            IllegalArgumentException.class, () -> new ModernBertColBERT().setRole("passage"));
     assertTrue(bad.getMessage().contains("role"), bad.getMessage());
     IllegalArgumentException unset =
         assertThrows(
