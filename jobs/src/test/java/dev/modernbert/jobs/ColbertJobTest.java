@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.modernbert.encoder.testing.ColbertGolden;
@@ -83,16 +82,8 @@ class ColbertJobTest {
       for (Path f : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
         for (String line : Files.readAllLines(f)) {
           JsonObject row = JsonParser.parseString(line).getAsJsonObject();
-          JsonArray vectors = row.getAsJsonArray("embeddings");
-          float[][] v = new float[vectors.size()][];
-          for (int i = 0; i < v.length; i++) {
-            JsonArray values = vectors.get(i).getAsJsonArray();
-            v[i] = new float[values.size()];
-            for (int k = 0; k < v[i].length; k++) {
-              v[i][k] = values.get(k).getAsFloat();
-            }
-          }
-          rows.put(row.get("id").getAsString(), v);
+          rows.put(
+              row.get("id").getAsString(), ColbertGolden.matrix(row.getAsJsonArray("embeddings")));
         }
       }
     }

@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A PyLate ColBERT folder, read as PyLate 1.4.0 loads it: {@code modules.json} lists the
@@ -29,6 +31,7 @@ public final class ColbertCheckpoint {
   private final ColbertSettings settings;
   private final List<TokenDense> denses;
   private final TokenVocabulary vocabulary;
+  private final Map<InputsKey, ColbertInputs> inputs = new ConcurrentHashMap<>();
 
   private ColbertCheckpoint(
       Path dir, ColbertSettings settings, List<TokenDense> denses, TokenVocabulary vocabulary) {
@@ -120,6 +123,15 @@ public final class ColbertCheckpoint {
    * tokenizer's mask token (query expansion pads with it).
    */
   public ColbertInputs inputs(ColbertRole role, ColbertOverrides overrides, OptionalInt maskId) {
+    // every text asks for these: built once per (role, overrides, mask)
+    return inputs.computeIfAbsent(
+        new InputsKey(role, overrides, maskId), k -> newInputs(role, overrides, maskId));
+  }
+
+  private record InputsKey(ColbertRole role, ColbertOverrides overrides, OptionalInt maskId) {}
+
+  private ColbertInputs newInputs(
+      ColbertRole role, ColbertOverrides overrides, OptionalInt maskId) {
     ColbertSettings s = settings.with(overrides);
     String prefix = s.prefix(role);
     OptionalInt prefixId = OptionalInt.empty();

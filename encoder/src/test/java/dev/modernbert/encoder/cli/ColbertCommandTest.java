@@ -1,6 +1,5 @@
 package dev.modernbert.encoder.cli;
 
-import static dev.modernbert.encoder.cli.MainTest.floats;
 import static dev.modernbert.encoder.cli.MainTest.readLines;
 import static dev.modernbert.encoder.cli.MainTest.run;
 import static dev.modernbert.encoder.testing.Assertions.assertClose;
@@ -9,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import dev.modernbert.encoder.cli.MainTest.Result;
@@ -65,12 +63,7 @@ class ColbertCommandTest {
     List<float[][]> rows = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       assertEquals(texts.get(i).id(), lines.get(i).get("id").getAsString());
-      JsonArray vectors = lines.get(i).getAsJsonArray("embeddings");
-      float[][] v = new float[vectors.size()][];
-      for (int j = 0; j < v.length; j++) {
-        v[j] = floats(vectors.get(j).getAsJsonArray());
-      }
-      rows.add(v);
+      rows.add(ColbertGolden.matrix(lines.get(i).getAsJsonArray("embeddings")));
     }
     return rows;
   }

@@ -151,7 +151,8 @@ public final class ColbertGolden {
     return out;
   }
 
-  private static float[][] matrix(JsonArray a) {
+  /** A JSON list of lists of numbers as rows (embeddings, scores). */
+  public static float[][] matrix(JsonArray a) {
     float[][] out = new float[a.size()][];
     for (int i = 0; i < out.length; i++) {
       JsonArray row = a.get(i).getAsJsonArray();
