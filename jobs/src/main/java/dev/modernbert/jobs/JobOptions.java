@@ -44,7 +44,7 @@ public final class JobOptions {
               "task",
               "embed",
               false,
-              "what to compute: embed | classify | token-classify | fill-mask"),
+              "what to compute: embed | classify | token-classify | fill-mask | colbert"),
           new Spec("input", null, false, "input path or glob (local path or Hadoop URI)"),
           new Spec(
               "input-format",
@@ -67,7 +67,8 @@ public final class JobOptions {
               "output-col",
               "",
               false,
-              "main output column; default per task: embedding, label, entities, predictions"),
+              "main output column; default per task: embedding, label, entities, predictions,"
+                  + " embeddings"),
           new Spec("pooling", EMBEDDER.getPooling(), false, "embed: auto | cls | mean"),
           new Spec(
               "normalize",
@@ -85,6 +86,7 @@ public final class JobOptions {
               String.valueOf(FILL_MASK.getTopK()),
               false,
               "fill-mask: predictions per [MASK]"),
+          new Spec("role", "", false, "colbert: query | document (required)"),
           new Spec(
               "max-length",
               String.valueOf(EMBEDDER.getMaxLength()),

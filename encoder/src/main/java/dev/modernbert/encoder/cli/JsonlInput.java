@@ -226,12 +226,14 @@ final class JsonlInput {
   }
 
   /**
-   * Streams the (already validated) file again, tokenizing text, in chunks of at most {@code
-   * maxRows} rows and {@code maxCost} summed cost (a chunk always holds at least one row).
+   * Streams the (already validated) file again, tokenizing text with {@code tokenize}, in chunks of
+   * at most {@code maxRows} rows and {@code maxCost} summed cost (a chunk always holds at least one
+   * row).
    */
   static void forEachChunk(
       Path file,
       ModernBertEncoder encoder,
+      java.util.function.Function<String, TokenizedText> tokenize,
       int maxRows,
       long maxCost,
       Cost cost,
@@ -256,7 +258,7 @@ final class JsonlInput {
         }
         Prepared prepared;
         if (row.text() != null) {
-          TokenizedText t = encoder.tokenize(row.text());
+          TokenizedText t = tokenize.apply(row.text());
           prepared = new Prepared(row.id(), t.ids(), t.truncated(), row.text(), t);
         } else {
           prepared = new Prepared(row.id(), row.ids(), false, null, null);

@@ -1,6 +1,8 @@
 package dev.modernbert.encoder.cli;
 
 import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.task.EncoderTask;
+import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -39,6 +41,33 @@ final class RowJob {
       PrintStream err,
       java.util.function.Supplier<String> extraCounts)
       throws IOException {
+    run(job, encoder, encoder::tokenize, cost, work, err, extraCounts);
+  }
+
+  /**
+   * As above, with text turned into ids by {@code task}'s {@link EncoderTask#tokenize} hook (a
+   * prefix token, query expansion, ...) rather than by the checkpoint's tokenizer alone.
+   */
+  static void run(
+      Job job,
+      ModernBertEncoder encoder,
+      EncoderTask<?, ?> task,
+      JsonlInput.Cost cost,
+      ChunkWriter work,
+      PrintStream err)
+      throws IOException {
+    run(job, encoder, text -> task.tokenize(encoder, text), cost, work, err, () -> "");
+  }
+
+  private static void run(
+      Job job,
+      ModernBertEncoder encoder,
+      java.util.function.Function<String, TokenizedText> tokenize,
+      JsonlInput.Cost cost,
+      ChunkWriter work,
+      PrintStream err,
+      java.util.function.Supplier<String> extraCounts)
+      throws IOException {
     JsonlInput.validate(job.input(), encoder);
     long[] totals = new long[3]; // rows, tokens, truncated
     long start = System.nanoTime();
@@ -47,6 +76,7 @@ final class RowJob {
       JsonlInput.forEachChunk(
           job.input(),
           encoder,
+          tokenize,
           job.chunkRows(),
           Job.CHUNK_FLOAT_BUDGET,
           cost,
