@@ -90,8 +90,8 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
   }
 
   /**
-   * The maximum length for a folder: {@code requested} when positive (see {@link
-   * #maxLength(int, ModernBertConfig)}), else the folder's own limit ({@code max_seq_length} of
+   * The maximum length for a folder: {@code requested} when positive (see {@link #maxLength(int,
+   * ModernBertConfig)}), else the folder's own limit ({@code max_seq_length} of
    * sentence-transformers, else the tokenizer's {@code model_max_length}) capped at {@code
    * max_position_embeddings}, as sentence-transformers caps it.
    */

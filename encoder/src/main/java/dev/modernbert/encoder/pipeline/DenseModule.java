@@ -40,8 +40,7 @@ public final class DenseModule implements VectorModule {
     int in = StJson.requireInt(config, "in_features", where);
     int out = StJson.requireInt(config, "out_features", where);
     boolean hasBias = StJson.bool(config, "bias", true);
-    String act =
-        StJson.string(config, "activation_function", "torch.nn.modules.activation.Tanh");
+    String act = StJson.string(config, "activation_function", "torch.nn.modules.activation.Tanh");
     DenseActivation activation;
     try {
       activation = DenseActivation.of(act);

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * sentence-transformers' {@code Pooling}: one or more modes, concatenated in order, and whether
- * the prompt's tokens are pooled ({@code include_prompt}).
+ * sentence-transformers' {@code Pooling}: one or more modes, concatenated in order, and whether the
+ * prompt's tokens are pooled ({@code include_prompt}).
  *
  * @param modes never empty, never {@code AUTO}
  * @param dimension {@code embedding_dimension} of the config; 0 when not given

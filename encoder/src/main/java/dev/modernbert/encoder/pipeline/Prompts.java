@@ -34,7 +34,11 @@ public record Prompts(Map<String, String> byName, String defaultName) {
     String def = StJson.string(json, "default_prompt_name", null);
     if (def != null && !prompts.containsKey(def)) {
       throw new CheckpointException(
-          file + ": default_prompt_name \"" + def + "\" is not among its prompts " + names(prompts));
+          file
+              + ": default_prompt_name \""
+              + def
+              + "\" is not among its prompts "
+              + names(prompts));
     }
     return new Prompts(prompts, def);
   }

@@ -37,7 +37,9 @@ public final class SentenceTransformerFolder {
     if (!isOne(dir)) {
       Path pooling = dir.resolve("1_Pooling").resolve("config.json");
       PoolingModule p =
-          Files.isRegularFile(pooling) ? PoolingModule.read(pooling) : PoolingModule.of(Pooling.CLS);
+          Files.isRegularFile(pooling)
+              ? PoolingModule.read(pooling)
+              : PoolingModule.of(Pooling.CLS);
       return new EmbeddingPipeline(p, List.of(), prompts, lowerCase);
     }
     Path file = dir.resolve("modules.json");
@@ -113,9 +115,12 @@ public final class SentenceTransformerFolder {
    * (HF's "no limit", about 1e30, counts as none). The caller caps it at the model's positions.
    */
   public static int maxSeqLength(Path dir) {
-    int st = StJson.limit(StJson.objectOrEmpty(dir.resolve("sentence_bert_config.json")), "max_seq_length");
+    int st =
+        StJson.limit(
+            StJson.objectOrEmpty(dir.resolve("sentence_bert_config.json")), "max_seq_length");
     return st > 0
         ? st
-        : StJson.limit(StJson.objectOrEmpty(dir.resolve("tokenizer_config.json")), "model_max_length");
+        : StJson.limit(
+            StJson.objectOrEmpty(dir.resolve("tokenizer_config.json")), "model_max_length");
   }
 }

@@ -69,8 +69,7 @@ class EncodeSentenceTransformersTest {
     assertCase(modes, "default", 1e-4);
     assertCase(modes, "prompt_name=query", 1e-4, "--prompt-name", "query");
     assertCase(modes, "prompt=empty", 1e-4, "--prompt", "");
-    assertCase(
-        modes, "truncate_dim=40+normalize", 1e-5, "--truncate-dim", "40", "--normalize");
+    assertCase(modes, "truncate_dim=40+normalize", 1e-5, "--truncate-dim", "40", "--normalize");
     StFixture mean = StFixture.open("st-mean-normalize");
     assertCase(mean, "prompt_name=document", 1e-5, "--prompt-name", "document");
     assertCase(mean, "prompt=explicit", 1e-5, "--prompt", "Represent this sentence: ");

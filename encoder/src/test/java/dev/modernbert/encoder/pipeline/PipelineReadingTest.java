@@ -77,7 +77,9 @@ class PipelineReadingTest {
     assertEquals(List.of(Pooling.CLS, Pooling.MEAN, Pooling.LASTTOKEN), classic.modes());
     assertEquals(8, classic.dimension());
     assertTrue(classic.includePrompt());
-    write(f, "{\"embedding_dimension\": 8, \"pooling_mode\": [\"lasttoken\", \"mean_sqrt_len_tokens\"]}");
+    write(
+        f,
+        "{\"embedding_dimension\": 8, \"pooling_mode\": [\"lasttoken\", \"mean_sqrt_len_tokens\"]}");
     assertEquals(List.of(Pooling.LASTTOKEN, Pooling.MEAN_SQRT_LEN), PoolingModule.read(f).modes());
   }
 
@@ -92,7 +94,9 @@ class PipelineReadingTest {
             "sentence_transformers.models.LayerNorm"));
     CheckpointException e =
         assertThrows(CheckpointException.class, () -> SentenceTransformerFolder.pipeline(dir));
-    assertTrue(e.getMessage().contains("unknown module type \"sentence_transformers.models.LayerNorm\""), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("unknown module type \"sentence_transformers.models.LayerNorm\""),
+        e.getMessage());
   }
 
   @Test
@@ -109,7 +113,9 @@ class PipelineReadingTest {
   void denseShapeOtherThanItsConfigIsRefused() throws IOException {
     Path dir = clsDenseCopy();
     String config = Files.readString(dir.resolve("2_Dense/config.json"));
-    write(dir.resolve("2_Dense/config.json"), config.replace("\"out_features\": 16", "\"out_features\": 12"));
+    write(
+        dir.resolve("2_Dense/config.json"),
+        config.replace("\"out_features\": 16", "\"out_features\": 12"));
     CheckpointException e =
         assertThrows(CheckpointException.class, () -> SentenceTransformerFolder.pipeline(dir));
     assertTrue(e.getMessage().contains("linear.weight has shape [16, 32]"), e.getMessage());
@@ -119,7 +125,9 @@ class PipelineReadingTest {
   void unknownActivationIsNamed() throws IOException {
     Path dir = clsDenseCopy();
     String config = Files.readString(dir.resolve("2_Dense/config.json"));
-    write(dir.resolve("2_Dense/config.json"), config.replace("activation.Tanh", "activation.Hardswish"));
+    write(
+        dir.resolve("2_Dense/config.json"),
+        config.replace("activation.Tanh", "activation.Hardswish"));
     CheckpointException e =
         assertThrows(CheckpointException.class, () -> SentenceTransformerFolder.pipeline(dir));
     assertTrue(e.getMessage().contains("torch.nn.modules.activation.Hardswish"), e.getMessage());
@@ -128,7 +136,9 @@ class PipelineReadingTest {
   @Test
   void badPoolingModeIsNamed() throws IOException {
     Path dir = clsDenseCopy();
-    write(dir.resolve("1_Pooling/config.json"), "{\"embedding_dimension\": 32, \"pooling_mode\": \"median\"}");
+    write(
+        dir.resolve("1_Pooling/config.json"),
+        "{\"embedding_dimension\": 32, \"pooling_mode\": \"median\"}");
     CheckpointException e =
         assertThrows(CheckpointException.class, () -> SentenceTransformerFolder.pipeline(dir));
     assertTrue(e.getMessage().contains("unknown pooling_mode \"median\""), e.getMessage());
@@ -148,9 +158,12 @@ class PipelineReadingTest {
           assertThrows(
               CheckpointException.class,
               () -> enc.require(new Embed(Pooling.AUTO, false, null, null, 17)));
-      assertTrue(e.getMessage().contains("truncateDim 17 is larger than the embedding (16"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("truncateDim 17 is larger than the embedding (16"),
+          e.getMessage());
       assertNull(new Embed(Pooling.AUTO, false, null, null, 16).problemWith(enc));
-      assertThrows(IllegalArgumentException.class, () -> new Embed(Pooling.AUTO, false, null, null, -1));
+      assertThrows(
+          IllegalArgumentException.class, () -> new Embed(Pooling.AUTO, false, null, null, -1));
     }
   }
 
@@ -162,7 +175,8 @@ class PipelineReadingTest {
   void explicitModeKeepsTheModulesAfterPooling() {
     String text = "The river flows through the city of Paris.";
     try (ModernBertEncoder enc = ModernBertEncoder.load(CLS_DENSE, EncoderOptions.defaults());
-        SafetensorsFile dense = SafetensorsFile.open(CLS_DENSE.resolve("2_Dense/model.safetensors"))) {
+        SafetensorsFile dense =
+            SafetensorsFile.open(CLS_DENSE.resolve("2_Dense/model.safetensors"))) {
       Embed mean = new Embed(Pooling.MEAN, false);
       float[] got = enc.runTexts(mean, List.of(text)).values().get(0);
       float[][] hidden = enc.lastHiddenState(List.of(enc.tokenize(text).ids())).get(0);

@@ -125,8 +125,7 @@ public final class ModernBertUdfs {
       }
       Param<Object> p = e.getParam(key);
       // A prompt is used as given: its spaces are part of it ("query: ").
-      String v =
-          o.getValue() == null || key.equals("prompt") ? o.getValue() : o.getValue().trim();
+      String v = o.getValue() == null || key.equals("prompt") ? o.getValue() : o.getValue().trim();
       Object value;
       try {
         if (p instanceof IntParam) {

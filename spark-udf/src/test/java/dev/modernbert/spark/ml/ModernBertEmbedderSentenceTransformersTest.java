@@ -39,12 +39,14 @@ class ModernBertEmbedderSentenceTransformersTest {
     }
   }
 
-  private static void assertCase(String caseName, double tol, UnaryOperator<ModernBertEmbedder> set) {
+  private static void assertCase(
+      String caseName, double tol, UnaryOperator<ModernBertEmbedder> set) {
     List<StFixture.Case> cases = ST_MODES.byCase().get(caseName);
     List<String> texts = new ArrayList<>();
     cases.forEach(c -> texts.add(ST_MODES.texts.get(c.id())));
     ModernBertEmbedder e =
-        set.apply(new ModernBertEmbedder().setModelPath(ST_MODES.dir.toString()).setSortWindowRows(4));
+        set.apply(
+            new ModernBertEmbedder().setModelPath(ST_MODES.dir.toString()).setSortWindowRows(4));
     List<Row> rows = e.transform(frame(texts, 2)).select("id", "embedding").collectAsList();
     assertEquals(cases.size(), rows.size());
     for (Row r : rows) {
