@@ -118,7 +118,8 @@ final class EncodeCommand {
                 RowOutput.end(jw, w);
               }
             },
-            err);
+            err,
+            () -> "");
       }
     }
     return Main.EXIT_OK;

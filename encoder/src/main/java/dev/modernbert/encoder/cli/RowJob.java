@@ -28,18 +28,6 @@ final class RowJob {
     run(job, encoder, null, cost, work, err, () -> "");
   }
 
-  /** As above, texts tokenized by {@code task} ({@link EncoderTask#tokenize}: e.g. a prompt). */
-  static void run(
-      Job job,
-      ModernBertEncoder encoder,
-      EncoderTask<?, ?> task,
-      JsonlInput.Cost cost,
-      ChunkWriter work,
-      PrintStream err)
-      throws IOException {
-    run(job, encoder, task, cost, work, err, () -> "");
-  }
-
   /**
    * As above; {@code extraCounts} (e.g. {@code ", 5 masks"}) goes after the row count in the
    * summary line.
@@ -56,8 +44,9 @@ final class RowJob {
   }
 
   /**
-   * The run: {@code task} tokenizes the texts (null: the checkpoint's tokenizer as is), {@code
-   * extraCounts} goes after the row count in the summary line.
+   * The run: {@code task} tokenizes the texts ({@link EncoderTask#tokenize}, e.g. with a prompt;
+   * null: the checkpoint's tokenizer as is), {@code extraCounts} goes after the row count in the
+   * summary line.
    */
   static void run(
       Job job,

@@ -32,9 +32,8 @@ class EncodeSentenceTransformersTest {
     return Files.write(tmp.resolve("in.jsonl"), lines, StandardCharsets.UTF_8);
   }
 
-  private void assertCase(StFixture f, String caseName, double tol, String... flags)
-      throws IOException {
-    Path out = tmp.resolve(caseName.replace('=', '_').replace('+', '_') + ".jsonl");
+  /** {@code encode} of the fixture's texts into {@code out}, small batches, with {@code flags}. */
+  private MainTest.Result encode(StFixture f, Path out, String... flags) throws IOException {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -48,7 +47,13 @@ class EncodeSentenceTransformersTest {
                 "--batch-tokens",
                 "200"));
     args.addAll(List.of(flags));
-    MainTest.Result r = MainTest.run(args.toArray(new String[0]));
+    return MainTest.run(args.toArray(new String[0]));
+  }
+
+  private void assertCase(StFixture f, String caseName, double tol, String... flags)
+      throws IOException {
+    Path out = tmp.resolve(caseName.replace('=', '_').replace('+', '_') + ".jsonl");
+    MainTest.Result r = encode(f, out, flags);
     assertEquals(0, r.code(), r.err());
     List<JsonObject> rows = MainTest.readLines(out);
     List<StFixture.Case> cases = f.byCase().get(caseName);
@@ -79,34 +84,12 @@ class EncodeSentenceTransformersTest {
   void unknownPromptNameFailsBeforeAnyRowNamingThePrompts() throws IOException {
     StFixture f = StFixture.open("st-modes");
     Path out = tmp.resolve("out.jsonl");
-    MainTest.Result r =
-        MainTest.run(
-            "encode",
-            "--model",
-            f.dir.toString(),
-            "--input",
-            input(f).toString(),
-            "--output",
-            out.toString(),
-            "--prompt-name",
-            "search");
+    MainTest.Result r = encode(f, out, "--prompt-name", "search");
     assertNotEquals(0, r.code());
     assertTrue(r.err().contains("unknown prompt name \"search\""), r.err());
     assertTrue(r.err().contains("classification, document, query"), r.err());
     assertTrue(Files.notExists(out));
-    r =
-        MainTest.run(
-            "encode",
-            "--model",
-            f.dir.toString(),
-            "--input",
-            input(f).toString(),
-            "--output",
-            out.toString(),
-            "--pooling",
-            "none",
-            "--prompt-name",
-            "query");
+    r = encode(f, out, "--pooling", "none", "--prompt-name", "query");
     assertNotEquals(0, r.code());
     assertTrue(r.err().contains("--prompt-name needs a pooled embedding"), r.err());
   }

@@ -83,65 +83,61 @@ class PipelineReadingTest {
     assertEquals(List.of(Pooling.LASTTOKEN, Pooling.MEAN_SQRT_LEN), PoolingModule.read(f).modes());
   }
 
-  @Test
-  void unknownModuleTypeIsNamed() throws IOException {
+  /** A copy of st-cls-dense whose {@code file} has {@code from} replaced by {@code to}. */
+  private Path edited(String file, String from, String to) throws IOException {
     Path dir = clsDenseCopy();
-    String modules = Files.readString(dir.resolve("modules.json"));
-    write(
-        dir.resolve("modules.json"),
-        modules.replace(
-            "sentence_transformers.base.modules.dense.Dense",
-            "sentence_transformers.models.LayerNorm"));
+    String text = Files.readString(dir.resolve(file));
+    assertTrue(text.contains(from), file + " lacks " + from);
+    write(dir.resolve(file), text.replace(from, to));
+    return dir;
+  }
+
+  /** Reading {@code dir} fails with a message holding every one of {@code parts}. */
+  private static void assertRefused(Path dir, String... parts) {
     CheckpointException e =
         assertThrows(CheckpointException.class, () -> SentenceTransformerFolder.pipeline(dir));
-    assertTrue(
-        e.getMessage().contains("unknown module type \"sentence_transformers.models.LayerNorm\""),
-        e.getMessage());
+    for (String part : parts) {
+      assertTrue(e.getMessage().contains(part), e.getMessage());
+    }
+  }
+
+  @Test
+  void unknownModuleTypeIsNamed() throws IOException {
+    assertRefused(
+        edited(
+            "modules.json",
+            "sentence_transformers.base.modules.dense.Dense",
+            "sentence_transformers.models.LayerNorm"),
+        "unknown module type \"sentence_transformers.models.LayerNorm\"");
   }
 
   @Test
   void missingDenseWeightsAreNamed() throws IOException {
     Path dir = clsDenseCopy();
     Files.delete(dir.resolve("2_Dense/model.safetensors"));
-    CheckpointException e =
-        assertThrows(CheckpointException.class, () -> SentenceTransformerFolder.pipeline(dir));
-    assertTrue(e.getMessage().contains("Dense module has no weights"), e.getMessage());
-    assertTrue(e.getMessage().contains("2_Dense"), e.getMessage());
+    assertRefused(dir, "Dense module has no weights", "2_Dense");
   }
 
   @Test
   void denseShapeOtherThanItsConfigIsRefused() throws IOException {
-    Path dir = clsDenseCopy();
-    String config = Files.readString(dir.resolve("2_Dense/config.json"));
-    write(
-        dir.resolve("2_Dense/config.json"),
-        config.replace("\"out_features\": 16", "\"out_features\": 12"));
-    CheckpointException e =
-        assertThrows(CheckpointException.class, () -> SentenceTransformerFolder.pipeline(dir));
-    assertTrue(e.getMessage().contains("linear.weight has shape [16, 32]"), e.getMessage());
+    assertRefused(
+        edited("2_Dense/config.json", "\"out_features\": 16", "\"out_features\": 12"),
+        "linear.weight has shape [16, 32]");
   }
 
   @Test
   void unknownActivationIsNamed() throws IOException {
-    Path dir = clsDenseCopy();
-    String config = Files.readString(dir.resolve("2_Dense/config.json"));
-    write(
-        dir.resolve("2_Dense/config.json"),
-        config.replace("activation.Tanh", "activation.Hardswish"));
-    CheckpointException e =
-        assertThrows(CheckpointException.class, () -> SentenceTransformerFolder.pipeline(dir));
-    assertTrue(e.getMessage().contains("torch.nn.modules.activation.Hardswish"), e.getMessage());
+    assertRefused(
+        edited("2_Dense/config.json", "activation.Tanh", "activation.Hardswish"),
+        "torch.nn.modules.activation.Hardswish");
   }
 
   @Test
   void badPoolingModeIsNamed() throws IOException {
-    Path dir = clsDenseCopy();
-    write(
-        dir.resolve("1_Pooling/config.json"),
-        "{\"embedding_dimension\": 32, \"pooling_mode\": \"median\"}");
-    CheckpointException e =
-        assertThrows(CheckpointException.class, () -> SentenceTransformerFolder.pipeline(dir));
-    assertTrue(e.getMessage().contains("unknown pooling_mode \"median\""), e.getMessage());
+    assertRefused(
+        edited(
+            "1_Pooling/config.json", "\"pooling_mode\": \"cls\"", "\"pooling_mode\": \"median\""),
+        "unknown pooling_mode \"median\"");
     assertThrows(IllegalArgumentException.class, () -> Pooling.parse("median"));
   }
 
