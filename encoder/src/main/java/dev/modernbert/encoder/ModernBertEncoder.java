@@ -14,7 +14,8 @@ import dev.modernbert.encoder.hub.ModelLocation;
 import dev.modernbert.encoder.model.AttentionKernel;
 import dev.modernbert.encoder.model.BatchTensors;
 import dev.modernbert.encoder.model.ModernBertModel;
-import dev.modernbert.encoder.pool.CheckpointPooling;
+import dev.modernbert.encoder.pipeline.EmbeddingPipeline;
+import dev.modernbert.encoder.pipeline.SentenceTransformerFolder;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.runtime.TorchRuntime;
@@ -51,7 +52,7 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
   private final EncoderOptions options;
   private final AttentionKernel kernel;
   private final int maxLength;
-  private volatile Pooling checkpointPooling;
+  private volatile EmbeddingPipeline pipeline;
 
   private ModernBertEncoder(
       Path modelDir,
@@ -83,7 +84,7 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
   public static ModernBertEncoder load(Path dir, EncoderOptions options) {
     options.planner(); // refuses non-positive batch settings before anything loads
     ModernBertConfig config = ModernBertConfig.read(dir.resolve("config.json"));
-    int maxLength = maxLength(options.maxLength(), config);
+    int maxLength = maxLength(options.maxLength(), config, dir);
     TorchRuntime.setThreads(options.numThreads());
     Device device = TorchRuntime.device(options.device());
     ModernBertModel model =
@@ -91,6 +92,22 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
     TextTokenizer tokenizer =
         TextTokenizer.existsIn(dir) ? TextTokenizer.load(dir, maxLength) : null;
     return new ModernBertEncoder(dir, model, tokenizer, options, maxLength);
+  }
+
+  /**
+   * The maximum length for a folder: {@code requested} when positive (see {@link #maxLength(int,
+   * ModernBertConfig)}), else the folder's own limit ({@code max_seq_length} of
+   * sentence-transformers, else the tokenizer's {@code model_max_length}) capped at {@code
+   * max_position_embeddings}, as sentence-transformers caps it.
+   */
+  public static int maxLength(int requested, ModernBertConfig config, Path dir) {
+    if (requested > 0) {
+      return maxLength(requested, config);
+    }
+    int folder = SentenceTransformerFolder.maxSeqLength(dir);
+    return folder > 0
+        ? Math.min(folder, config.maxPositionEmbeddings())
+        : config.maxPositionEmbeddings();
   }
 
   /**
@@ -157,19 +174,13 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
     return tokenizer().encode(text);
   }
 
-  /**
-   * {@code pooling}, with {@code AUTO} resolved to the checkpoint's own ({@link
-   * CheckpointPooling}).
-   */
+  /** The folder's embedding pipeline ({@link SentenceTransformerFolder}), read once. */
   @Override
-  public Pooling resolve(Pooling pooling) {
-    if (pooling != Pooling.AUTO) {
-      return pooling;
-    }
-    Pooling p = checkpointPooling;
+  public EmbeddingPipeline pipeline() {
+    EmbeddingPipeline p = pipeline;
     if (p == null) {
-      p = CheckpointPooling.read(modelDir);
-      checkpointPooling = p;
+      p = SentenceTransformerFolder.pipeline(modelDir);
+      pipeline = p;
     }
     return p;
   }
@@ -259,6 +270,22 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
                   1, real, BatchPlanner.paddedTokens(lengths, members), System.nanoTime() - t0));
     }
     return new TaskResult<>(results, stats);
+  }
+
+  /**
+   * Texts through {@code task}: each tokenized by the task ({@link EncoderTask#tokenize}, e.g. with
+   * its prompt) and given the task's argument; values in input order.
+   */
+  public <A, V> TaskResult<V> runTexts(EncoderTask<A, V> task, List<String> texts) {
+    require(task);
+    List<int[]> seqs = new ArrayList<>(texts.size());
+    List<A> args = new ArrayList<>(texts.size());
+    for (String text : texts) {
+      TokenizedText t = task.tokenize(this, text);
+      seqs.add(t.ids());
+      args.add(task.argument(t, text));
+    }
+    return run(task, seqs, args);
   }
 
   /** {@link #run(EncoderTask, List, List, BatchPlanner)} with this encoder's default planner. */

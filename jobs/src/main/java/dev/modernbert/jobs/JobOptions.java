@@ -69,12 +69,32 @@ public final class JobOptions {
               false,
               "main output column; default per task: embedding, label, entities, predictions,"
                   + " embeddings"),
-          new Spec("pooling", EMBEDDER.getPooling(), false, "embed: auto | cls | mean"),
+          new Spec(
+              "pooling",
+              EMBEDDER.getPooling(),
+              false,
+              "embed: auto | cls | mean | max | mean_sqrt_len | weightedmean | lasttoken"),
           new Spec(
               "normalize",
               String.valueOf(EMBEDDER.getNormalize()),
               true,
-              "embed: L2-normalise each vector"),
+              "embed: L2-normalise each vector (after truncate-dim)"),
+          new Spec(
+              "prompt",
+              null,
+              false,
+              "embed: text put before every text; given empty: no prompt, not even the default"),
+          new Spec(
+              "prompt-name",
+              EMBEDDER.getPromptName(),
+              false,
+              "embed: a prompt of the model's config_sentence_transformers.json, e.g. query;"
+                  + " empty: its default_prompt_name"),
+          new Spec(
+              "truncate-dim",
+              String.valueOf(EMBEDDER.getTruncateDim()),
+              false,
+              "embed: keep the first N values of each vector (Matryoshka); 0 keeps all"),
           new Spec(
               "probability-col",
               CLASSIFIER.getProbabilityCol(),

@@ -222,7 +222,7 @@ class EmbedJobTest {
             "--model",
             "demo",
             "--pooling",
-            "max");
+            "median");
     assertTrue(e.getMessage().contains("bad option value"), e.getMessage());
     assertFalse(Files.exists(tmp.resolve("o")));
   }

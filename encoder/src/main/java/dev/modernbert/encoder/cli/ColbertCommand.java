@@ -86,7 +86,8 @@ final class ColbertCommand {
               write(w, chunk.get(i), out.get(i));
             }
           },
-          err);
+          err,
+          () -> "");
     }
     return Main.EXIT_OK;
   }

@@ -64,8 +64,8 @@ public final class ModernBertUdfs {
 
   /**
    * Registers {@code name} and {@code name_batch}. Options are the Transformer's Params by name
-   * (modelPath is required; pooling, normalize, maxLength, batchTokens, maxBatchRows,
-   * sortWindowRows, device, dtype, onError, numThreads), as strings.
+   * (modelPath is required; pooling, normalize, prompt, promptName, truncateDim, maxLength,
+   * batchTokens, maxBatchRows, sortWindowRows, device, dtype, onError, numThreads), as strings.
    */
   public static void register(SparkSession spark, String name, Map<String, String> options) {
     ModernBertEmbedder e = configure(new ModernBertEmbedder(), options);
@@ -195,7 +195,8 @@ public final class ModernBertUdfs {
             "unknown option \"" + key + "\" for ModernBERT UDFs; known options: " + known);
       }
       Param<Object> p = e.getParam(key);
-      String v = o.getValue() == null ? null : o.getValue().trim();
+      // A prompt is used as given: its spaces are part of it ("query: ").
+      String v = o.getValue() == null || key.equals("prompt") ? o.getValue() : o.getValue().trim();
       Object value;
       try {
         if (p instanceof IntParam) {
