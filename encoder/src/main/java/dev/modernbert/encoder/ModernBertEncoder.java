@@ -10,10 +10,12 @@ import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.demo.DemoModel;
 import dev.modernbert.encoder.head.SequenceClassification;
 import dev.modernbert.encoder.head.TokenClassification;
+import dev.modernbert.encoder.hub.ModelLocation;
 import dev.modernbert.encoder.model.AttentionKernel;
 import dev.modernbert.encoder.model.BatchTensors;
 import dev.modernbert.encoder.model.ModernBertModel;
-import dev.modernbert.encoder.pool.CheckpointPooling;
+import dev.modernbert.encoder.pipeline.EmbeddingPipeline;
+import dev.modernbert.encoder.pipeline.SentenceTransformerFolder;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.runtime.TorchRuntime;
@@ -52,7 +54,7 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
   private final EncoderOptions options;
   private final AttentionKernel kernel;
   private final int maxLength;
-  private volatile Pooling checkpointPooling;
+  private volatile EmbeddingPipeline pipeline;
 
   private ModernBertEncoder(
       Path modelDir,
@@ -68,19 +70,23 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
     this.kernel = AttentionKernel.fused();
   }
 
-  /** Loads {@code model}: a checkpoint folder, or {@code demo} for the bundled demo model. */
+  /**
+   * Loads {@code model}: a checkpoint folder, a Hugging Face Hub id ({@code org/name[@revision]},
+   * {@code hf://...}; see {@link ModelLocation}), or {@code demo} for the bundled demo model.
+   */
   public static ModernBertEncoder load(String model, EncoderOptions options) {
     return load(resolveModel(model), options);
   }
 
+  /** The local folder of {@code model} (a Hub id is downloaded into the Hugging Face cache). */
   public static Path resolveModel(String model) {
-    return DemoModel.NAME.equals(model) ? DemoModel.ensure() : Path.of(model);
+    return DemoModel.NAME.equals(model) ? DemoModel.ensure() : ModelLocation.resolve(model);
   }
 
   public static ModernBertEncoder load(Path dir, EncoderOptions options) {
     options.planner(); // refuses non-positive batch settings before anything loads
     ModernBertConfig config = ModernBertConfig.read(dir.resolve("config.json"));
-    int maxLength = maxLength(options.maxLength(), config);
+    int maxLength = maxLength(options.maxLength(), config, dir);
     TorchRuntime.setThreads(options.numThreads());
     Device device = TorchRuntime.device(options.device());
     ModernBertModel model =
@@ -88,6 +94,22 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
     TextTokenizer tokenizer =
         TextTokenizer.existsIn(dir) ? TextTokenizer.load(dir, maxLength) : null;
     return new ModernBertEncoder(dir, model, tokenizer, options, maxLength);
+  }
+
+  /**
+   * The maximum length for a folder: {@code requested} when positive (see {@link #maxLength(int,
+   * ModernBertConfig)}), else the folder's own limit ({@code max_seq_length} of
+   * sentence-transformers, else the tokenizer's {@code model_max_length}) capped at {@code
+   * max_position_embeddings}, as sentence-transformers caps it.
+   */
+  public static int maxLength(int requested, ModernBertConfig config, Path dir) {
+    if (requested > 0) {
+      return maxLength(requested, config);
+    }
+    int folder = SentenceTransformerFolder.maxSeqLength(dir);
+    return folder > 0
+        ? Math.min(folder, config.maxPositionEmbeddings())
+        : config.maxPositionEmbeddings();
   }
 
   /**
@@ -154,19 +176,13 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
     return tokenizer().encode(text);
   }
 
-  /**
-   * {@code pooling}, with {@code AUTO} resolved to the checkpoint's own ({@link
-   * CheckpointPooling}).
-   */
+  /** The folder's embedding pipeline ({@link SentenceTransformerFolder}), read once. */
   @Override
-  public Pooling resolve(Pooling pooling) {
-    if (pooling != Pooling.AUTO) {
-      return pooling;
-    }
-    Pooling p = checkpointPooling;
+  public EmbeddingPipeline pipeline() {
+    EmbeddingPipeline p = pipeline;
     if (p == null) {
-      p = CheckpointPooling.read(modelDir);
-      checkpointPooling = p;
+      p = SentenceTransformerFolder.pipeline(modelDir);
+      pipeline = p;
     }
     return p;
   }
@@ -275,6 +291,11 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
       stats = stats.plus(runGroup(g, planner, values));
     }
     return new TaskResult<>(values, stats);
+  }
+
+  /** {@link #runTexts(TextTask, List, BatchPlanner)} with this encoder's default planner. */
+  public <V> TaskResult<V> runTexts(TextTask<V> task, List<String> texts) {
+    return runTexts(task, texts, options.planner());
   }
 
   private <A, W, V> BatchStats runGroup(

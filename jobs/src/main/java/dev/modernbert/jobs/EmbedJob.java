@@ -53,7 +53,7 @@ public final class EmbedJob {
 
   static final String USAGE_HEAD =
       "Usage: spark-submit --class dev.modernbert.jobs.EmbedJob modernbert-spark-jobs.jar \\\n"
-          + "         --input PATH|GLOB --output DIR --model DIR|URI|demo [options]\n"
+          + "         --input PATH|GLOB --output DIR --model DIR|URI|HUB_ID|demo [options]\n"
           + "Options (also as keys of --conf-file FILE; command-line flags win):\n";
 
   static String usage() {
@@ -313,6 +313,14 @@ public final class EmbedJob {
 
   static void checkModel(String model, Configuration conf) {
     if (DemoModel.NAME.equals(model)) {
+      return;
+    }
+    if (ModelFiles.isHubId(model)) {
+      try {
+        ModelFiles.pin(model); // the repository and revision exist (or are cached, offline)
+      } catch (IllegalArgumentException e) {
+        throw JobException.usage("--model " + model + ": " + e.getMessage());
+      }
       return;
     }
     try {

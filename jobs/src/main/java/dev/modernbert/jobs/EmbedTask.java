@@ -3,8 +3,8 @@ package dev.modernbert.jobs;
 import dev.modernbert.spark.ml.ModernBertEmbedder;
 
 /**
- * {@code --task embed}: {@link ModernBertEmbedder}; adds {@code --pooling}, {@code --normalize} and
- * {@code --output-type}.
+ * {@code --task embed}: {@link ModernBertEmbedder}; adds {@code --pooling}, {@code --normalize},
+ * {@code --prompt}, {@code --prompt-name}, {@code --truncate-dim} and {@code --output-type}.
  */
 public final class EmbedTask extends StageTask<ModernBertEmbedder> {
   public static final String NAME = "embed";
@@ -21,9 +21,14 @@ public final class EmbedTask extends StageTask<ModernBertEmbedder> {
 
   @Override
   ModernBertEmbedder newStage(JobOptions o) {
-    return new ModernBertEmbedder()
-        .setPooling(o.get("pooling"))
-        .setNormalize(o.getBool("normalize"))
-        .setOutputType(o.get("output-type"));
+    ModernBertEmbedder e =
+        new ModernBertEmbedder()
+            .setPooling(o.get("pooling"))
+            .setNormalize(o.getBool("normalize"))
+            .setPromptName(o.get("prompt-name"))
+            .setTruncateDim(o.getInt("truncate-dim"))
+            .setOutputType(o.get("output-type"));
+    // Only a given prompt is set: an empty one means "no prompt", unlike none at all.
+    return o.isSet("prompt") ? e.setPrompt(o.get("prompt")) : e;
   }
 }

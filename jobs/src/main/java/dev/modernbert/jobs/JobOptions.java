@@ -44,7 +44,7 @@ public final class JobOptions {
               "task",
               "embed",
               false,
-              "what to compute: embed | classify | token-classify | fill-mask"),
+              "what to compute: embed | classify | token-classify | fill-mask | colbert"),
           new Spec("input", null, false, "input path or glob (local path or Hadoop URI)"),
           new Spec(
               "input-format",
@@ -58,18 +58,43 @@ public final class JobOptions {
           new Spec("output-format", "parquet", false, "parquet | json"),
           new Spec("mode", "error", false, "error | overwrite | append (when the output exists)"),
           new Spec("partitions", "0", false, "repartition the input to N partitions; 0 = as read"),
-          new Spec("model", null, false, "checkpoint folder (local or Hadoop URI), or demo"),
+          new Spec(
+              "model",
+              null,
+              false,
+              "checkpoint folder (local or Hadoop URI), Hugging Face Hub id (org/name[@revision]), or demo"),
           new Spec(
               "output-col",
               "",
               false,
-              "main output column; default per task: embedding, label, entities, predictions"),
-          new Spec("pooling", EMBEDDER.getPooling(), false, "embed: auto | cls | mean"),
+              "main output column; default per task: embedding, label, entities, predictions,"
+                  + " embeddings"),
+          new Spec(
+              "pooling",
+              EMBEDDER.getPooling(),
+              false,
+              "embed: auto | cls | mean | max | mean_sqrt_len | weightedmean | lasttoken"),
           new Spec(
               "normalize",
               String.valueOf(EMBEDDER.getNormalize()),
               true,
-              "embed: L2-normalise each vector"),
+              "embed: L2-normalise each vector (after truncate-dim)"),
+          new Spec(
+              "prompt",
+              null,
+              false,
+              "embed: text put before every text; given empty: no prompt, not even the default"),
+          new Spec(
+              "prompt-name",
+              EMBEDDER.getPromptName(),
+              false,
+              "embed: a prompt of the model's config_sentence_transformers.json, e.g. query;"
+                  + " empty: its default_prompt_name"),
+          new Spec(
+              "truncate-dim",
+              String.valueOf(EMBEDDER.getTruncateDim()),
+              false,
+              "embed: keep the first N values of each vector (Matryoshka); 0 keeps all"),
           new Spec(
               "probability-col",
               CLASSIFIER.getProbabilityCol(),
@@ -81,6 +106,7 @@ public final class JobOptions {
               String.valueOf(FILL_MASK.getTopK()),
               false,
               "fill-mask: predictions per [MASK]"),
+          new Spec("role", "", false, "colbert: query | document (required)"),
           new Spec(
               "max-length",
               String.valueOf(EMBEDDER.getMaxLength()),

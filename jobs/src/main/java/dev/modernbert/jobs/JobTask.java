@@ -24,11 +24,16 @@ public interface JobTask {
   /** The columns the stage appends that go to the output. */
   List<String> outputColumns(JobOptions options);
 
-  /** The tasks by name: embed, classify, token-classify and fill-mask. */
+  /** The tasks by name: embed, classify, token-classify, fill-mask and colbert. */
   static Map<String, JobTask> all() {
     Map<String, JobTask> tasks = new LinkedHashMap<>();
     for (JobTask t :
-        List.of(new EmbedTask(), new ClassifyTask(), new TokenClassifyTask(), new FillMaskTask())) {
+        List.of(
+            new EmbedTask(),
+            new ClassifyTask(),
+            new TokenClassifyTask(),
+            new FillMaskTask(),
+            new ColbertTask())) {
       tasks.put(t.name(), t);
     }
     return tasks;

@@ -222,7 +222,7 @@ class EmbedJobTest {
             "--model",
             "demo",
             "--pooling",
-            "max");
+            "median");
     assertTrue(e.getMessage().contains("bad option value"), e.getMessage());
     assertFalse(Files.exists(tmp.resolve("o")));
   }
@@ -232,6 +232,26 @@ class EmbedJobTest {
     String u = EmbedJob.usage();
     for (JobOptions.Spec s : JobOptions.SPECS) {
       assertTrue(u.contains("--" + s.name()), s.name());
+    }
+  }
+
+  @Test
+  void aHubIdThatIsNotCachedOfflineIsAUsageErrorBeforeAnythingRuns() throws Exception {
+    Path in = jsonl("hub-in", "{\"id\": 1, \"text\": \"hello\"}");
+    System.setProperty("HF_HUB_OFFLINE", "1");
+    System.setProperty("HF_HUB_CACHE", tmp.resolve("empty-hf-cache").toString());
+    try {
+      String out = tmp.resolve("o-hub").toString();
+      JobException e =
+          fails("--model", "org/not-cached", "--input", in.toString(), "--output", out);
+      assertEquals(JobException.USAGE, e.exitCode());
+      assertTrue(e.getMessage().contains("no local folder org/not-cached"), e.getMessage());
+      assertTrue(e.getMessage().contains("org/not-cached@main"), e.getMessage());
+      assertTrue(e.getMessage().contains("HF_HUB_OFFLINE"), e.getMessage());
+      assertFalse(Files.exists(tmp.resolve("o-hub")));
+    } finally {
+      System.clearProperty("HF_HUB_OFFLINE");
+      System.clearProperty("HF_HUB_CACHE");
     }
   }
 }

@@ -3,8 +3,10 @@ package dev.modernbert.encoder.cli;
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.pool.Pooling;
+import dev.modernbert.encoder.task.Embed;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,47 +25,72 @@ final class EncodeCommand {
 
       Embeds every line of IN.jsonl: {"id": ..., "text": "..."} or {"id": ..., "input_ids": [...]}
       (ids used as is, [CLS]/[SEP] included). OUT.jsonl gets one line per input line, in order:
-        {"id": ..., "embedding": [...]}                      (--pooling cls|mean)
+        {"id": ..., "embedding": [...]}                      (every --pooling but none)
         {"id": ..., "last_hidden_state": [[...], ...]}       (--pooling none)
       plus "truncated": true on rows whose text was cut to the maximum length.
+      A sentence-transformers folder (modules.json) embeds as sentence-transformers does: its
+      Pooling, Dense and Normalize modules, its prompts and its max_seq_length.
 
       Options:
         --model DIR          checkpoint folder (config.json, model.safetensors, tokenizer.json),
                              or demo for the bundled demo model
         --input FILE         JSON Lines input
         --output FILE        JSON Lines output (written atomically: complete or absent)
-        --pooling P          none, cls or mean (default cls)
-        --normalize          L2-normalise pooled embeddings
+        --pooling P          auto (default: the folder's sentence-transformers pipeline, else
+                             cls), cls, mean, max, mean_sqrt_len, weightedmean, lasttoken (replace
+                             only the Pooling module), or none (hidden states)
+        --normalize          L2-normalise embeddings (after --truncate-dim)
+        --prompt TEXT        text put before every text ("" = no prompt, not even the default)
+        --prompt-name NAME   a prompt of config_sentence_transformers.json (e.g. query, document);
+                             without --prompt or --prompt-name, its default_prompt_name applies
+        --truncate-dim N     keep the first N values (Matryoshka); 0 keeps all
       """
           + Job.RUN_OPTIONS_HELP;
 
   private static final Set<String> VALUED = new HashSet<>(Job.FLAGS);
 
   static {
-    VALUED.add("--pooling");
+    VALUED.addAll(List.of("--pooling", "--prompt", "--prompt-name", "--truncate-dim"));
   }
 
   private EncodeCommand() {}
 
   static int run(String[] args, PrintStream err) throws IOException {
     Flags flags = Flags.parse(NAME, args, VALUED, Set.of("--normalize"));
-    String poolingFlag = flags.choice("--pooling", "cls", "none", "auto", "cls", "mean");
-    boolean hiddenStates = poolingFlag.equals("none"); // one vector per token, no pooling
-    boolean normalize = flags.has("--normalize");
-    if (normalize && hiddenStates) {
-      throw CliException.usage(NAME, "--normalize needs --pooling cls or mean");
+    List<String> modes = new ArrayList<>(List.of("none"));
+    for (Pooling p : Pooling.values()) {
+      modes.add(p.id());
     }
+    String poolingFlag = flags.choice("--pooling", "auto", modes.toArray(new String[0]));
+    boolean hiddenStates = poolingFlag.equals("none"); // one vector per token, no pooling
+    for (String embedOnly : List.of("--normalize", "--prompt", "--prompt-name", "--truncate-dim")) {
+      if (hiddenStates && flags.has(embedOnly)) {
+        throw CliException.usage(NAME, embedOnly + " needs a pooled embedding, not --pooling none");
+      }
+    }
+    Embed embed =
+        hiddenStates
+            ? null
+            : new Embed(
+                Pooling.parse(poolingFlag),
+                flags.has("--normalize"),
+                flags.has("--prompt") ? flags.get("--prompt", "") : null,
+                flags.get("--prompt-name", null),
+                flags.intAtLeast("--truncate-dim", 0, 0));
     Job job = Job.from(flags);
     try (ModernBertEncoder encoder = job.load()) {
+      if (embed != null) {
+        encoder.require(embed); // a bad folder, prompt name or truncate dim: before any row
+      }
       int hidden = encoder.config().hiddenSize();
-      RowJob.run(
-          job,
-          encoder,
-          ids -> hiddenStates ? (long) ids.length * hidden : hidden,
-          (chunk, w) -> {
-            List<int[]> seqs = RowJob.ids(chunk);
-            if (hiddenStates) {
-              List<float[][]> states = encoder.lastHiddenState(seqs);
+      int width = embed == null ? hidden : embed.pipeline(encoder).outputDim(hidden);
+      if (hiddenStates) {
+        RowJob.run(
+            job,
+            encoder,
+            ids -> (long) ids.length * hidden,
+            (chunk, w) -> {
+              List<float[][]> states = encoder.lastHiddenState(RowJob.ids(chunk));
               for (int i = 0; i < chunk.size(); i++) {
                 JsonWriter jw = RowOutput.begin(w, chunk.get(i));
                 jw.name("last_hidden_state").beginArray();
@@ -73,17 +100,27 @@ final class EncodeCommand {
                 jw.endArray();
                 RowOutput.end(jw, w);
               }
-            } else {
-              List<float[]> vectors = encoder.embed(seqs, Pooling.parse(poolingFlag), normalize);
+            },
+            err);
+      } else {
+        RowJob.run(
+            job,
+            encoder,
+            embed,
+            ids -> width,
+            (chunk, w) -> {
+              List<float[]> vectors =
+                  encoder.run(embed, RowJob.ids(chunk), RowJob.args(chunk, embed)).values();
               for (int i = 0; i < chunk.size(); i++) {
                 JsonWriter jw = RowOutput.begin(w, chunk.get(i));
                 jw.name("embedding");
                 RowOutput.floats(jw, vectors.get(i));
                 RowOutput.end(jw, w);
               }
-            }
-          },
-          err);
+            },
+            err,
+            () -> "");
+      }
     }
     return Main.EXIT_OK;
   }

@@ -5,7 +5,7 @@ import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.config.ModernBertConfig;
-import dev.modernbert.encoder.demo.DemoModel;
+import dev.modernbert.encoder.hub.HubException;
 import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.task.EncoderTask;
 import java.nio.file.Files;
@@ -88,16 +88,7 @@ record Job(
       throw CliException.usage(cmd, "--output: folder " + output.getParent() + " does not exist");
     }
 
-    Path modelDir;
-    if (DemoModel.NAME.equals(model)) {
-      modelDir = ModernBertEncoder.resolveModel(model);
-    } else {
-      modelDir = Path.of(model).toAbsolutePath();
-      if (!Files.isDirectory(modelDir)) {
-        throw CliException.usage(
-            cmd, "--model: no such folder: " + model + " (give a checkpoint folder or demo)");
-      }
-    }
+    Path modelDir = modelDir(cmd, model);
     ModernBertConfig config;
     try {
       config = ModernBertConfig.read(modelDir.resolve("config.json"));
@@ -117,6 +108,33 @@ record Job(
             .withBatchTokens(batchTokens)
             .withNumThreads(threads);
     return new Job(cmd, model, modelDir, input, output, options, chunkRows);
+  }
+
+  /**
+   * The folder of {@code --model}: {@code demo}, a local folder (which wins), or a Hugging Face Hub
+   * id, downloaded into the Hugging Face cache unless there.
+   */
+  static Path modelDir(String cmd, String model) {
+    Path dir;
+    try {
+      dir = ModernBertEncoder.resolveModel(model).toAbsolutePath();
+    } catch (HubException e) {
+      if (e.isUsageError()) {
+        throw CliException.usage(cmd, "--model: " + e.getMessage());
+      }
+      throw CliException.failure("--model: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(cmd, "--model: " + e.getMessage());
+    }
+    if (!Files.isDirectory(dir)) {
+      throw CliException.usage(
+          cmd,
+          "--model: no such folder: "
+              + model
+              + " (give a checkpoint folder, a Hugging Face Hub id such as org/name or"
+              + " org/name@revision, or demo)");
+    }
+    return dir;
   }
 
   ModernBertEncoder load() {

@@ -10,6 +10,7 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.task.EncoderTask;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -226,12 +227,14 @@ final class JsonlInput {
   }
 
   /**
-   * Streams the (already validated) file again, tokenizing text, in chunks of at most {@code
-   * maxRows} rows and {@code maxCost} summed cost (a chunk always holds at least one row).
+   * Streams the (already validated) file again, tokenizing text through {@code task} ({@link
+   * EncoderTask#tokenize}; null: the checkpoint's tokenizer), in chunks of at most {@code maxRows}
+   * rows and {@code maxCost} summed cost (a chunk always holds at least one row).
    */
   static void forEachChunk(
       Path file,
       ModernBertEncoder encoder,
+      EncoderTask<?, ?> task,
       int maxRows,
       long maxCost,
       Cost cost,
@@ -256,7 +259,8 @@ final class JsonlInput {
         }
         Prepared prepared;
         if (row.text() != null) {
-          TokenizedText t = encoder.tokenize(row.text());
+          TokenizedText t =
+              task == null ? encoder.tokenize(row.text()) : task.tokenize(encoder, row.text());
           prepared = new Prepared(row.id(), t.ids(), t.truncated(), row.text(), t);
         } else {
           prepared = new Prepared(row.id(), row.ids(), false, null, null);

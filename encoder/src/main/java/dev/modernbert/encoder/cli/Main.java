@@ -7,7 +7,7 @@ import java.util.Arrays;
 
 /**
  * The {@code modernbert} command line ({@code bin/modernbert}): {@code encode}, {@code fill-mask},
- * {@code classify}, {@code token-classify}, {@code tokenize} and {@code bench}.
+ * {@code classify}, {@code token-classify}, {@code tokenize}, {@code colbert} and {@code bench}.
  *
  * <p>Exit codes: 0 success, 1 failure (model, device, I/O), 2 bad usage or bad input. Input is
  * validated in full before anything is computed, and output files appear only complete.
@@ -30,6 +30,7 @@ public final class Main {
                     checkpoints)
         tokenize    token ids, token strings and character offsets per line (what encode
                     feeds the model)
+        colbert     ColBERT token vectors of queries or documents (PyLate checkpoints)
         bench       the benchmark harness
 
       Run 'modernbert <command> --help' for a command's options.
@@ -94,6 +95,13 @@ public final class Main {
             return EXIT_OK;
           }
           return TokenizeCommand.run(rest, err);
+        }
+        case ColbertCommand.NAME -> {
+          if (wantsHelp(rest)) {
+            out.print(ColbertCommand.USAGE);
+            return EXIT_OK;
+          }
+          return ColbertCommand.run(rest, err);
         }
         case "bench" -> {
           return BenchCommand.run(rest);

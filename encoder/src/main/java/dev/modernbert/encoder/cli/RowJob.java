@@ -1,6 +1,7 @@
 package dev.modernbert.encoder.cli;
 
 import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.task.EncoderTask;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -24,7 +25,7 @@ final class RowJob {
   static void run(
       Job job, ModernBertEncoder encoder, JsonlInput.Cost cost, ChunkWriter work, PrintStream err)
       throws IOException {
-    run(job, encoder, cost, work, err, () -> "");
+    run(job, encoder, null, cost, work, err, () -> "");
   }
 
   /**
@@ -39,6 +40,23 @@ final class RowJob {
       PrintStream err,
       java.util.function.Supplier<String> extraCounts)
       throws IOException {
+    run(job, encoder, null, cost, work, err, extraCounts);
+  }
+
+  /**
+   * The run: {@code task} tokenizes the texts ({@link EncoderTask#tokenize}, e.g. with a prompt;
+   * null: the checkpoint's tokenizer as is), {@code extraCounts} goes after the row count in the
+   * summary line.
+   */
+  static void run(
+      Job job,
+      ModernBertEncoder encoder,
+      EncoderTask<?, ?> task,
+      JsonlInput.Cost cost,
+      ChunkWriter work,
+      PrintStream err,
+      java.util.function.Supplier<String> extraCounts)
+      throws IOException {
     JsonlInput.validate(job.input(), encoder);
     long[] totals = new long[3]; // rows, tokens, truncated
     long start = System.nanoTime();
@@ -47,6 +65,7 @@ final class RowJob {
       JsonlInput.forEachChunk(
           job.input(),
           encoder,
+          task,
           job.chunkRows(),
           Job.CHUNK_FLOAT_BUDGET,
           cost,
@@ -72,6 +91,18 @@ final class RowJob {
         seconds,
         Job.rate(totals[1], seconds),
         job.output());
+  }
+
+  /**
+   * {@code task}'s argument of each row, in chunk order: from its text and tokens; null for rows
+   * that gave input_ids.
+   */
+  static <A> List<A> args(List<JsonlInput.Prepared> chunk, EncoderTask<A, ?> task) {
+    List<A> args = new ArrayList<>(chunk.size());
+    for (JsonlInput.Prepared r : chunk) {
+      args.add(r.text() == null ? null : task.argument(r.tokens(), r.text()));
+    }
+    return args;
   }
 
   /** The chunk's token ids, in chunk order. */

@@ -1,15 +1,23 @@
 package dev.modernbert.encoder.longtext;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.modernbert.encoder.pipeline.EmbeddingPipeline;
+import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.encoder.task.LoadedModel;
 import dev.modernbert.encoder.task.SpanSums;
+import dev.modernbert.encoder.task.TaskBatch;
 import dev.modernbert.encoder.task.TextPlan;
 import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.encoder.tokenize.SequenceTemplate;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Embeds texts of any length: the text's tokens are cut into windows (see {@link Windowing}), each
@@ -62,6 +70,15 @@ public record LongTextEmbed(
     if (!model.hasTokenizer()) {
       return "longText=" + mode.id() + " needs the checkpoint's tokenizer.json";
     }
+    if (mode == LongTextMode.LATE) {
+      var pooling = embed.pipeline(model).pooling();
+      if (pooling.modes().size() != 1) {
+        return "late chunking needs a single-mode pooling: the span mean takes the place of one"
+            + " Pooling mode, and this model pools with "
+            + pooling.describe()
+            + " (use longText=chunk, or set pooling to one mode)";
+      }
+    }
     try {
       windowing(model);
       return null;
@@ -70,9 +87,20 @@ public record LongTextEmbed(
     }
   }
 
+  /** The prompt's tokens, put after the leading special tokens of every window. */
+  private int[] promptIds(LoadedModel model) {
+    String prompt = embed.effectivePrompt(model);
+    return prompt.isEmpty()
+        ? new int[0]
+        : model.tokenizer().encodeContent(Embed.prepared(model, prompt)).ids();
+  }
+
   /** The windows for {@code model}: the default window is everything the model reads at once. */
   Windowing windowing(LoadedModel model) {
-    int room = model.tokenizer().maxLength() - model.tokenizer().template().specials();
+    int room =
+        model.tokenizer().maxLength()
+            - model.tokenizer().template().specials()
+            - promptIds(model).length;
     int window = windowTokens == 0 ? room : windowTokens;
     if (window > room) {
       throw new IllegalArgumentException(
@@ -80,7 +108,7 @@ public record LongTextEmbed(
               + window
               + " does not fit the model: at most "
               + room
-              + " content tokens fit its maximum length with the special tokens");
+              + " content tokens fit its maximum length with the special tokens and the prompt");
     }
     if (windowOverlap >= window) {
       throw new IllegalArgumentException(
@@ -91,24 +119,34 @@ public record LongTextEmbed(
 
   @Override
   public TextPlan<?, ?, List<ChunkEmbedding>> plan(LoadedModel model, String text) {
-    TokenizedText content = model.tokenizer().encodeContent(text);
+    TokenizedText content = model.tokenizer().encodeContent(Embed.prepared(model, text));
     SequenceTemplate template = model.tokenizer().template();
+    int[] prompt = promptIds(model);
     Windowing windowing = windowing(model);
     int n = content.length();
     List<TokenRange> windows = windowing.windows(n);
     List<int[]> ids = new ArrayList<>(windows.size());
     for (TokenRange w : windows) {
-      ids.add(template.wrap(Arrays.copyOfRange(content.ids(), w.start(), w.end())));
+      ids.add(template.wrap(prompt, Arrays.copyOfRange(content.ids(), w.start(), w.end())));
     }
+    EmbeddingPipeline pipeline = embed.pipeline(model);
+    boolean normalizes = embed.normalize() || pipeline.normalizes();
     return mode == LongTextMode.CHUNK
-        ? chunkPlan(content, windows, ids)
-        : latePlan(content, windowing, windows, ids, template.prefix().length);
+        ? chunkPlan(content, windows, ids, normalizes)
+        : latePlan(
+            content,
+            windowing,
+            windows,
+            ids,
+            template.prefix().length + prompt.length,
+            spanMeans -> finish(pipeline, spanMeans),
+            normalizes);
   }
 
-  private TextPlan<Void, float[], List<ChunkEmbedding>> chunkPlan(
-      TokenizedText content, List<TokenRange> windows, List<int[]> ids) {
-    List<Void> args = new ArrayList<>();
-    ids.forEach(i -> args.add(null));
+  /** Each window through the model's whole pipeline, as the model embeds any sequence. */
+  private TextPlan<Boolean, float[], List<ChunkEmbedding>> chunkPlan(
+      TokenizedText content, List<TokenRange> windows, List<int[]> ids, boolean normalizes) {
+    List<Boolean> args = new ArrayList<>(Collections.nCopies(ids.size(), Boolean.TRUE));
     return new TextPlan<>(
         embed,
         ids,
@@ -120,16 +158,25 @@ public record LongTextEmbed(
           for (int k = 0; k < windows.size(); k++) {
             chunks.add(chunk(k, windows.get(k), content, vectors.get(k)));
           }
-          return aggregated(chunks, content);
+          return aggregated(chunks, content, normalizes);
         });
   }
 
+  /**
+   * Each window's owned token vectors summed per span ({@link SpanSums}); the span means then take
+   * the place of the Pooling output ({@code finish}: the modules after it).
+   *
+   * @param firstContentRow the row of a window's first content token (special tokens and prompt
+   *     come before it)
+   */
   private TextPlan<SpanSums.Rows, SpanSums.Sums, List<ChunkEmbedding>> latePlan(
       TokenizedText content,
       Windowing windowing,
       List<TokenRange> windows,
       List<int[]> ids,
-      int prefix) {
+      int firstContentRow,
+      UnaryOperator<float[][]> finish,
+      boolean normalizes) {
     int n = content.length();
     if (n == 0) {
       throw new IllegalArgumentException("the text has no tokens to late-chunk");
@@ -142,7 +189,8 @@ public record LongTextEmbed(
       for (int i = 0; i < spanOf.length; i++) {
         spanOf[i] = (owned.start() + i) / chunkTokens;
       }
-      args.add(new SpanSums.Rows(prefix + owned.start() - windows.get(k).start(), spanOf));
+      args.add(
+          new SpanSums.Rows(firstContentRow + owned.start() - windows.get(k).start(), spanOf));
     }
     return new TextPlan<>(
         new SpanSums(),
@@ -151,14 +199,30 @@ public record LongTextEmbed(
         false,
         spans.size(),
         sums -> {
-          float[][] means = means(sums, spans.size());
+          float[][] vectors = finish.apply(means(sums, spans.size()));
           List<ChunkEmbedding> chunks = new ArrayList<>(spans.size());
-          float[][] vectors = tail(means);
           for (int j = 0; j < spans.size(); j++) {
             chunks.add(chunk(j, spans.get(j), content, vectors[j]));
           }
-          return aggregated(chunks, content);
+          return aggregated(chunks, content, normalizes);
         });
+  }
+
+  /**
+   * The modules after Pooling (and truncateDim, normalize) on span means, in float32 on the CPU:
+   * they are a few small products per span, and the text's task thread runs them.
+   */
+  private float[][] finish(EmbeddingPipeline pipeline, float[][] means) {
+    int dim = means[0].length;
+    float[] flat = new float[means.length * dim];
+    for (int s = 0; s < means.length; s++) {
+      System.arraycopy(means[s], 0, flat, s * dim, dim);
+    }
+    try (NDManager m = TorchRuntime.engine().newBaseManager(Device.cpu())) {
+      List<float[]> rows =
+          TaskBatch.rows(embed.finish(pipeline, m.create(flat, new Shape(means.length, dim))));
+      return rows.toArray(new float[0][]);
+    }
   }
 
   /** The span means, from each window's partial sums. */
@@ -187,30 +251,6 @@ public record LongTextEmbed(
     return means;
   }
 
-  /** The pipeline's modules after Pooling, applied to span means. */
-  private float[][] tail(float[][] means) {
-    if (!embed.normalize()) {
-      return means;
-    }
-    float[][] out = new float[means.length][];
-    for (int s = 0; s < means.length; s++) {
-      double norm = 0;
-      for (float x : means[s]) {
-        norm += (double) x * x;
-      }
-      norm = Math.max(Math.sqrt(norm), 1e-12);
-      out[s] = new float[means[s].length];
-      for (int d = 0; d < out[s].length; d++) {
-        out[s][d] = (float) (means[s][d] / norm);
-      }
-    }
-    return out;
-  }
-
-  private boolean normalizes() {
-    return embed.normalize();
-  }
-
   /** Chunk {@code index} over content tokens {@code range}, with its UTF-16 offsets. */
   private static ChunkEmbedding chunk(
       int index, TokenRange range, TokenizedText content, float[] vector) {
@@ -220,7 +260,8 @@ public record LongTextEmbed(
   }
 
   /** The chunks, or (aggregate mean/max) one chunk spanning the text with their combination. */
-  private List<ChunkEmbedding> aggregated(List<ChunkEmbedding> chunks, TokenizedText content) {
+  private List<ChunkEmbedding> aggregated(
+      List<ChunkEmbedding> chunks, TokenizedText content, boolean normalizes) {
     if (aggregate == Aggregate.NONE) {
       return chunks;
     }
@@ -233,6 +274,6 @@ public record LongTextEmbed(
             content.length(),
             first.charStart(),
             last.charEnd(),
-            aggregate.combine(chunks, normalizes())));
+            aggregate.combine(chunks, normalizes)));
   }
 }

@@ -2,14 +2,14 @@ package dev.modernbert.encoder.task;
 
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.model.ModernBertModel;
-import dev.modernbert.encoder.pool.Pooling;
+import dev.modernbert.encoder.pipeline.EmbeddingPipeline;
 import dev.modernbert.encoder.tokenize.TextTokenizer;
 import dev.modernbert.encoder.weights.HeadKind;
 import java.nio.file.Path;
 
 /**
  * What a task sees of a loaded checkpoint (the encoder implements it): the model, its head and
- * config, its tokenizer, and the checkpoint's own pooling.
+ * config, its tokenizer, and the checkpoint's own embedding pipeline.
  */
 public interface LoadedModel {
   Path modelDir();
@@ -25,6 +25,11 @@ public interface LoadedModel {
   /** The tokenizer; throws when the checkpoint has none ({@link #hasTokenizer}). */
   TextTokenizer tokenizer();
 
-  /** {@code pooling}, with {@code AUTO} resolved to the checkpoint's own. */
-  Pooling resolve(Pooling pooling);
+  /**
+   * The checkpoint's sentence-transformers pipeline (read once, when first asked for): its {@code
+   * modules.json} when present, else its {@code 1_Pooling/config.json} or CLS.
+   *
+   * @throws dev.modernbert.encoder.config.CheckpointException when the folder's files are bad
+   */
+  EmbeddingPipeline pipeline();
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.modernbert.encoder.batch.BatchLayout;
 import dev.modernbert.encoder.model.BatchTensors;
 import dev.modernbert.encoder.model.ModernBertModel;
+import dev.modernbert.encoder.pipeline.PoolingModule;
 import dev.modernbert.encoder.pool.Pooler;
 import dev.modernbert.encoder.pool.Pooling;
 import java.util.ArrayList;
@@ -79,9 +80,24 @@ public final class TaskBatch<A> {
     return args == null ? null : args.get(i);
   }
 
-  /** One pooled vector per sequence, {@code [batch, hidden]} ({@code AUTO}: the checkpoint's). */
+  /**
+   * One pooled vector per sequence over all its tokens, {@code [batch, width]} ({@code AUTO}: the
+   * modes of the checkpoint's Pooling module).
+   */
   public NDArray pooled(Pooling pooling, boolean normalize) {
-    return Pooler.pool(hidden, tensors, loaded.resolve(pooling), normalize);
+    if (pooling == Pooling.AUTO) {
+      NDArray p = pooled(loaded.pipeline().pooling(), new int[size()]);
+      return normalize ? Pooler.l2Normalize(p) : p;
+    }
+    return Pooler.pool(hidden, tensors, pooling, normalize);
+  }
+
+  /**
+   * {@code module}'s pooling, {@code [batch, modes x hidden]}; sequence {@code b} pools its
+   * positions from {@code firstPooled[b]} on (after a prompt that is not pooled).
+   */
+  public NDArray pooled(PoolingModule module, int[] firstPooled) {
+    return module.pool(hidden, tensors, firstPooled);
   }
 
   /** The given rows of a {@code [rows, C]} tensor. */

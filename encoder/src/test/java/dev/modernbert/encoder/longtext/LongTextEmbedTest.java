@@ -2,6 +2,7 @@ package dev.modernbert.encoder.longtext;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,10 @@ import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.encoder.testing.Golden;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,18 +32,24 @@ import org.junit.jupiter.api.Test;
  */
 class LongTextEmbedTest {
   private static final String MEAN_NORMALIZE = "st-mean-normalize";
+  private static final String CLS_DENSE = "st-cls-dense";
+  private static final Embed PIPELINE = new Embed(Pooling.AUTO, false);
+  private static final Map<String, ModernBertEncoder> MODELS = new HashMap<>();
   private static ModernBertEncoder meanNormalize;
 
+  /** Both fixture models, at their folders' own maximum lengths (64 and 48). */
   @BeforeAll
   static void load() {
-    meanNormalize =
-        ModernBertEncoder.load(
-            Golden.resource("golden/" + MEAN_NORMALIZE), EncoderOptions.defaults().withMaxLength(64));
+    for (String name : List.of(MEAN_NORMALIZE, CLS_DENSE)) {
+      MODELS.put(
+          name, ModernBertEncoder.load(Golden.resource("golden/" + name), EncoderOptions.defaults()));
+    }
+    meanNormalize = MODELS.get(MEAN_NORMALIZE);
   }
 
   @AfterAll
   static void close() {
-    meanNormalize.close();
+    MODELS.values().forEach(ModernBertEncoder::close);
   }
 
   @Test
@@ -66,13 +76,13 @@ class LongTextEmbedTest {
   void chunkAndLateRunsMatchTheFixture() {
     int runs = 0;
     for (JsonObject run : LongDocsFixture.expected()) {
-      if (!run.get("model").getAsString().equals(MEAN_NORMALIZE)) {
-        continue;
-      }
+      ModernBertEncoder model = MODELS.get(run.get("model").getAsString());
+      boolean normalized = run.get("model").getAsString().equals(MEAN_NORMALIZE);
+      double tol = normalized ? 1e-5 : 1e-4;
       LongTextMode mode = LongTextMode.parse(run.get("mode").getAsString());
       LongTextEmbed task =
           new LongTextEmbed(
-              new Embed(Pooling.MEAN, true),
+              PIPELINE,
               mode,
               run.get("W").getAsInt(),
               run.get("O").getAsInt(),
@@ -80,17 +90,17 @@ class LongTextEmbedTest {
               Aggregate.NONE);
       String id = run.get("id").getAsString();
       List<ChunkEmbedding> chunks =
-          meanNormalize
+          model
               .runTexts(task, List.of(LongDocsFixture.text(id)), BatchPlanner.defaults())
               .values()
               .get(0);
-      assertChunks(run, chunks, 1e-5);
+      assertChunks(run, chunks, tol);
       if (mode == LongTextMode.CHUNK) {
         for (Aggregate a : List.of(Aggregate.MEAN, Aggregate.MAX)) {
           LongTextEmbed agg =
               new LongTextEmbed(task.embed(), mode, task.windowTokens(), task.windowOverlap(), 0, a);
           List<ChunkEmbedding> one =
-              meanNormalize
+              model
                   .runTexts(agg, List.of(LongDocsFixture.text(id)), BatchPlanner.defaults())
                   .values()
                   .get(0);
@@ -98,13 +108,13 @@ class LongTextEmbedTest {
           assertClose(
               LongDocsFixture.floats(run.getAsJsonArray("aggregate_" + a.id())),
               one.get(0).embedding(),
-              1e-5,
+              tol,
               id + " aggregate " + a.id());
         }
       }
       runs++;
     }
-    assertEquals(36, runs);
+    assertEquals(48, runs);
   }
 
   @Test
@@ -120,8 +130,7 @@ class LongTextEmbedTest {
       }
     }
     LongTextEmbed task =
-        new LongTextEmbed(
-            new Embed(Pooling.MEAN, true), LongTextMode.CHUNK, 62, 16, 0, Aggregate.NONE);
+        new LongTextEmbed(PIPELINE, LongTextMode.CHUNK, 62, 16, 0, Aggregate.NONE);
     var result = meanNormalize.runTexts(task, texts, BatchPlanner.defaults());
     for (int i = 0; i < runs.size(); i++) {
       assertChunks(runs.get(i), result.values().get(i), 1e-5);
@@ -131,17 +140,58 @@ class LongTextEmbedTest {
   }
 
   @Test
+  void lateChunkingRefusesAPoolingOfSeveralModes() {
+    try (ModernBertEncoder modes =
+        ModernBertEncoder.load(Golden.resource("golden/st-modes"), EncoderOptions.defaults())) {
+      LongTextEmbed late =
+          new LongTextEmbed(PIPELINE, LongTextMode.LATE, 0, 0, 16, Aggregate.NONE);
+      String problem = late.problemWith(modes);
+      assertTrue(
+          problem != null && problem.contains("late chunking needs a single-mode pooling"),
+          problem);
+      LongTextEmbed oneMode =
+          new LongTextEmbed(
+              new Embed(Pooling.MEAN, false, "", null, 0),
+              LongTextMode.LATE,
+              0,
+              0,
+              16,
+              Aggregate.NONE);
+      assertNull(oneMode.problemWith(modes), "an explicit single mode replaces the five");
+      assertNull(
+          new LongTextEmbed(PIPELINE, LongTextMode.CHUNK, 0, 0, 0, Aggregate.NONE)
+              .problemWith(modes),
+          "chunk mode is unaffected");
+    }
+  }
+
+  @Test
+  void aPromptGoesInEveryWindowAndTheDefaultWindowLeavesRoomForIt() {
+    String text = LongDocsFixture.text("ld1");
+    Embed query = new Embed(Pooling.AUTO, false, null, "query", 0);
+    LongTextEmbed task =
+        new LongTextEmbed(query, LongTextMode.CHUNK, 0, 0, 0, Aggregate.NONE);
+    var plan = task.plan(meanNormalize, text);
+    int[] prompt =
+        meanNormalize.tokenizer().encodeContent(query.effectivePrompt(meanNormalize)).ids();
+    assertTrue(prompt.length > 0);
+    for (int[] ids : plan.ids()) {
+      assertTrue(ids.length <= 64, "a window fits the model: " + ids.length);
+      assertArrayEquals(prompt, Arrays.copyOfRange(ids, 1, 1 + prompt.length));
+    }
+    assertEquals(64, plan.ids().get(0).length, "the first window is full");
+  }
+
+  @Test
   void windowsThatDoNotFitAreRefusedWithTheLimit() {
     LongTextEmbed task =
-        new LongTextEmbed(
-            new Embed(Pooling.MEAN, true), LongTextMode.CHUNK, 63, 0, 0, Aggregate.NONE);
+        new LongTextEmbed(PIPELINE, LongTextMode.CHUNK, 63, 0, 0, Aggregate.NONE);
     String problem = task.problemWith(meanNormalize);
     assertTrue(problem != null && problem.contains("at most 62"), problem);
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            new LongTextEmbed(
-                new Embed(Pooling.MEAN, true), LongTextMode.LATE, 0, 0, 0, Aggregate.NONE));
+            new LongTextEmbed(PIPELINE, LongTextMode.LATE, 0, 0, 0, Aggregate.NONE));
   }
 
   static void assertChunks(JsonObject run, List<ChunkEmbedding> chunks, double tol) {

@@ -2,6 +2,9 @@ package dev.modernbert.spark.executor;
 
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.demo.DemoModel;
+import dev.modernbert.encoder.hub.HubException;
+import dev.modernbert.encoder.hub.HubId;
+import dev.modernbert.encoder.hub.ModelLocation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,6 +38,11 @@ import org.apache.hadoop.fs.RemoteIterator;
  * <ul>
  *   <li>{@code demo}: the generated demo model.
  *   <li>A path without a URI scheme: used in place (it must exist on every executor).
+ *   <li>A Hugging Face Hub id ({@code org/name[@revision]} that is not a local path, or {@code
+ *       hf://org/name[@revision]}): the driver pins it to a commit ({@link #pin}, called where a
+ *       stage or SQL function builds its {@link StageSpec}), and each executor loads exactly that
+ *       commit from its own Hugging Face cache, downloading what is missing once per executor
+ *       unless {@code HF_HUB_OFFLINE} is set there.
  *   <li>Any URI with a scheme ({@code hdfs://}, {@code s3a://}, {@code gs://}, {@code abfs://},
  *       {@code file://}, ...): copied through Hadoop's FileSystem into the local cache directory,
  *       once per executor JVM (and once per machine when executors share the cache directory). The
@@ -60,7 +68,7 @@ public final class ModelFiles {
 
   /** True for a path that is copied through Hadoop's FileSystem (it has a URI scheme). */
   public static boolean isRemote(String modelPath) {
-    if (modelPath == null || DemoModel.NAME.equals(modelPath)) {
+    if (modelPath == null || DemoModel.NAME.equals(modelPath) || HubId.isExplicit(modelPath)) {
       return false;
     }
     try {
@@ -68,6 +76,33 @@ public final class ModelFiles {
       return scheme != null && scheme.length() > 1; // "C:" is a Windows drive, not a scheme
     } catch (URISyntaxException e) {
       return false;
+    }
+  }
+
+  /** True for a Hugging Face Hub id (not {@code demo}, not a local path that exists here). */
+  public static boolean isHubId(String modelPath) {
+    return modelPath != null
+        && !DemoModel.NAME.equals(modelPath)
+        && !isRemote(modelPath)
+        && ModelLocation.hubId(modelPath).isPresent();
+  }
+
+  /**
+   * On the driver: {@code modelPath} with a Hub revision (a branch or tag) replaced by the commit
+   * it is at now, {@code hf://org/name@<commit>}, so that every executor loads that one commit and
+   * a cluster never mixes revisions; any other path is returned as is.
+   *
+   * @throws IllegalArgumentException naming the repository, revision and file when the id cannot be
+   *     resolved (not found, gated, offline and not cached)
+   */
+  public static String pin(String modelPath) {
+    if (!isHubId(modelPath)) {
+      return modelPath;
+    }
+    try {
+      return ModelLocation.pin(modelPath);
+    } catch (HubException e) {
+      throw new IllegalArgumentException("modelPath " + modelPath + ": " + e.getMessage(), e);
     }
   }
 
@@ -94,7 +129,11 @@ public final class ModelFiles {
     }
     Path local;
     if (!isRemote(modelPath)) {
-      local = ModernBertEncoder.resolveModel(modelPath).toAbsolutePath();
+      try {
+        local = ModernBertEncoder.resolveModel(modelPath).toAbsolutePath();
+      } catch (HubException e) {
+        throw new IllegalArgumentException("modelPath " + modelPath + ": " + e.getMessage(), e);
+      }
       if (!Files.isRegularFile(local.resolve("config.json"))) {
         throw new IllegalArgumentException(
             "modelPath "
@@ -102,7 +141,8 @@ public final class ModelFiles {
                 + ": no config.json in "
                 + local
                 + " (a path without a scheme must be a checkpoint folder on every executor; use a"
-                + " Hadoop URI such as hdfs://, s3a:// or file:// to have it copied)");
+                + " Hadoop URI such as hdfs://, s3a:// or file:// to have it copied, or a Hugging"
+                + " Face Hub id org/name[@revision])");
       }
     } else {
       local = copyToCache(URI.create(modelPath), conf == null ? new Configuration() : conf.get());

@@ -7,7 +7,8 @@ import java.io.Serializable;
  * What every stage and UDF needs on the executors besides its task, resolved on the driver from the
  * Params (or the UDF's options) and shipped with each task. Holds no model.
  *
- * @param modelPath local folder, Hadoop FileSystem URI, or {@code demo}
+ * @param modelPath local folder, Hadoop FileSystem URI, {@code demo}, or a Hugging Face Hub id
+ *     pinned on the driver to {@code hf://org/name@<commit>}
  * @param maxLength tokens per text after truncation; 0 = the model's maximum
  * @param batchTokens padded-token budget per batch
  * @param maxBatchRows rows per batch at most

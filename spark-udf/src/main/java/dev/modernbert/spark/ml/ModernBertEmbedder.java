@@ -31,6 +31,9 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
 
   private final Param<String> pooling;
   private final BooleanParam normalize;
+  private final Param<String> prompt;
+  private final Param<String> promptName;
+  private final IntParam truncateDim;
 
   // Long texts (see LongTextEmbed): what happens to a text longer than the model's context.
   private final Param<String> longText;
@@ -49,14 +52,39 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
         "output column of embeddings",
         "array (array<float>) | vector (ML VectorUDT)",
         "embedded");
+    List<String> modes = new ArrayList<>();
+    for (Pooling p : Pooling.values()) {
+      modes.add(p.id());
+    }
     pooling =
         new Param<>(
             this,
             "pooling",
-            "cls | mean | auto: auto uses the checkpoint's sentence-transformers"
-                + " 1_Pooling/config.json when present, else cls",
-            ParamValidators.inArray(List.of("auto", "cls", "mean")));
-    normalize = new BooleanParam(this, "normalize", "L2-normalise each embedding");
+            "auto: the checkpoint's sentence-transformers pipeline (modules.json: Pooling, Dense,"
+                + " Normalize), else its 1_Pooling/config.json, else cls; or one of "
+                + String.join(", ", modes.subList(1, modes.size()))
+                + ", which replaces only the Pooling module",
+            ParamValidators.inArray(modes));
+    normalize =
+        new BooleanParam(this, "normalize", "L2-normalise each embedding (after truncateDim)");
+    prompt =
+        new Param<>(
+            this,
+            "prompt",
+            "text put before every text; \"\" = no prompt, not even the default; unset ="
+                + " promptName, else the model's default_prompt_name");
+    promptName =
+        new Param<>(
+            this,
+            "promptName",
+            "a prompt of the model's config_sentence_transformers.json (e.g. query, document);"
+                + " \"\" = its default_prompt_name");
+    truncateDim =
+        new IntParam(
+            this,
+            "truncateDim",
+            "keep the first N values of each embedding (Matryoshka); 0 keeps all",
+            ParamValidators.gtEq(0));
     longText =
         new Param<>(
             this,
@@ -98,6 +126,8 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
     setDefault(outputCol(), "embedding");
     setDefault(pooling, "auto");
     setDefault(normalize, false);
+    setDefault(promptName, "");
+    setDefault(truncateDim, 0);
   }
 
   public Param<String> pooling() {
@@ -106,6 +136,46 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
 
   public BooleanParam normalize() {
     return normalize;
+  }
+
+  public Param<String> prompt() {
+    return prompt;
+  }
+
+  public Param<String> promptName() {
+    return promptName;
+  }
+
+  public IntParam truncateDim() {
+    return truncateDim;
+  }
+
+  public ModernBertEmbedder setPrompt(String v) {
+    set(prompt, v);
+    return this;
+  }
+
+  public ModernBertEmbedder setPromptName(String v) {
+    set(promptName, v);
+    return this;
+  }
+
+  public ModernBertEmbedder setTruncateDim(int v) {
+    set(truncateDim, v);
+    return this;
+  }
+
+  /** The literal prompt, or null when none was set ({@code promptName} or the default apply). */
+  public String getPrompt() {
+    return isDefined(prompt) ? $(prompt) : null;
+  }
+
+  public String getPromptName() {
+    return $(promptName);
+  }
+
+  public int getTruncateDim() {
+    return (Integer) $(truncateDim);
   }
 
   public ModernBertEmbedder setPooling(String v) {
@@ -204,7 +274,12 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
   }
 
   private Embed embed() {
-    return new Embed(Pooling.parse(getPooling()), getNormalize());
+    return new Embed(
+        Pooling.parse(getPooling()),
+        getNormalize(),
+        getPrompt(),
+        getPromptName(),
+        getTruncateDim());
   }
 
   private LongTextEmbed longTextEmbed(LongTextMode mode) {

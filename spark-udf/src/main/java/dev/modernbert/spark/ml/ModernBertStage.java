@@ -79,8 +79,10 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
             this,
             "modelPath",
             "ModernBERT checkpoint folder: a local path present on every executor, any Hadoop"
-                + " FileSystem URI (hdfs://, s3a://, file://, ...; copied once per executor), or"
-                + " demo");
+                + " FileSystem URI (hdfs://, s3a://, file://, ...; copied once per executor), a"
+                + " Hugging Face Hub id (org/name, org/name@revision or hf://org/name[@revision];"
+                + " pinned to one commit on the driver, fetched into each executor's Hugging Face"
+                + " cache), or demo");
     maxLength =
         new IntParam(
             this,
@@ -362,11 +364,20 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     return (Integer) $(numThreads);
   }
 
-  /** What the executors need besides the task, from the Params (no model, nothing loaded). */
+  /**
+   * What the executors need besides the task, from the Params (no model, nothing loaded). A Hub
+   * id's revision is pinned here, on the driver, to the commit it is at now.
+   */
   public StageSpec toSpec() {
     requireModelPath();
+    String model;
+    try {
+      model = ModelFiles.pin(getModelPath());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(stageName() + ": " + e.getMessage(), e);
+    }
     return new StageSpec(
-        getModelPath(),
+        model,
         getMaxLength(),
         getBatchTokens(),
         getMaxBatchRows(),
@@ -382,7 +393,8 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
       throw new IllegalArgumentException(
           stageName()
               + ": modelPath is not set (a local checkpoint folder, a Hadoop"
-              + " FileSystem URI such as hdfs://, s3a:// or file://, or demo)");
+              + " FileSystem URI such as hdfs://, s3a:// or file://, a Hugging Face Hub id such as"
+              + " org/name@revision, or demo)");
     }
   }
 
@@ -489,18 +501,19 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
 
   /** The driver-side head check that {@link #transform} makes; callers may make it earlier. */
   public void checkModelHead() {
-    checkHeadOnDriver(stageName(), toSpec().modelPath(), task());
+    requireModelPath();
+    checkHeadOnDriver(stageName(), getModelPath(), task());
   }
 
   /**
    * Fails early, on the driver, when {@code modelPath} is {@code demo} or a local folder present
    * here and its checkpoint lacks the head {@code head} needs (reads config.json and the
-   * safetensors headers only). Remote paths, and local paths absent on the driver, are checked on
-   * the executors when the model loads.
+   * safetensors headers only). Remote paths, Hub ids (their weights are not fetched to the driver)
+   * and local paths absent on the driver are checked on the executors when the model loads.
    */
   public static void checkHeadOnDriver(String stage, String modelPath, TextTask<?> task) {
     HeadKind needed = task.requiredHead();
-    if (needed == null || ModelFiles.isRemote(modelPath)) {
+    if (needed == null || ModelFiles.isRemote(modelPath) || ModelFiles.isHubId(modelPath)) {
       return;
     }
     HeadKind has;

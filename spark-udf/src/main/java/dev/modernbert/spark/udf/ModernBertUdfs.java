@@ -1,5 +1,6 @@
 package dev.modernbert.spark.udf;
 
+import dev.modernbert.encoder.colbert.MaxSim;
 import dev.modernbert.encoder.head.SequenceClassification;
 import dev.modernbert.encoder.longtext.Aggregate;
 import dev.modernbert.encoder.longtext.ChunkEmbedding;
@@ -29,6 +30,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -79,8 +81,8 @@ public final class ModernBertUdfs {
 
   /**
    * Registers {@code name} and {@code name_batch}. Options are the Transformer's Params by name
-   * (modelPath is required; pooling, normalize, maxLength, batchTokens, maxBatchRows,
-   * sortWindowRows, device, dtype, onError, numThreads), as strings.
+   * (modelPath is required; pooling, normalize, prompt, promptName, truncateDim, maxLength,
+   * batchTokens, maxBatchRows, sortWindowRows, device, dtype, onError, numThreads), as strings.
    */
   public static void register(SparkSession spark, String name, Map<String, String> options) {
     ModernBertEmbedder e = configure(new ModernBertEmbedder(), options);
@@ -146,6 +148,75 @@ public final class ModernBertUdfs {
             CLASSIFICATION);
   }
 
+  // ---- ColBERT MaxSim ----
+
+  /**
+   * Registers {@code name(q ARRAY<ARRAY<FLOAT>>, d ARRAY<ARRAY<FLOAT>>) -> FLOAT}: ColBERT's
+   * late-interaction score of query vectors {@code q} against document vectors {@code d} (e.g. two
+   * {@code ModernBertColBERT} outputs), the sum over query vectors of the largest dot product with
+   * any document vector ({@link MaxSim}). No model is involved; it runs where the rows are.
+   *
+   * <p>Policy: a null {@code q} or {@code d}, or a null vector or value in them, gives null; an
+   * empty {@code q} scores 0 (an empty sum); an empty {@code d} with a non-empty {@code q} gives
+   * null (no maximum exists); vectors of different lengths (say, from two models) fail the query,
+   * naming the lengths.
+   */
+  public static void registerMaxSim(SparkSession spark, String name) {
+    spark.udf().register(name, new MaxSimUdf(name), DataTypes.FloatType);
+  }
+
+  static final class MaxSimUdf
+      implements UDF2<
+          scala.collection.Seq<scala.collection.Seq<Float>>,
+          scala.collection.Seq<scala.collection.Seq<Float>>,
+          Float> {
+    private static final long serialVersionUID = 1L;
+    private final String name;
+
+    MaxSimUdf(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public Float call(
+        scala.collection.Seq<scala.collection.Seq<Float>> q,
+        scala.collection.Seq<scala.collection.Seq<Float>> d) {
+      float[][] query = vectors(q);
+      float[][] document = vectors(d);
+      if (query == null || document == null || (document.length == 0 && query.length > 0)) {
+        return null;
+      }
+      try {
+        return MaxSim.score(query, document);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(name + "(q, d): " + e.getMessage(), e);
+      }
+    }
+
+    /** The vectors as arrays, or null when the array, a vector or a value is null. */
+    private static float[][] vectors(scala.collection.Seq<scala.collection.Seq<Float>> seq) {
+      if (seq == null) {
+        return null;
+      }
+      float[][] out = new float[seq.length()][];
+      for (int i = 0; i < out.length; i++) {
+        scala.collection.Seq<Float> v = seq.apply(i);
+        if (v == null) {
+          return null;
+        }
+        out[i] = new float[v.length()];
+        for (int k = 0; k < out[i].length; k++) {
+          Float x = v.apply(k);
+          if (x == null) {
+            return null;
+          }
+          out[i][k] = x;
+        }
+      }
+      return out;
+    }
+  }
+
   /** The options as a {@link StageSpec}, with the Transformer's defaults and validation. */
   public static StageSpec parse(Map<String, String> options) {
     return configure(new ModernBertEmbedder(), options).toSpec();
@@ -174,7 +245,8 @@ public final class ModernBertUdfs {
             "unknown option \"" + key + "\" for ModernBERT UDFs; known options: " + known);
       }
       Param<Object> p = e.getParam(key);
-      String v = o.getValue() == null ? null : o.getValue().trim();
+      // A prompt is used as given: its spaces are part of it ("query: ").
+      String v = o.getValue() == null || key.equals("prompt") ? o.getValue() : o.getValue().trim();
       Object value;
       try {
         if (p instanceof IntParam) {

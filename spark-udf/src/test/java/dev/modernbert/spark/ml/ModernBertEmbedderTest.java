@@ -227,8 +227,8 @@ class ModernBertEmbedderTest {
         noModel.getMessage());
 
     IllegalArgumentException badPooling =
-        assertThrows(IllegalArgumentException.class, () -> ok.setPooling("max"));
-    assertTrue(badPooling.getMessage().contains("pooling given invalid value max"));
+        assertThrows(IllegalArgumentException.class, () -> ok.setPooling("median"));
+    assertTrue(badPooling.getMessage().contains("pooling given invalid value median"));
   }
 
   @Test
@@ -375,7 +375,10 @@ class ModernBertEmbedderTest {
     assertEquals("fail", e.getOnError());
     assertNull(e.getErrorCol());
     assertEquals(0, e.getNumThreads());
-    assertEquals(15, e.params().length);
+    assertEquals(0, e.getTruncateDim());
+    assertEquals("", e.getPromptName());
+    assertNull(e.getPrompt());
+    assertEquals(18, e.params().length);
     e.setModelPath("demo").setPooling("mean");
     ModernBertEmbedder c = e.copy(new ParamMap().put(e.normalize(), true));
     assertEquals(e.uid(), c.uid());

@@ -90,7 +90,7 @@ class ModernBertUdfsTest {
     assertEquals(
         "unknown option \"pooler\" for ModernBERT UDFs; known options: [batchTokens, device, dtype,"
             + " maxBatchRows, maxLength, modelPath, normalize, numThreads, onError, pooling,"
-            + " sortWindowRows]",
+            + " prompt, promptName, sortWindowRows, truncateDim]",
         unknown.getMessage());
     IllegalArgumentException col =
         assertThrows(

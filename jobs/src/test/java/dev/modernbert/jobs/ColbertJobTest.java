@@ -1,0 +1,116 @@
+package dev.modernbert.jobs;
+
+import static dev.modernbert.encoder.testing.Assertions.assertClose;
+import static dev.modernbert.encoder.testing.Assertions.flatten;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.modernbert.encoder.testing.ColbertGolden;
+import dev.modernbert.encoder.testing.Golden;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --task colbert --role document} writes PyLate's document vectors (colbert fixture). */
+class ColbertJobTest {
+  static SparkSession spark;
+  static final ColbertGolden GOLDEN = ColbertGolden.open(Golden.resource("golden/colbert"));
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void start() {
+    spark = LocalSpark.start("colbert-job-test");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  Path documents() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    StringBuilder lines = new StringBuilder();
+    for (ColbertGolden.Text t : GOLDEN.texts("document")) {
+      JsonObject o = new JsonObject();
+      o.addProperty("id", t.id());
+      o.addProperty("text", t.text());
+      lines.append(o).append('\n');
+    }
+    Files.writeString(in.resolve("part-0.jsonl"), lines);
+    return in;
+  }
+
+  String[] args(String... extra) throws Exception {
+    List<String> a =
+        new java.util.ArrayList<>(
+            List.of(
+                "--task",
+                "colbert",
+                "--input",
+                documents().toString(),
+                "--output",
+                tmp.resolve("out").toString(),
+                "--model",
+                GOLDEN.dir.toString(),
+                "--output-format",
+                "json",
+                "--device",
+                "cpu"));
+    a.addAll(List.of(extra));
+    return a.toArray(String[]::new);
+  }
+
+  @Test
+  void documentVectorsMatchPylate() throws Exception {
+    EmbedJob.Result r = EmbedJob.run(spark, JobOptions.parse(args("--role", "document")), quiet());
+    assertEquals(0, r.exitCode());
+    Map<String, float[][]> rows = new HashMap<>();
+    try (Stream<Path> files = Files.list(tmp.resolve("out"))) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+        for (String line : Files.readAllLines(f)) {
+          JsonObject row = JsonParser.parseString(line).getAsJsonObject();
+          rows.put(
+              row.get("id").getAsString(), ColbertGolden.matrix(row.getAsJsonArray("embeddings")));
+        }
+      }
+    }
+    assertEquals(GOLDEN.documents().size(), rows.size());
+    for (ColbertGolden.Encoded g : GOLDEN.documents()) {
+      assertEquals(g.rows().length, rows.get(g.id()).length, g.id());
+      assertClose(flatten(g.rows()), flatten(rows.get(g.id())), 1e-5, g.id());
+    }
+  }
+
+  @Test
+  void theRoleIsRequiredAndChecked() throws Exception {
+    JobException missing =
+        assertThrows(
+            JobException.class, () -> EmbedJob.run(spark, JobOptions.parse(args()), quiet()));
+    assertTrue(missing.getMessage().contains("--task colbert needs --role"), missing.getMessage());
+    JobException bad =
+        assertThrows(
+            JobException.class,
+            () -> EmbedJob.run(spark, JobOptions.parse(args("--role", "passage")), quiet()));
+    assertTrue(
+        bad.getMessage().contains("role must be query or document, got \"passage\""),
+        bad.getMessage());
+    assertTrue(!Files.exists(tmp.resolve("out")));
+  }
+
+  private static PrintStream quiet() {
+    return new PrintStream(OutputStream.nullOutputStream());
+  }
+}

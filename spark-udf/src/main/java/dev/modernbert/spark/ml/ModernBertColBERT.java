@@ -1,0 +1,195 @@
+package dev.modernbert.spark.ml;
+
+import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.colbert.ColbertCheckpoint;
+import dev.modernbert.encoder.colbert.ColbertOverrides;
+import dev.modernbert.encoder.colbert.ColbertRole;
+import dev.modernbert.encoder.colbert.ColbertSettings;
+import dev.modernbert.encoder.task.ColbertEmbed;
+import dev.modernbert.spark.executor.ModelFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Spark ML Transformer: ColBERT multi-vector embeddings with a PyLate checkpoint folder ({@code
+ * modules.json} with {@code pylate.models.Dense.Dense}, e.g. {@code
+ * lightonai/GTE-ModernColBERT-v1}), as PyLate encodes queries or documents ({@link ColbertEmbed}).
+ * Appends {@code outputCol} (default {@code embeddings}): {@code array<array<float>>}, one
+ * L2-normalised vector per kept token in token order. Score rows against each other with the SQL
+ * function {@code ModernBertUdfs.registerMaxSim}. {@code role} must be set; {@code queryLength},
+ * {@code documentLength}, {@code doQueryExpansion} and {@code attendToExpansionTokens} replace the
+ * folder's settings when set. Same Params and machinery as {@link ModernBertEmbedder} otherwise.
+ */
+public class ModernBertColBERT extends ModernBertStage<ModernBertColBERT> {
+  private static final long serialVersionUID = 1L;
+
+  private final Param<String> role;
+  private final IntParam queryLength;
+  private final IntParam documentLength;
+  private final BooleanParam doQueryExpansion;
+  private final BooleanParam attendToExpansionTokens;
+
+  public ModernBertColBERT() {
+    this(Identifiable$.MODULE$.randomUID("ModernBertColBERT"));
+  }
+
+  public ModernBertColBERT(String uid) {
+    super(
+        uid,
+        "output column of token vectors: array<array<float>>, one L2-normalised vector per kept"
+            + " token",
+        "embedded");
+    role =
+        new Param<>(
+            this,
+            "role",
+            "query | document: how PyLate encodes the texts (prefix token, length, query"
+                + " expansion; documents drop skiplist tokens). Required",
+            ParamValidators.inArray(List.of("query", "document")));
+    queryLength =
+        new IntParam(
+            this,
+            "queryLength",
+            "query ids, prefix and special tokens included; unset: the folder's query_length",
+            ParamValidators.gtEq(ColbertSettings.MIN_LENGTH));
+    documentLength =
+        new IntParam(
+            this,
+            "documentLength",
+            "most document ids; unset: the folder's document_length",
+            ParamValidators.gtEq(ColbertSettings.MIN_LENGTH));
+    doQueryExpansion =
+        new BooleanParam(
+            this,
+            "doQueryExpansion",
+            "pad queries to queryLength with [MASK]; unset: the folder's do_query_expansion");
+    attendToExpansionTokens =
+        new BooleanParam(
+            this,
+            "attendToExpansionTokens",
+            "let expansion tokens take part in attention (false: their rows are those PyLate gives"
+                + " under FlashAttention); unset: the folder's attend_to_expansion_tokens");
+    setDefault(outputCol(), "embeddings");
+  }
+
+  public Param<String> role() {
+    return role;
+  }
+
+  public IntParam queryLength() {
+    return queryLength;
+  }
+
+  public IntParam documentLength() {
+    return documentLength;
+  }
+
+  public BooleanParam doQueryExpansion() {
+    return doQueryExpansion;
+  }
+
+  public BooleanParam attendToExpansionTokens() {
+    return attendToExpansionTokens;
+  }
+
+  public ModernBertColBERT setRole(String v) {
+    set(role, v);
+    return this;
+  }
+
+  public ModernBertColBERT setQueryLength(int v) {
+    set(queryLength, v);
+    return this;
+  }
+
+  public ModernBertColBERT setDocumentLength(int v) {
+    set(documentLength, v);
+    return this;
+  }
+
+  public ModernBertColBERT setDoQueryExpansion(boolean v) {
+    set(doQueryExpansion, v);
+    return this;
+  }
+
+  public ModernBertColBERT setAttendToExpansionTokens(boolean v) {
+    set(attendToExpansionTokens, v);
+    return this;
+  }
+
+  /** The role; throws naming the choices when it is not set. */
+  public String getRole() {
+    if (!isDefined(role)) {
+      throw new IllegalArgumentException(
+          stageName() + ": role is not set (setRole(\"query\") or setRole(\"document\"))");
+    }
+    return $(role);
+  }
+
+  /** The settings set here, null for each one left to the folder. */
+  public ColbertOverrides getOverrides() {
+    return new ColbertOverrides(
+        isDefined(queryLength) ? (Integer) $(queryLength) : null,
+        isDefined(documentLength) ? (Integer) $(documentLength) : null,
+        isDefined(doQueryExpansion) ? (Boolean) $(doQueryExpansion) : null,
+        isDefined(attendToExpansionTokens) ? (Boolean) $(attendToExpansionTokens) : null);
+  }
+
+  @Override
+  public ColbertEmbed task() {
+    return new ColbertEmbed(ColbertRole.parse(getRole()), getOverrides());
+  }
+
+  @Override
+  protected StageOutput<float[][]> output() {
+    return new StageOutput<>(
+        task(),
+        List.of(
+            new StageOutput.OutputColumn(
+                field(
+                    getOutputCol(),
+                    DataTypes.createArrayType(
+                        DataTypes.createArrayType(DataTypes.FloatType, false), false)),
+                "outputCol")),
+        StageOutput.Rows.one(rows -> new Object[] {rows}));
+  }
+
+  /**
+   * Also refuses, on the driver, a local folder that is not a PyLate ColBERT folder (remote paths
+   * are checked when the executors load the model).
+   */
+  @Override
+  public void checkModelHead() {
+    super.checkModelHead();
+    String path = toSpec().modelPath();
+    if (ModelFiles.isRemote(path)) {
+      return;
+    }
+    Path dir = ModernBertEncoder.resolveModel(path);
+    if (Files.isDirectory(dir)) {
+      try {
+        ColbertCheckpoint.read(dir);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            stageName() + ": modelPath " + path + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  public static MLReader<ModernBertColBERT> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  public static ModernBertColBERT load(String path) {
+    return read().load(path);
+  }
+}
