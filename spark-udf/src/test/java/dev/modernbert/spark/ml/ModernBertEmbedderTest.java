@@ -223,7 +223,8 @@ class ModernBertEmbedderTest {
         assertThrows(IllegalArgumentException.class, () -> new ModernBertEmbedder().transform(df));
     assertEquals(
         "ModernBertEmbedder: modelPath is not set (a local checkpoint folder, a Hadoop FileSystem"
-            + " URI such as hdfs://, s3a:// or file://, or demo)",
+            + " URI such as hdfs://, s3a:// or file://, a Hugging Face Hub id such as"
+            + " org/name@revision, or demo)",
         noModel.getMessage());
 
     IllegalArgumentException badPooling =
@@ -378,7 +379,7 @@ class ModernBertEmbedderTest {
     assertEquals(0, e.getTruncateDim());
     assertEquals("", e.getPromptName());
     assertNull(e.getPrompt());
-    assertEquals(18, e.params().length);
+    assertEquals(23, e.params().length);
     e.setModelPath("demo").setPooling("mean");
     ModernBertEmbedder c = e.copy(new ParamMap().put(e.normalize(), true));
     assertEquals(e.uid(), c.uid());

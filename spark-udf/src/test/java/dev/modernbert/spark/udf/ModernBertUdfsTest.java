@@ -88,9 +88,10 @@ class ModernBertUdfsTest {
                 ModernBertUdfs.register(
                     spark(), "e1", Map.of("modelPath", "demo", "pooler", "cls")));
     assertEquals(
-        "unknown option \"pooler\" for ModernBERT UDFs; known options: [batchTokens, device, dtype,"
-            + " maxBatchRows, maxLength, modelPath, normalize, numThreads, onError, pooling,"
-            + " prompt, promptName, sortWindowRows, truncateDim]",
+        "unknown option \"pooler\" for ModernBERT UDFs; known options: [aggregate, batchTokens,"
+            + " chunkTokens, device, dtype, longText, maxBatchRows, maxLength, modelPath,"
+            + " normalize, numThreads, onError, pooling, prompt, promptName, sortWindowRows,"
+            + " truncateDim, windowOverlap, windowTokens]",
         unknown.getMessage());
     IllegalArgumentException col =
         assertThrows(
