@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.UUID;
 import java.util.Optional;
 
 /**
@@ -132,23 +133,24 @@ final class HubCache {
 
   /** Points {@code pointer} at {@code blob} with a relative symlink (a copy where none can be). */
   void link(Path pointer, Path blob) throws IOException {
+    if (cached(pointer)) {
+      return; // linked already (another task or process); never unlink what a reader may use
+    }
     Files.createDirectories(pointer.getParent());
-    Files.deleteIfExists(pointer); // a link to a blob that is gone
     Path target = pointer.getParent().relativize(blob);
+    Path tmp = pointer.resolveSibling(".link-" + UUID.randomUUID() + ".tmp");
     try {
-      Files.createSymbolicLink(pointer, target);
-    } catch (FileAlreadyExistsException e) {
-      if (!cached(pointer)) {
-        throw e;
-      }
-      // linked by another process meanwhile
+      Files.createSymbolicLink(tmp, target);
+      // rename(2) replaces a dangling link atomically: the pointer is never missing meanwhile
+      Files.move(tmp, pointer, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (UnsupportedOperationException | FileSystemException e) {
-      if (Files.exists(pointer, LinkOption.NOFOLLOW_LINKS) && cached(pointer)) {
+      Files.deleteIfExists(tmp);
+      if (cached(pointer)) {
         return;
       }
-      Path tmp = Files.createTempFile(pointer.getParent(), ".copy-", ".tmp");
-      Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
-      move(tmp, pointer);
+      Path copy = Files.createTempFile(pointer.getParent(), ".copy-", ".tmp");
+      Files.copy(blob, copy, StandardCopyOption.REPLACE_EXISTING);
+      move(copy, pointer);
     }
   }
 }
