@@ -66,8 +66,7 @@ final class ClassifyCommand {
           task,
           ids -> 2 * labels,
           (chunk, w) -> {
-            List<SequenceClassification> out =
-                encoder.run(task, RowJob.ids(chunk), null).values();
+            List<SequenceClassification> out = encoder.run(task, RowJob.ids(chunk), null).values();
             for (int i = 0; i < chunk.size(); i++) {
               write(w, chunk.get(i), out.get(i), topK);
             }

@@ -228,8 +228,8 @@ final class JsonlInput {
 
   /**
    * Streams the (already validated) file again, tokenizing text through {@code task} ({@link
-   * EncoderTask#tokenize}), in chunks of at most {@code maxRows}
-   * rows and {@code maxCost} summed cost (a chunk always holds at least one row).
+   * EncoderTask#tokenize}), in chunks of at most {@code maxRows} rows and {@code maxCost} summed
+   * cost (a chunk always holds at least one row).
    */
   static void forEachChunk(
       Path file,

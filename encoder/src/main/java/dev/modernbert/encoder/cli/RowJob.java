@@ -22,8 +22,10 @@ final class RowJob {
     void write(List<JsonlInput.Prepared> chunk, Writer out) throws IOException;
   }
 
-  /** {@link #run(Job, ModernBertEncoder, EncoderTask, JsonlInput.Cost, ChunkWriter, PrintStream,
-   * java.util.function.Supplier)} with nothing after the row count. */
+  /**
+   * {@link #run(Job, ModernBertEncoder, EncoderTask, JsonlInput.Cost, ChunkWriter, PrintStream,
+   * java.util.function.Supplier)} with nothing after the row count.
+   */
   static void run(
       Job job,
       ModernBertEncoder encoder,

@@ -1,9 +1,9 @@
 package dev.modernbert.encoder.colbert;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import ai.djl.ndarray.types.DataType;
 import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.config.JsonFiles;
 import dev.modernbert.encoder.pipeline.DenseActivation;
@@ -93,8 +93,7 @@ public final class ColbertCheckpoint {
       throw new CheckpointException(
           "no tokenizer.json in " + dir + ": ColBERT needs it for the prefix and skiplist tokens");
     }
-    ColbertSettings settings =
-        ColbertSettings.read(dir);
+    ColbertSettings settings = ColbertSettings.read(dir);
     return new ColbertCheckpoint(
         dir, settings, List.copyOf(denses), TokenVocabulary.read(tokenizer));
   }
@@ -179,7 +178,8 @@ public final class ColbertCheckpoint {
    * The projection runs in float32 whatever the encoder's dtype, as PyLate's golden vectors do.
    */
   public NDArray project(NDArray rows) {
-    NDArray x = rows.getDataType() == DataType.FLOAT32 ? rows : rows.toType(DataType.FLOAT32, false);
+    NDArray x =
+        rows.getDataType() == DataType.FLOAT32 ? rows : rows.toType(DataType.FLOAT32, false);
     for (DenseModule d : denses) {
       x = d.apply(x);
     }

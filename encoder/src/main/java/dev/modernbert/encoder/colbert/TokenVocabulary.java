@@ -40,7 +40,9 @@ final class TokenVocabulary {
     Integer unknown =
         unkId != null
             ? Integer.valueOf(unkId.getAsInt())
-            : unkToken != null && unkToken.isJsonPrimitive() ? ids.get(unkToken.getAsString()) : null;
+            : unkToken != null && unkToken.isJsonPrimitive()
+                ? ids.get(unkToken.getAsString())
+                : null;
     return new TokenVocabulary(ids, unknown);
   }
 

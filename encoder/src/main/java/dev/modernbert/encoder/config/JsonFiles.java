@@ -4,11 +4,13 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 
 /**
  * Reading a checkpoint folder's small JSON files ({@code config.json}, {@code modules.json}, a
@@ -50,25 +52,23 @@ public final class JsonFiles {
   }
 
   public static boolean bool(JsonObject o, String key, boolean fallback, Object where) {
-    JsonElement e = value(o, key);
-    if (e == null) {
-      return fallback;
-    }
-    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
-      throw bad(where, key, "true or false", e);
-    }
-    return e.getAsBoolean();
+    JsonElement e = primitive(o, key, JsonPrimitive::isBoolean, "true or false", where);
+    return e == null ? fallback : e.getAsBoolean();
   }
 
   public static String string(JsonObject o, String key, String fallback, Object where) {
+    JsonElement e = primitive(o, key, JsonPrimitive::isString, "a string", where);
+    return e == null ? fallback : e.getAsString();
+  }
+
+  /** {@code o[key]} (null when absent), which must be a primitive {@code is} accepts. */
+  private static JsonElement primitive(
+      JsonObject o, String key, Predicate<JsonPrimitive> is, String expected, Object where) {
     JsonElement e = value(o, key);
-    if (e == null) {
-      return fallback;
+    if (e != null && !(e.isJsonPrimitive() && is.test(e.getAsJsonPrimitive()))) {
+      throw bad(where, key, expected, e);
     }
-    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-      throw bad(where, key, "a string", e);
-    }
-    return e.getAsString();
+    return e;
   }
 
   public static int integer(JsonObject o, String key, int fallback, Object where) {

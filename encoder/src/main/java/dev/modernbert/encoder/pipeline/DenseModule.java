@@ -114,7 +114,8 @@ public final class DenseModule implements VectorModule {
     NDArray skip =
         residualWeight == null
             ? x
-            : Linear.linear(x, m.create(residualWeight, new Shape(out, in)).toType(x.getDataType(), false))
+            : Linear.linear(
+                    x, m.create(residualWeight, new Shape(out, in)).toType(x.getDataType(), false))
                 .singletonOrThrow();
     return y.add(skip);
   }

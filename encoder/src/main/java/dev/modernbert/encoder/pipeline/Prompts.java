@@ -22,7 +22,9 @@ public record Prompts(Map<String, String> byName, String defaultName) {
     byName = Collections.unmodifiableMap(new LinkedHashMap<>(byName));
   }
 
-  /** The prompts of {@code modelDir}'s {@code config_sentence_transformers.json} (none if absent). */
+  /**
+   * The prompts of {@code modelDir}'s {@code config_sentence_transformers.json} (none if absent).
+   */
   public static Prompts read(Path modelDir) {
     Path file = modelDir.resolve("config_sentence_transformers.json");
     JsonObject json = JsonFiles.objectOrEmpty(file);

@@ -108,8 +108,7 @@ public final class SentenceTransformerFolder {
    * (HF's "no limit", about 1e30, counts as none). The caller caps it at the model's positions.
    */
   public static int maxSeqLength(Path dir) {
-    int st =
-        JsonFiles.limit(JsonFiles.objectOrEmpty(stConfig(dir)), "max_seq_length");
+    int st = JsonFiles.limit(JsonFiles.objectOrEmpty(stConfig(dir)), "max_seq_length");
     return st > 0
         ? st
         : JsonFiles.limit(

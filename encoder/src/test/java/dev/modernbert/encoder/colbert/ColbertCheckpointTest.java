@@ -28,18 +28,8 @@ class ColbertCheckpointTest {
   @TempDir Path tmp;
 
   /** A copy of the fixture folder that a test may change. */
-  Path copy() throws IOException {
-    try (Stream<Path> files = Files.walk(FIXTURE)) {
-      for (Path f : files.toList()) {
-        Path to = tmp.resolve(FIXTURE.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(f, to);
-        }
-      }
-    }
-    return tmp;
+  Path copy() {
+    return Golden.copy(FIXTURE, tmp, p -> true);
   }
 
   @Test

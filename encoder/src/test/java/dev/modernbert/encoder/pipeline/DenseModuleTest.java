@@ -29,7 +29,9 @@ class DenseModuleTest {
     return v;
   }
 
-  /** A Dense folder {@code in -> out}, with a bias, residual, and {@code residual.weight} if given. */
+  /**
+   * A Dense folder {@code in -> out}, with a bias, residual, and {@code residual.weight} if given.
+   */
   private Path folder(String name, int in, int out, float[] w, float[] b, float[] r, String act)
       throws IOException {
     Path dir = Files.createDirectories(tmp.resolve(name));
@@ -83,7 +85,8 @@ class DenseModuleTest {
     float[] bNarrow = random(rnd, 4);
     float[] rNarrow = random(rnd, 4 * in);
     DenseModule same =
-        DenseModule.read(folder("same", in, in, wSame, bSame, null, null), DenseActivation.IDENTITY);
+        DenseModule.read(
+            folder("same", in, in, wSame, bSame, null, null), DenseActivation.IDENTITY);
     DenseModule narrow =
         DenseModule.read(
             folder("narrow", in, 4, wNarrow, bNarrow, rNarrow, "torch.nn.modules.activation.Tanh"),

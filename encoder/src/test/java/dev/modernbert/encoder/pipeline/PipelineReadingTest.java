@@ -23,9 +23,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,20 +34,13 @@ class PipelineReadingTest {
   @TempDir Path tmp;
 
   /** A copy of st-cls-dense's small files (no encoder weights: the reader does not need them). */
-  private Path clsDenseCopy() throws IOException {
-    Path dir = tmp.resolve("st");
-    try (Stream<Path> files = Files.walk(CLS_DENSE)) {
-      for (Path p : files.toList()) {
-        Path to = dir.resolve(CLS_DENSE.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else if (!p.getFileName().toString().equals("model.safetensors")
-            || p.getParent().getFileName().toString().equals("2_Dense")) {
-          Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
-    return dir;
+  private Path clsDenseCopy() {
+    return Golden.copy(
+        CLS_DENSE,
+        tmp.resolve("st"),
+        p ->
+            !p.getFileName().toString().equals("model.safetensors")
+                || p.getParent().getFileName().toString().equals("2_Dense"));
   }
 
   private static void write(Path file, String json) throws IOException {
@@ -126,17 +117,7 @@ class PipelineReadingTest {
    */
   @Test
   void aDenseModuleSavedAsPytorchBinGivesTheSameVectors() throws IOException {
-    Path dir = tmp.resolve("bin");
-    try (Stream<Path> files = Files.walk(CLS_DENSE)) {
-      for (Path p : files.toList()) {
-        Path to = dir.resolve(CLS_DENSE.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to);
-        }
-      }
-    }
+    Path dir = Golden.copy(CLS_DENSE, tmp.resolve("bin"), p -> true);
     Path dense = dir.resolve("2_Dense");
     try (SafetensorsFile st = SafetensorsFile.open(dense.resolve("model.safetensors"))) {
       TorchSave.copy(st, dense.resolve("pytorch_model.bin"));

@@ -86,7 +86,8 @@ public final class TorchSave {
   private static void unicode(ByteArrayOutputStream out, String s) {
     byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
     out.write('X'); // BINUNICODE
-    out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(utf8.length).array());
+    out.writeBytes(
+        ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(utf8.length).array());
     out.writeBytes(utf8);
   }
 
@@ -114,7 +115,8 @@ public final class TorchSave {
     return stride;
   }
 
-  private static void stored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+  /** Adds an uncompressed entry, as torch.save writes every entry. */
+  public static void stored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
     ZipEntry e = new ZipEntry(name);
     e.setMethod(ZipEntry.STORED);
     CRC32 crc = new CRC32();
