@@ -193,7 +193,7 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
    */
   public String checkIds(int[] ids) {
     if (ids.length == 0) {
-      return "input_ids is empty (it must hold at least [CLS] and [SEP])";
+      return "input_ids is empty (give the ids as the encoder sees them, special tokens included)";
     }
     if (ids.length > maxLength) {
       return "input_ids has "

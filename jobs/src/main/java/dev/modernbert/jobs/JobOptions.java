@@ -111,7 +111,8 @@ public final class JobOptions {
               "max-length",
               String.valueOf(EMBEDDER.getMaxLength()),
               false,
-              "tokens per text after truncation; 0 = model max"),
+              "tokens per text after truncation; 0 = the folder's max_seq_length /"
+                  + " model_max_length (capped), else max_position_embeddings"),
           new Spec(
               "batch-tokens",
               String.valueOf(EMBEDDER.getBatchTokens()),

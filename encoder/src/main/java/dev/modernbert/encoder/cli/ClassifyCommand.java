@@ -21,7 +21,7 @@ final class ClassifyCommand {
 
   static final String USAGE =
       """
-      Usage: modernbert classify --model DIR --input IN.jsonl --output OUT.jsonl [options]
+      Usage: modernbert classify --model DIR|ID --input IN.jsonl --output OUT.jsonl [options]
 
       Classifies every line of IN.jsonl ({"id": ..., "text": "..."} or {"id": ..., "input_ids":
       [...]}) with a ModernBertForSequenceClassification checkpoint. OUT.jsonl gets one line per
@@ -37,7 +37,7 @@ final class ClassifyCommand {
       Rows whose text was cut to the maximum length get "truncated": true.
 
       Options:
-        --model DIR          checkpoint folder of a ModernBertForSequenceClassification
+        --model DIR|ID       a ModernBertForSequenceClassification checkpoint (see --model below)
         --input FILE         JSON Lines input
         --output FILE        JSON Lines output (written atomically: complete or absent)
         --top-k K            add the K best labels with their scores
@@ -57,14 +57,16 @@ final class ClassifyCommand {
     int topK = flags.intAtLeast("--top-k", 0, 1);
     Job job = Job.from(flags);
     try (ModernBertEncoder encoder = job.load()) {
-      job.require(encoder, new SequenceClassify());
+      SequenceClassify task = new SequenceClassify();
+      job.require(encoder, task);
       long labels = Math.max(1, encoder.config().id2label().size());
       RowJob.run(
           job,
           encoder,
+          task,
           ids -> 2 * labels,
           (chunk, w) -> {
-            List<SequenceClassification> out = encoder.classify(RowJob.ids(chunk));
+            List<SequenceClassification> out = encoder.run(task, RowJob.ids(chunk), null).values();
             for (int i = 0; i < chunk.size(); i++) {
               write(w, chunk.get(i), out.get(i), topK);
             }

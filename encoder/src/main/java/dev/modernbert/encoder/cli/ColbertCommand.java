@@ -21,7 +21,7 @@ final class ColbertCommand {
 
   static final String USAGE =
       """
-      Usage: modernbert colbert --model DIR --input IN.jsonl --output OUT.jsonl
+      Usage: modernbert colbert --model DIR|ID --input IN.jsonl --output OUT.jsonl
                                 --role query|document [options]
 
       ColBERT multi-vector embeddings with a PyLate checkpoint folder (modules.json with
@@ -37,7 +37,7 @@ final class ColbertCommand {
       role's length get "truncated": true.
 
       Options:
-        --model DIR          PyLate ColBERT checkpoint folder
+        --model DIR|ID       a PyLate ColBERT checkpoint (see --model below)
         --input FILE         JSON Lines input
         --output FILE        JSON Lines output (written atomically: complete or absent)
         --role R             query or document

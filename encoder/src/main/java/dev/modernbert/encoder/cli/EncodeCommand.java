@@ -4,6 +4,7 @@ import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.task.Embed;
+import dev.modernbert.encoder.task.HiddenStates;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ final class EncodeCommand {
 
   static final String USAGE =
       """
-      Usage: modernbert encode --model DIR --input IN.jsonl --output OUT.jsonl [options]
+      Usage: modernbert encode --model DIR|ID --input IN.jsonl --output OUT.jsonl [options]
 
       Embeds every line of IN.jsonl: {"id": ..., "text": "..."} or {"id": ..., "input_ids": [...]}
       (ids used as is, [CLS]/[SEP] included). OUT.jsonl gets one line per input line, in order:
@@ -32,8 +33,8 @@ final class EncodeCommand {
       Pooling, Dense and Normalize modules, its prompts and its max_seq_length.
 
       Options:
-        --model DIR          checkpoint folder (config.json, model.safetensors, tokenizer.json),
-                             or demo for the bundled demo model
+        --model DIR|ID       a ModernBERT checkpoint (config.json, weights, tokenizer.json), or
+                             demo for the bundled demo model (see --model below)
         --input FILE         JSON Lines input
         --output FILE        JSON Lines output (written atomically: complete or absent)
         --pooling P          auto (default: the folder's sentence-transformers pipeline, else
@@ -85,16 +86,18 @@ final class EncodeCommand {
       int hidden = encoder.config().hiddenSize();
       int width = embed == null ? hidden : embed.pipeline(encoder).outputDim(hidden);
       if (hiddenStates) {
+        HiddenStates states = new HiddenStates();
         RowJob.run(
             job,
             encoder,
+            states,
             ids -> (long) ids.length * hidden,
             (chunk, w) -> {
-              List<float[][]> states = encoder.lastHiddenState(RowJob.ids(chunk));
+              List<float[][]> rows = encoder.run(states, RowJob.ids(chunk), null).values();
               for (int i = 0; i < chunk.size(); i++) {
                 JsonWriter jw = RowOutput.begin(w, chunk.get(i));
                 jw.name("last_hidden_state").beginArray();
-                for (float[] row : states.get(i)) {
+                for (float[] row : rows.get(i)) {
                   RowOutput.floats(jw, row);
                 }
                 jw.endArray();
@@ -118,8 +121,7 @@ final class EncodeCommand {
                 RowOutput.end(jw, w);
               }
             },
-            err,
-            () -> "");
+            err);
       }
     }
     return Main.EXIT_OK;

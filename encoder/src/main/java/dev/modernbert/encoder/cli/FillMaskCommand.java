@@ -23,7 +23,7 @@ final class FillMaskCommand {
 
   static final String USAGE =
       """
-      Usage: modernbert fill-mask --model DIR --input IN.jsonl --output OUT.jsonl [options]
+      Usage: modernbert fill-mask --model DIR|ID --input IN.jsonl --output OUT.jsonl [options]
 
       Predicts the token at every mask position of every line of IN.jsonl ({"id": ..., "text":
       "... [MASK] ..."} or {"id": ..., "input_ids": [...]}). OUT.jsonl gets one line per input
@@ -34,7 +34,7 @@ final class FillMaskCommand {
       present when the model has a tokenizer. Rows without a mask get "masks": [].
 
       Options:
-        --model DIR          checkpoint folder of a ModernBertForMaskedLM, or demo
+        --model DIR|ID       a ModernBertForMaskedLM checkpoint, or demo (see --model below)
         --input FILE         JSON Lines input
         --output FILE        JSON Lines output (written atomically: complete or absent)
         --top-k K            predictions per mask (default 5)
@@ -83,6 +83,7 @@ final class FillMaskCommand {
       RowJob.run(
           job,
           encoder,
+          task,
           ids -> (long) TokenizedText.positionsOf(ids, maskId).length * vocab,
           (chunk, w) -> {
             List<int[]> seqs = new ArrayList<>();

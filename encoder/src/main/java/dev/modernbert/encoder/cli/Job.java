@@ -47,7 +47,9 @@ record Job(
   /** Help lines for the options every row command takes, after its own. */
   static final String RUN_OPTIONS_HELP =
       """
-        --max-length N       truncate texts to N tokens (default: the model's maximum)
+        --max-length N       truncate texts to N tokens, special tokens included (default: the
+                             folder's max_seq_length / model_max_length, capped at
+                             max_position_embeddings, else max_position_embeddings)
         --batch-tokens N     token budget per batch (default %d)
         --device D           auto, cpu, cuda or cuda:N (default cpu; auto: GPU 0 if any)
         --dtype T            auto, float32, float16 or bfloat16 (default float32; auto:
@@ -56,6 +58,11 @@ record Job(
         --threads N          libtorch intra-op threads (default: all cores)
         --chunk-rows N       rows per encoder call, bounds memory (default 4096)
         --help               this text
+
+      --model takes a local folder (it wins over a Hub id of the same name), demo, or a Hugging
+      Face Hub id org/name[@revision] (also hf://org/name[@revision]), fetched into the Hugging
+      Face cache. Weights are model.safetensors or pytorch_model.bin (zip format, read as data:
+      never unpickled as code), either one possibly sharded with its .index.json.
       """
           .formatted(BatchPlanner.DEFAULT_BATCH_TOKENS);
 
@@ -64,7 +71,7 @@ record Job(
     String model = f.required("--model");
     String in = f.required("--input");
     String out = f.required("--output");
-    int maxLength = f.intAtLeast("--max-length", 0, 2);
+    int maxLength = f.intAtLeast("--max-length", 0, 1); // the tokenizer checks its own minimum
     int batchTokens = f.intAtLeast("--batch-tokens", BatchPlanner.DEFAULT_BATCH_TOKENS, 1);
     String device;
     try {

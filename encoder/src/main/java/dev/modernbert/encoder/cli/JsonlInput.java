@@ -228,8 +228,8 @@ final class JsonlInput {
 
   /**
    * Streams the (already validated) file again, tokenizing text through {@code task} ({@link
-   * EncoderTask#tokenize}; null: the checkpoint's tokenizer), in chunks of at most {@code maxRows}
-   * rows and {@code maxCost} summed cost (a chunk always holds at least one row).
+   * EncoderTask#tokenize}), in chunks of at most {@code maxRows} rows and {@code maxCost} summed
+   * cost (a chunk always holds at least one row).
    */
   static void forEachChunk(
       Path file,
@@ -259,8 +259,7 @@ final class JsonlInput {
         }
         Prepared prepared;
         if (row.text() != null) {
-          TokenizedText t =
-              task == null ? encoder.tokenize(row.text()) : task.tokenize(encoder, row.text());
+          TokenizedText t = task.tokenize(encoder, row.text());
           prepared = new Prepared(row.id(), t.ids(), t.truncated(), row.text(), t);
         } else {
           prepared = new Prepared(row.id(), row.ids(), false, null, null);

@@ -22,31 +22,25 @@ final class RowJob {
     void write(List<JsonlInput.Prepared> chunk, Writer out) throws IOException;
   }
 
-  static void run(
-      Job job, ModernBertEncoder encoder, JsonlInput.Cost cost, ChunkWriter work, PrintStream err)
-      throws IOException {
-    run(job, encoder, null, cost, work, err, () -> "");
-  }
-
   /**
-   * As above; {@code extraCounts} (e.g. {@code ", 5 masks"}) goes after the row count in the
-   * summary line.
+   * {@link #run(Job, ModernBertEncoder, EncoderTask, JsonlInput.Cost, ChunkWriter, PrintStream,
+   * java.util.function.Supplier)} with nothing after the row count.
    */
   static void run(
       Job job,
       ModernBertEncoder encoder,
+      EncoderTask<?, ?> task,
       JsonlInput.Cost cost,
       ChunkWriter work,
-      PrintStream err,
-      java.util.function.Supplier<String> extraCounts)
+      PrintStream err)
       throws IOException {
-    run(job, encoder, null, cost, work, err, extraCounts);
+    run(job, encoder, task, cost, work, err, () -> "");
   }
 
   /**
-   * The run: {@code task} tokenizes the texts ({@link EncoderTask#tokenize}, e.g. with a prompt;
-   * null: the checkpoint's tokenizer as is), {@code extraCounts} goes after the row count in the
-   * summary line.
+   * The run: {@code task} tokenizes the texts ({@link EncoderTask#tokenize}: the task's own ids,
+   * e.g. with a prompt, or the checkpoint's tokenizer as is), {@code extraCounts} (e.g. {@code ", 5
+   * masks"}) goes after the row count in the summary line.
    */
   static void run(
       Job job,

@@ -3,7 +3,6 @@ package dev.modernbert.encoder.cli;
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.head.Entity;
-import dev.modernbert.encoder.head.EntityGrouper;
 import dev.modernbert.encoder.head.TokenClassification;
 import dev.modernbert.encoder.task.TokenClassify;
 import java.io.IOException;
@@ -21,7 +20,7 @@ final class TokenClassifyCommand {
 
   static final String USAGE =
       """
-      Usage: modernbert token-classify --model DIR --input IN.jsonl --output OUT.jsonl [options]
+      Usage: modernbert token-classify --model DIR|ID --input IN.jsonl --output OUT.jsonl [options]
 
       Labels every token of every line of IN.jsonl ({"id": ..., "text": "..."} or {"id": ...,
       "input_ids": [...]}) with a ModernBertForTokenClassification checkpoint. OUT.jsonl gets one
@@ -35,7 +34,7 @@ final class TokenClassifyCommand {
       its tokens. Rows whose text was cut to the maximum length get "truncated": true.
 
       Options:
-        --model DIR          checkpoint folder of a ModernBertForTokenClassification
+        --model DIR|ID       a ModernBertForTokenClassification checkpoint (see --model below)
         --input FILE         JSON Lines input
         --output FILE        JSON Lines output (written atomically: complete or absent)
       """
@@ -47,23 +46,20 @@ final class TokenClassifyCommand {
     Flags flags = Flags.parse(NAME, args, Job.FLAGS, Set.of());
     Job job = Job.from(flags);
     try (ModernBertEncoder encoder = job.load()) {
-      job.require(encoder, new TokenClassify());
+      TokenClassify task = new TokenClassify();
+      job.require(encoder, task);
       long labels = Math.max(2, encoder.config().id2label().size());
       RowJob.run(
           job,
           encoder,
+          task,
           ids -> ids.length * (labels + 2),
           (chunk, w) -> {
-            List<TokenClassification> out = encoder.tokenClassify(RowJob.ids(chunk));
+            // text rows carry their text and tokens, so the task groups their entities
+            List<TokenClassification> out =
+                encoder.run(task, RowJob.ids(chunk), RowJob.args(chunk, task)).values();
             for (int i = 0; i < chunk.size(); i++) {
-              JsonlInput.Prepared row = chunk.get(i);
-              TokenClassification c = out.get(i);
-              if (row.text() != null) {
-                c =
-                    c.withEntities(
-                        EntityGrouper.group(c.labels(), c.scores(), row.tokens(), row.text()));
-              }
-              write(w, row, c);
+              write(w, chunk.get(i), out.get(i));
             }
           },
           err);

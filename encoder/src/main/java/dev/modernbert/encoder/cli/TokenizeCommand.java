@@ -2,6 +2,7 @@ package dev.modernbert.encoder.cli;
 
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.task.HiddenStates;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,7 +22,7 @@ final class TokenizeCommand {
 
   static final String USAGE =
       """
-      Usage: modernbert tokenize --model DIR --input IN.jsonl --output OUT.jsonl [options]
+      Usage: modernbert tokenize --model DIR|ID --input IN.jsonl --output OUT.jsonl [options]
 
       Tokenizes every line of IN.jsonl ({"id": ..., "text": "..."}) with the model's
       tokenizer.json, special tokens and truncation as encode applies them. OUT.jsonl gets one
@@ -33,8 +34,8 @@ final class TokenizeCommand {
       get their ids and tokens back, without offsets.
 
       Options:
-        --model DIR          checkpoint folder (config.json, model.safetensors, tokenizer.json),
-                             or demo for the bundled demo model
+        --model DIR|ID       a ModernBERT checkpoint (config.json, weights, tokenizer.json), or
+                             demo for the bundled demo model (see --model below)
         --input FILE         JSON Lines input
         --output FILE        JSON Lines output (written atomically: complete or absent)
       """
@@ -49,6 +50,7 @@ final class TokenizeCommand {
       RowJob.run(
           job,
           encoder,
+          new HiddenStates(), // tokenizes as the encoder's own input: the checkpoint's tokenizer
           ids -> 3L * ids.length, // id, token and offset pair per token
           (chunk, w) -> {
             for (JsonlInput.Prepared row : chunk) {

@@ -1,9 +1,13 @@
 package dev.modernbert.encoder.colbert;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.config.JsonFiles;
+import dev.modernbert.encoder.pipeline.DenseActivation;
+import dev.modernbert.encoder.pipeline.DenseModule;
 import dev.modernbert.encoder.pool.Pooler;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +33,12 @@ public final class ColbertCheckpoint {
 
   private final Path dir;
   private final ColbertSettings settings;
-  private final List<TokenDense> denses;
+  private final List<DenseModule> denses;
   private final TokenVocabulary vocabulary;
   private final Map<InputsKey, ColbertInputs> inputs = new ConcurrentHashMap<>();
 
   private ColbertCheckpoint(
-      Path dir, ColbertSettings settings, List<TokenDense> denses, TokenVocabulary vocabulary) {
+      Path dir, ColbertSettings settings, List<DenseModule> denses, TokenVocabulary vocabulary) {
     this.dir = dir;
     this.settings = settings;
     this.denses = denses;
@@ -50,11 +54,11 @@ public final class ColbertCheckpoint {
     if (!Files.isRegularFile(modules)) {
       throw notPylate(dir, "it has no modules.json");
     }
-    JsonElement list = Json.read(modules);
+    JsonElement list = JsonFiles.read(modules);
     if (!list.isJsonArray()) {
       throw new CheckpointException(modules + " must hold a list of modules");
     }
-    List<TokenDense> denses = new ArrayList<>();
+    List<DenseModule> denses = new ArrayList<>();
     boolean pylate = false;
     for (JsonElement e : list.getAsJsonArray()) {
       JsonObject m = e.getAsJsonObject();
@@ -66,7 +70,7 @@ public final class ColbertCheckpoint {
       }
       if (type.equals(PYLATE_DENSE) || type.endsWith(".Dense")) {
         pylate |= type.equals(PYLATE_DENSE);
-        denses.add(TokenDense.read(dir.resolve(path)));
+        denses.add(DenseModule.read(dir.resolve(path), DenseActivation.IDENTITY));
       }
     }
     if (!pylate) {
@@ -89,8 +93,7 @@ public final class ColbertCheckpoint {
       throw new CheckpointException(
           "no tokenizer.json in " + dir + ": ColBERT needs it for the prefix and skiplist tokens");
     }
-    ColbertSettings settings =
-        ColbertSettings.read(dir.resolve("config_sentence_transformers.json"));
+    ColbertSettings settings = ColbertSettings.read(dir);
     return new ColbertCheckpoint(
         dir, settings, List.copyOf(denses), TokenVocabulary.read(tokenizer));
   }
@@ -172,10 +175,12 @@ public final class ColbertCheckpoint {
 
   /**
    * Every Dense module on {@code rows} ({@code [n, hidden]}), then L2 per row: {@code [n, dim]}.
+   * The projection runs in float32 whatever the encoder's dtype, as PyLate's golden vectors do.
    */
   public NDArray project(NDArray rows) {
-    NDArray x = rows;
-    for (TokenDense d : denses) {
+    NDArray x =
+        rows.getDataType() == DataType.FLOAT32 ? rows : rows.toType(DataType.FLOAT32, false);
+    for (DenseModule d : denses) {
       x = d.apply(x);
     }
     return Pooler.l2Normalize(x);

@@ -1,9 +1,10 @@
 package dev.modernbert.encoder.colbert;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.config.JsonFiles;
+import dev.modernbert.encoder.pipeline.Prompts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,19 +44,23 @@ public record ColbertSettings(
     skiplistWords = List.copyOf(skiplistWords);
   }
 
-  /** The settings in {@code config_sentence_transformers.json} (PyLate's defaults if absent). */
-  static ColbertSettings read(Path file) {
-    JsonObject json = Json.exists(file) ? Json.object(file) : new JsonObject();
+  /**
+   * The settings in {@code dir}'s {@code config_sentence_transformers.json} (PyLate's defaults if
+   * absent); the prompt is its default prompt, as sentence-transformers chooses it.
+   */
+  static ColbertSettings read(Path dir) {
+    Path file = dir.resolve("config_sentence_transformers.json");
+    JsonObject json = JsonFiles.objectOrEmpty(file);
     ColbertSettings s =
         new ColbertSettings(
-            string(json, file, "query_prefix", "[Q] "),
-            string(json, file, "document_prefix", "[D] "),
-            integer(json, file, "query_length", 32),
-            integer(json, file, "document_length", 180),
-            bool(json, file, "do_query_expansion", true),
-            bool(json, file, "attend_to_expansion_tokens", false),
+            JsonFiles.string(json, "query_prefix", "[Q] ", file),
+            JsonFiles.string(json, "document_prefix", "[D] ", file),
+            JsonFiles.integer(json, "query_length", 32, file),
+            JsonFiles.integer(json, "document_length", 180, file),
+            JsonFiles.bool(json, "do_query_expansion", true, file),
+            JsonFiles.bool(json, "attend_to_expansion_tokens", false, file),
             words(json, file),
-            defaultPrompt(json, file));
+            Prompts.read(dir).resolve(null, null));
     s.check(file.toString());
     return s;
   }
@@ -105,90 +110,22 @@ public record ColbertSettings(
     }
   }
 
-  private static JsonElement value(JsonObject json, String key) {
-    JsonElement e = json.get(key);
-    return e == null || e.isJsonNull() ? null : e;
-  }
-
-  private static String string(JsonObject json, Path file, String key, String fallback) {
-    JsonElement e = value(json, key);
-    if (e == null) {
-      return fallback;
-    }
-    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-      throw bad(file, key, "a string", e);
-    }
-    return e.getAsString();
-  }
-
-  private static int integer(JsonObject json, Path file, String key, int fallback) {
-    JsonElement e = value(json, key);
-    if (e == null) {
-      return fallback;
-    }
-    try {
-      if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
-        return e.getAsBigDecimal().intValueExact();
-      }
-    } catch (ArithmeticException ex) {
-      // falls through to the error below
-    }
-    throw bad(file, key, "an integer", e);
-  }
-
-  private static boolean bool(JsonObject json, Path file, String key, boolean fallback) {
-    JsonElement e = value(json, key);
-    if (e == null) {
-      return fallback;
-    }
-    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
-      throw bad(file, key, "true or false", e);
-    }
-    return e.getAsBoolean();
-  }
-
   private static List<String> words(JsonObject json, Path file) {
-    JsonElement e = value(json, "skiplist_words");
+    JsonElement e = JsonFiles.value(json, "skiplist_words");
     List<String> out = new ArrayList<>();
     if (e == null) {
       PUNCTUATION.chars().forEach(c -> out.add(String.valueOf((char) c)));
       return out;
     }
     if (!e.isJsonArray()) {
-      throw bad(file, "skiplist_words", "a list of strings", e);
+      throw JsonFiles.bad(file, "skiplist_words", "a list of strings", e);
     }
     for (JsonElement w : e.getAsJsonArray()) {
       if (!w.isJsonPrimitive() || !w.getAsJsonPrimitive().isString()) {
-        throw bad(file, "skiplist_words", "a list of strings", w);
+        throw JsonFiles.bad(file, "skiplist_words", "a list of strings", w);
       }
       out.add(w.getAsString());
     }
     return out;
-  }
-
-  /** sentence-transformers' default prompt: {@code prompts[default_prompt_name]}, else none. */
-  private static String defaultPrompt(JsonObject json, Path file) {
-    JsonElement name = value(json, "default_prompt_name");
-    if (name == null) {
-      return "";
-    }
-    JsonElement prompts = value(json, "prompts");
-    JsonElement prompt =
-        prompts != null && prompts.isJsonObject()
-            ? value(prompts.getAsJsonObject(), name.getAsString())
-            : null;
-    if (prompt == null || !prompt.isJsonPrimitive()) {
-      throw new CheckpointException(
-          file
-              + ": default_prompt_name \""
-              + name.getAsString()
-              + "\" is not a key of prompts (fix or remove default_prompt_name)");
-    }
-    return prompt.getAsString();
-  }
-
-  private static CheckpointException bad(Path file, String key, String expected, JsonElement e) {
-    String shown = e instanceof JsonArray ? "a list" : e.toString();
-    return new CheckpointException(file + ": " + key + " must be " + expected + ", got " + shown);
   }
 }

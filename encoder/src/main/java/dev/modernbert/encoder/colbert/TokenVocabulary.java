@@ -1,9 +1,10 @@
 package dev.modernbert.encoder.colbert;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.config.JsonFiles;
+import dev.modernbert.encoder.tokenize.Vocabulary;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,42 +25,24 @@ final class TokenVocabulary {
   }
 
   static TokenVocabulary read(Path tokenizerJson) {
-    JsonObject root = Json.object(tokenizerJson);
+    JsonObject root = JsonFiles.object(tokenizerJson);
     Map<String, Integer> ids = new HashMap<>();
-    Integer unknown = null;
-    JsonElement model = root.get("model");
-    if (model != null && model.isJsonObject()) {
-      JsonObject m = model.getAsJsonObject();
-      JsonElement vocab = m.get("vocab");
-      if (vocab != null && vocab.isJsonObject()) {
-        for (Map.Entry<String, JsonElement> e : vocab.getAsJsonObject().entrySet()) {
-          ids.put(e.getKey(), e.getValue().getAsInt());
-        }
-      } else if (vocab != null && vocab.isJsonArray()) { // Unigram: [piece, score] by id
-        JsonArray pieces = vocab.getAsJsonArray();
-        for (int i = 0; i < pieces.size(); i++) {
-          ids.putIfAbsent(pieces.get(i).getAsJsonArray().get(0).getAsString(), i);
-        }
-      }
-      JsonElement unkId = m.get("unk_id");
-      if (unkId != null && !unkId.isJsonNull()) {
-        unknown = unkId.getAsInt();
-      }
-      JsonElement unkToken = m.get("unk_token");
-      if (unknown == null && unkToken != null && unkToken.isJsonPrimitive()) {
-        unknown = ids.get(unkToken.getAsString());
-      }
-    }
-    JsonElement added = root.get("added_tokens");
-    if (added != null && added.isJsonArray()) {
-      for (JsonElement e : added.getAsJsonArray()) {
-        JsonObject t = e.getAsJsonObject();
-        ids.put(t.get("content").getAsString(), t.get("id").getAsInt());
-      }
-    }
+    Vocabulary.forEach(root, ids::put); // an added token wins over the model's entry
     if (ids.isEmpty()) {
       throw new CheckpointException(tokenizerJson + ": no vocabulary found (model.vocab)");
     }
+    JsonObject model =
+        root.has("model") && root.get("model").isJsonObject()
+            ? root.getAsJsonObject("model")
+            : new JsonObject();
+    JsonElement unkId = JsonFiles.value(model, "unk_id");
+    JsonElement unkToken = JsonFiles.value(model, "unk_token");
+    Integer unknown =
+        unkId != null
+            ? Integer.valueOf(unkId.getAsInt())
+            : unkToken != null && unkToken.isJsonPrimitive()
+                ? ids.get(unkToken.getAsString())
+                : null;
     return new TokenVocabulary(ids, unknown);
   }
 

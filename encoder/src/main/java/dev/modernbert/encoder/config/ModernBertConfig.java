@@ -3,10 +3,6 @@ package dev.modernbert.encoder.config;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,16 +83,7 @@ public record ModernBertConfig(
               + configJson
               + ": a model folder needs the config.json of its checkpoint");
     }
-    try {
-      JsonElement root =
-          JsonParser.parseString(Files.readString(configJson, StandardCharsets.UTF_8));
-      if (!root.isJsonObject()) {
-        throw new CheckpointException(configJson + ": expected a JSON object");
-      }
-      return parse(root.getAsJsonObject(), configJson.toString());
-    } catch (IOException | JsonParseException e) {
-      throw new CheckpointException(configJson + ": cannot read JSON: " + e.getMessage(), e);
-    }
+    return parse(JsonFiles.object(configJson), configJson.toString());
   }
 
   /** Builds a config from parsed JSON; {@code source} names it in error messages. */

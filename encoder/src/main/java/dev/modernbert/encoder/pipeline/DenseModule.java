@@ -6,14 +6,17 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import com.google.gson.JsonObject;
 import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.config.JsonFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Map;
 
 /**
- * sentence-transformers' {@code Dense}: {@code act(x W^T + b)} with PyTorch's {@code [out, in]}
- * weight, from {@code config.json} ({@code in_features}, {@code out_features}, {@code bias}, {@code
+ * A {@code Dense} module: {@code act(x W^T + b)} with PyTorch's {@code [out, in]} weight, from
+ * {@code config.json} ({@code in_features}, {@code out_features}, {@code bias}, {@code
  * activation_function}) and {@code linear.weight} / {@code linear.bias} in the module's folder.
+ * sentence-transformers applies it to the pooled vector; PyLate (ColBERT) to every token row, and
+ * with its {@code use_residual} adds {@code x} back ({@code residual.weight x} when {@code in !=
+ * out}).
  *
  * <p>The weights stay in Java and are copied into the batch's manager, in the batch's dtype, each
  * time the module runs: Dense layers are small next to the encoder, and this keeps the module free
@@ -25,58 +28,61 @@ public final class DenseModule implements VectorModule {
   private final float[] weight;
   private final float[] bias; // null: no bias
   private final DenseActivation activation;
+  private final boolean residual;
+  private final float[] residualWeight; // [out, in] when residual and in != out, else null
 
-  DenseModule(int in, int out, float[] weight, float[] bias, DenseActivation activation) {
+  private DenseModule(
+      int in,
+      int out,
+      float[] weight,
+      float[] bias,
+      DenseActivation activation,
+      boolean residual,
+      float[] residualWeight) {
     this.in = in;
     this.out = out;
     this.weight = weight;
     this.bias = bias;
     this.activation = activation;
+    this.residual = residual;
+    this.residualWeight = residualWeight;
   }
 
-  /** Reads a Dense module folder; {@code config} is its {@code config.json}. */
-  static DenseModule read(Path dir, JsonObject config) {
-    String where = dir.resolve("config.json").toString();
-    int in = StJson.requireInt(config, "in_features", where);
-    int out = StJson.requireInt(config, "out_features", where);
-    boolean hasBias = StJson.bool(config, "bias", true);
-    String act = StJson.string(config, "activation_function", "torch.nn.modules.activation.Tanh");
+  /**
+   * Reads a Dense module folder: its {@code config.json} and its weights ({@link ModuleWeights}).
+   *
+   * @param absentActivation the activation when the config names none: sentence-transformers'
+   *     default is Tanh, PyLate's Identity
+   */
+  public static DenseModule read(Path dir, DenseActivation absentActivation) {
+    Path where = dir.resolve("config.json");
+    if (!Files.isRegularFile(where)) {
+      throw new CheckpointException("no config.json in the Dense module folder " + dir);
+    }
+    JsonObject config = JsonFiles.object(where);
+    int in = JsonFiles.requireInt(config, "in_features", where);
+    int out = JsonFiles.requireInt(config, "out_features", where);
+    if (in < 1 || out < 1) {
+      throw new CheckpointException(where + ": in_features and out_features must be positive");
+    }
+    boolean hasBias = JsonFiles.bool(config, "bias", true, where);
+    boolean residual = JsonFiles.bool(config, "use_residual", false, where);
+    String act = JsonFiles.string(config, "activation_function", null, where);
     DenseActivation activation;
     try {
-      activation = DenseActivation.of(act);
+      activation = act == null ? absentActivation : DenseActivation.of(act);
     } catch (CheckpointException e) {
       throw new CheckpointException(where + ": " + e.getMessage(), e);
     }
-    Map<String, ModuleWeights.Tensor> tensors = ModuleWeights.read(dir, "Dense");
-    float[] weight = tensor(tensors, dir, "linear.weight", new long[] {out, in});
-    float[] bias = hasBias ? tensor(tensors, dir, "linear.bias", new long[] {out}) : null;
-    return new DenseModule(in, out, weight, bias, activation);
-  }
-
-  private static float[] tensor(
-      Map<String, ModuleWeights.Tensor> tensors, Path dir, String name, long[] shape) {
-    ModuleWeights.Tensor t = tensors.get(name);
-    if (t == null) {
-      throw new CheckpointException(
-          dir.resolve("model.safetensors")
-              + ": the Dense module needs tensor "
-              + name
-              + " "
-              + Arrays.toString(shape)
-              + "; the file holds "
-              + tensors.keySet());
-    }
-    if (!Arrays.equals(t.shape(), shape)) {
-      throw new CheckpointException(
-          dir.resolve("model.safetensors")
-              + ": tensor "
-              + name
-              + " has shape "
-              + Arrays.toString(t.shape())
-              + " but config.json implies "
-              + Arrays.toString(shape));
-    }
-    return t.values();
+    ModuleWeights w = ModuleWeights.read(dir, "Dense");
+    return new DenseModule(
+        in,
+        out,
+        w.require("linear.weight", new long[] {out, in}, "Dense"),
+        hasBias ? w.require("linear.bias", new long[] {out}, "Dense") : null,
+        activation,
+        residual,
+        residual && in != out ? w.require("residual.weight", new long[] {out, in}, "Dense") : null);
   }
 
   public int inFeatures() {
@@ -101,7 +107,17 @@ public final class DenseModule implements VectorModule {
     NDManager m = x.getManager();
     NDArray w = m.create(weight, new Shape(out, in)).toType(x.getDataType(), false);
     NDArray b = bias == null ? null : m.create(bias, new Shape(out)).toType(x.getDataType(), false);
-    return activation.apply(Linear.linear(x, w, b).singletonOrThrow());
+    NDArray y = activation.apply(Linear.linear(x, w, b).singletonOrThrow());
+    if (!residual) {
+      return y;
+    }
+    NDArray skip =
+        residualWeight == null
+            ? x
+            : Linear.linear(
+                    x, m.create(residualWeight, new Shape(out, in)).toType(x.getDataType(), false))
+                .singletonOrThrow();
+    return y.add(skip);
   }
 
   @Override
@@ -111,6 +127,13 @@ public final class DenseModule implements VectorModule {
 
   @Override
   public String describe() {
-    return "Dense(" + in + " -> " + out + ", " + activation.torchName() + ")";
+    return "Dense("
+        + in
+        + " -> "
+        + out
+        + ", "
+        + activation.torchName()
+        + (residual ? ", residual" : "")
+        + ")";
   }
 }

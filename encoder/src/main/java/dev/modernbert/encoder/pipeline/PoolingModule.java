@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.config.JsonFiles;
 import dev.modernbert.encoder.model.BatchTensors;
 import dev.modernbert.encoder.pool.Pooler;
 import dev.modernbert.encoder.pool.Pooling;
@@ -59,7 +60,7 @@ public record PoolingModule(List<Pooling> modes, boolean includePrompt, int dime
    * fixed order cls, max, mean, mean_sqrt_len_tokens, weightedmean, lasttoken).
    */
   public static PoolingModule read(Path configFile) {
-    JsonObject json = StJson.objectOrEmpty(configFile);
+    JsonObject json = JsonFiles.objectOrEmpty(configFile);
     List<Pooling> modes = new ArrayList<>();
     JsonElement named = json.get("pooling_mode");
     if (named != null && !named.isJsonNull()) {
@@ -74,13 +75,13 @@ public record PoolingModule(List<Pooling> modes, boolean includePrompt, int dime
       for (String key : json.keySet()) {
         if (key.startsWith("pooling_mode_")
             && !CLASSIC_FLAGS.containsKey(key)
-            && StJson.bool(json, key, false)) {
+            && JsonFiles.bool(json, key, false, configFile)) {
           throw new CheckpointException(
               configFile + ": unknown pooling flag \"" + key + "\"; known: " + CLASSIC_ORDER);
         }
       }
       for (String key : CLASSIC_ORDER) {
-        if (StJson.bool(json, key, false)) {
+        if (JsonFiles.bool(json, key, false, configFile)) {
           modes.add(CLASSIC_FLAGS.get(key));
         }
       }
@@ -91,11 +92,11 @@ public record PoolingModule(List<Pooling> modes, boolean includePrompt, int dime
     }
     int dim =
         json.has("embedding_dimension")
-            ? StJson.requireInt(json, "embedding_dimension", configFile.toString())
+            ? JsonFiles.requireInt(json, "embedding_dimension", configFile)
             : json.has("word_embedding_dimension")
-                ? StJson.requireInt(json, "word_embedding_dimension", configFile.toString())
+                ? JsonFiles.requireInt(json, "word_embedding_dimension", configFile)
                 : 0;
-    return new PoolingModule(modes, StJson.bool(json, "include_prompt", true), dim);
+    return new PoolingModule(modes, JsonFiles.bool(json, "include_prompt", true, configFile), dim);
   }
 
   private static Pooling mode(String s, Path file) {

@@ -3,6 +3,7 @@ package dev.modernbert.encoder.pipeline;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.config.JsonFiles;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,17 +22,20 @@ public record Prompts(Map<String, String> byName, String defaultName) {
     byName = Collections.unmodifiableMap(new LinkedHashMap<>(byName));
   }
 
-  static Prompts read(Path modelDir) {
+  /**
+   * The prompts of {@code modelDir}'s {@code config_sentence_transformers.json} (none if absent).
+   */
+  public static Prompts read(Path modelDir) {
     Path file = modelDir.resolve("config_sentence_transformers.json");
-    JsonObject json = StJson.objectOrEmpty(file);
+    JsonObject json = JsonFiles.objectOrEmpty(file);
     Map<String, String> prompts = new LinkedHashMap<>();
     JsonElement p = json.get("prompts");
     if (p != null && p.isJsonObject()) {
-      for (Map.Entry<String, JsonElement> e : p.getAsJsonObject().entrySet()) {
-        prompts.put(e.getKey(), e.getValue().getAsString());
+      for (String name : p.getAsJsonObject().keySet()) {
+        prompts.put(name, JsonFiles.string(p.getAsJsonObject(), name, "", file));
       }
     }
-    String def = StJson.string(json, "default_prompt_name", null);
+    String def = JsonFiles.string(json, "default_prompt_name", null, file);
     if (def != null && !prompts.containsKey(def)) {
       throw new CheckpointException(
           file

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.config.JsonFiles;
 import dev.modernbert.encoder.pool.Pooling;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +33,8 @@ public final class SentenceTransformerFolder {
   public static EmbeddingPipeline pipeline(Path dir) {
     Prompts prompts = Prompts.read(dir);
     boolean lowerCase =
-        StJson.bool(
-            StJson.objectOrEmpty(dir.resolve("sentence_bert_config.json")), "do_lower_case", false);
+        JsonFiles.bool(
+            JsonFiles.objectOrEmpty(stConfig(dir)), "do_lower_case", false, stConfig(dir));
     if (!isOne(dir)) {
       Path pooling = dir.resolve("1_Pooling").resolve("config.json");
       PoolingModule p =
@@ -43,7 +44,7 @@ public final class SentenceTransformerFolder {
       return new EmbeddingPipeline(p, List.of(), prompts, lowerCase);
     }
     Path file = dir.resolve("modules.json");
-    JsonElement root = StJson.read(file);
+    JsonElement root = JsonFiles.read(file);
     if (!root.isJsonArray()) {
       throw new CheckpointException(file + ": expected a JSON list of modules");
     }
@@ -52,8 +53,8 @@ public final class SentenceTransformerFolder {
     List<VectorModule> after = new ArrayList<>();
     for (int i = 0; i < modules.size(); i++) {
       JsonObject m = modules.get(i).getAsJsonObject();
-      String type = StJson.string(m, "type", "");
-      String path = StJson.string(m, "path", "");
+      String type = JsonFiles.string(m, "type", "", file);
+      String path = JsonFiles.string(m, "path", "", file);
       String where = file + " module " + i + " (" + type + ", path \"" + path + "\")";
       ModuleKind kind = ModuleKind.of(type, where);
       Path moduleDir = dir.resolve(path);
@@ -77,7 +78,7 @@ public final class SentenceTransformerFolder {
           break;
         case DENSE:
           requirePoolingBefore(pooling, where);
-          after.add(DenseModule.read(moduleDir, StJson.objectOrEmpty(configOf(moduleDir, where))));
+          after.add(DenseModule.read(moduleDir, DenseActivation.TANH));
           break;
         case NORMALIZE:
           requirePoolingBefore(pooling, where); // its folder is empty and may be missing
@@ -94,14 +95,6 @@ public final class SentenceTransformerFolder {
     return new EmbeddingPipeline(pooling, after, prompts, lowerCase);
   }
 
-  private static Path configOf(Path moduleDir, String where) {
-    Path config = moduleDir.resolve("config.json");
-    if (!Files.isRegularFile(config)) {
-      throw new CheckpointException(where + ": " + config + " is missing");
-    }
-    return config;
-  }
-
   private static void requirePoolingBefore(PoolingModule pooling, String where) {
     if (pooling == null) {
       throw new CheckpointException(
@@ -115,12 +108,14 @@ public final class SentenceTransformerFolder {
    * (HF's "no limit", about 1e30, counts as none). The caller caps it at the model's positions.
    */
   public static int maxSeqLength(Path dir) {
-    int st =
-        StJson.limit(
-            StJson.objectOrEmpty(dir.resolve("sentence_bert_config.json")), "max_seq_length");
+    int st = JsonFiles.limit(JsonFiles.objectOrEmpty(stConfig(dir)), "max_seq_length");
     return st > 0
         ? st
-        : StJson.limit(
-            StJson.objectOrEmpty(dir.resolve("tokenizer_config.json")), "model_max_length");
+        : JsonFiles.limit(
+            JsonFiles.objectOrEmpty(dir.resolve("tokenizer_config.json")), "model_max_length");
+  }
+
+  private static Path stConfig(Path dir) {
+    return dir.resolve("sentence_bert_config.json");
   }
 }

@@ -1,10 +1,8 @@
 package dev.modernbert.encoder.weights;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.modernbert.encoder.config.CheckpointException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.modernbert.encoder.config.JsonFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -73,8 +71,7 @@ public final class CheckpointFiles {
    */
   private static Map<String, Path> weightMap(Path dir, Path index) {
     try {
-      JsonObject json =
-          JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8)).getAsJsonObject();
+      JsonObject json = JsonFiles.object(index);
       if (!json.has("weight_map")) {
         throw new CheckpointException(index + ": no \"weight_map\" entry");
       }
@@ -91,7 +88,7 @@ public final class CheckpointFiles {
       return map;
     } catch (CheckpointException e) {
       throw e;
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       throw new CheckpointException(index + ": cannot read the shard index: " + e.getMessage(), e);
     }
   }

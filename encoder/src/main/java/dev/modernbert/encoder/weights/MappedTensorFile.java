@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
@@ -22,6 +23,36 @@ abstract class MappedTensorFile implements TensorFile {
     this.path = path;
     this.channel = channel;
     this.tensors = tensors;
+  }
+
+  /** A file's tensor table, read from its open channel. */
+  @FunctionalInterface
+  interface TableReader {
+    Map<String, TensorInfo> read(FileChannel channel) throws IOException;
+  }
+
+  /** A subclass's constructor. */
+  @FunctionalInterface
+  interface Factory<T> {
+    T make(Path path, FileChannel channel, Map<String, TensorInfo> tensors);
+  }
+
+  /**
+   * Opens {@code path}, reads its tensor table and makes the file of it; the channel is closed
+   * again when any of that fails.
+   */
+  static <T extends MappedTensorFile> T open(Path path, TableReader table, Factory<T> make) {
+    FileChannel channel = null;
+    try {
+      channel = FileChannel.open(path, StandardOpenOption.READ);
+      return make.make(path, channel, table.read(channel));
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new CheckpointException(path + ": cannot read: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
   }
 
   @Override

@@ -11,7 +11,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,45 +31,37 @@ public final class SafetensorsFile extends MappedTensorFile {
 
   /** Opens and validates the header: every tensor's byte range must lie inside the file. */
   public static SafetensorsFile open(Path path) {
-    FileChannel channel = null;
-    try {
-      channel = FileChannel.open(path, StandardOpenOption.READ);
-      long size = channel.size();
-      if (size < 8) {
-        throw new CheckpointException(
-            path
-                + ": not a safetensors file ("
-                + size
-                + " bytes, shorter than the 8-byte header length)");
-      }
-      ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      readFully(channel, lenBuf, 0);
-      long headerLen = lenBuf.getLong(0);
-      if (headerLen <= 0 || headerLen > MAX_HEADER_BYTES || 8 + headerLen > size) {
-        throw new CheckpointException(
-            path
-                + ": corrupt safetensors header: it declares "
-                + headerLen
-                + " header bytes but the file holds "
-                + size
-                + " bytes in all (truncated download, or not a safetensors file)");
-      }
-      ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
-      readFully(channel, headerBuf, 8);
-      Map<String, TensorInfo> tensors =
-          parseHeader(
-              path,
-              new String(headerBuf.array(), StandardCharsets.UTF_8),
-              8 + headerLen,
-              size - 8 - headerLen);
-      return new SafetensorsFile(path, channel, tensors);
-    } catch (IOException e) {
-      closeQuietly(channel);
-      throw new CheckpointException(path + ": cannot read: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      closeQuietly(channel);
-      throw e;
+    return open(path, channel -> table(path, channel), SafetensorsFile::new);
+  }
+
+  private static Map<String, TensorInfo> table(Path path, FileChannel channel) throws IOException {
+    long size = channel.size();
+    if (size < 8) {
+      throw new CheckpointException(
+          path
+              + ": not a safetensors file ("
+              + size
+              + " bytes, shorter than the 8-byte header length)");
     }
+    ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(channel, lenBuf, 0);
+    long headerLen = lenBuf.getLong(0);
+    if (headerLen <= 0 || headerLen > MAX_HEADER_BYTES || 8 + headerLen > size) {
+      throw new CheckpointException(
+          path
+              + ": corrupt safetensors header: it declares "
+              + headerLen
+              + " header bytes but the file holds "
+              + size
+              + " bytes in all (truncated download, or not a safetensors file)");
+    }
+    ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
+    readFully(channel, headerBuf, 8);
+    return parseHeader(
+        path,
+        new String(headerBuf.array(), StandardCharsets.UTF_8),
+        8 + headerLen,
+        size - 8 - headerLen);
   }
 
   private static Map<String, TensorInfo> parseHeader(

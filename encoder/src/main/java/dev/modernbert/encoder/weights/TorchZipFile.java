@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -26,33 +25,27 @@ public final class TorchZipFile extends MappedTensorFile {
   }
 
   public static TorchZipFile open(Path path) {
-    FileChannel channel = null;
-    try {
-      channel = FileChannel.open(path, StandardOpenOption.READ);
-      Map<String, StoredZip.Entry> entries = StoredZip.entries(channel, path);
-      StoredZip.Entry pickle = pickleEntry(path, entries);
-      String prefix = pickle.name().substring(0, pickle.name().length() - "data.pkl".length());
-      StoredZip.Entry byteorder = entries.get(prefix + "byteorder");
-      if (byteorder != null) {
-        String order = new String(read(channel, byteorder), StandardCharsets.US_ASCII).trim();
-        if (!order.equals("little")) {
-          throw new CheckpointException(
-              path + ": storages are " + order + "-endian; only little-endian files are read");
-        }
+    return open(path, channel -> table(path, channel), TorchZipFile::new);
+  }
+
+  private static Map<String, TensorInfo> table(Path path, FileChannel channel) throws IOException {
+    Map<String, StoredZip.Entry> entries = StoredZip.entries(channel, path);
+    StoredZip.Entry pickle = pickleEntry(path, entries);
+    String prefix = pickle.name().substring(0, pickle.name().length() - "data.pkl".length());
+    StoredZip.Entry byteorder = entries.get(prefix + "byteorder");
+    if (byteorder != null) {
+      String order = new String(read(channel, byteorder), StandardCharsets.US_ASCII).trim();
+      if (!order.equals("little")) {
+        throw new CheckpointException(
+            path + ": storages are " + order + "-endian; only little-endian files are read");
       }
-      Map<String, TensorRef> refs = TorchPickle.tensors(path, pickle.name(), read(channel, pickle));
-      Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-      for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
-        tensors.put(e.getKey(), locate(path, e.getKey(), e.getValue(), prefix, entries));
-      }
-      return new TorchZipFile(path, channel, Collections.unmodifiableMap(tensors));
-    } catch (IOException e) {
-      closeQuietly(channel);
-      throw new CheckpointException(path + ": cannot read: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      closeQuietly(channel);
-      throw e;
     }
+    Map<String, TensorRef> refs = TorchPickle.tensors(path, pickle.name(), read(channel, pickle));
+    Map<String, TensorInfo> tensors = new LinkedHashMap<>();
+    for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
+      tensors.put(e.getKey(), locate(path, e.getKey(), e.getValue(), prefix, entries));
+    }
+    return Collections.unmodifiableMap(tensors);
   }
 
   private static StoredZip.Entry pickleEntry(Path path, Map<String, StoredZip.Entry> entries) {

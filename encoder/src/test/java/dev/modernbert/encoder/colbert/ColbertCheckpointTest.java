@@ -1,5 +1,6 @@
 package dev.modernbert.encoder.colbert;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +11,8 @@ import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.task.ColbertEmbed;
 import dev.modernbert.encoder.testing.Golden;
+import dev.modernbert.encoder.testing.TorchSave;
+import dev.modernbert.encoder.weights.SafetensorsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,18 +28,8 @@ class ColbertCheckpointTest {
   @TempDir Path tmp;
 
   /** A copy of the fixture folder that a test may change. */
-  Path copy() throws IOException {
-    try (Stream<Path> files = Files.walk(FIXTURE)) {
-      for (Path f : files.toList()) {
-        Path to = tmp.resolve(FIXTURE.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(f, to);
-        }
-      }
-    }
-    return tmp;
+  Path copy() {
+    return Golden.copy(FIXTURE, tmp, p -> true);
   }
 
   @Test
@@ -139,6 +132,28 @@ class ColbertCheckpointTest {
     CheckpointException e =
         assertThrows(CheckpointException.class, () -> ColbertCheckpoint.read(dir));
     assertTrue(e.getMessage().contains("lists no pylate.models.Dense.Dense"), e.getMessage());
+  }
+
+  /** The ColBERT Dense goes through the same weight reader: a pytorch_model.bin twin is equal. */
+  @Test
+  void aDenseSavedAsPytorchBinGivesTheSameVectors() throws IOException {
+    Path dir = copy();
+    Path dense = dir.resolve("1_Dense");
+    try (SafetensorsFile st = SafetensorsFile.open(dense.resolve("model.safetensors"))) {
+      TorchSave.copy(st, dense.resolve("pytorch_model.bin"));
+    }
+    Files.delete(dense.resolve("model.safetensors"));
+    ColbertEmbed task = new ColbertEmbed(ColbertRole.DOCUMENT, ColbertOverrides.NONE);
+    try (ModernBertEncoder st = ModernBertEncoder.load(FIXTURE, EncoderOptions.defaults());
+        ModernBertEncoder bin = ModernBertEncoder.load(dir, EncoderOptions.defaults())) {
+      List<int[]> ids = List.of(task.tokenize(st, "Modern BERT reads long documents.").ids());
+      float[][] want = st.run(task, ids, null).values().get(0);
+      float[][] got = bin.run(task, ids, null).values().get(0);
+      assertEquals(want.length, got.length);
+      for (int r = 0; r < want.length; r++) {
+        assertArrayEquals(want[r], got[r], "row " + r);
+      }
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.modernbert.encoder.pipeline;
 
 import static dev.modernbert.encoder.testing.Assertions.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,14 +17,13 @@ import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.encoder.testing.Golden;
+import dev.modernbert.encoder.testing.TorchSave;
 import dev.modernbert.encoder.weights.SafetensorsFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,20 +34,13 @@ class PipelineReadingTest {
   @TempDir Path tmp;
 
   /** A copy of st-cls-dense's small files (no encoder weights: the reader does not need them). */
-  private Path clsDenseCopy() throws IOException {
-    Path dir = tmp.resolve("st");
-    try (Stream<Path> files = Files.walk(CLS_DENSE)) {
-      for (Path p : files.toList()) {
-        Path to = dir.resolve(CLS_DENSE.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else if (!p.getFileName().toString().equals("model.safetensors")
-            || p.getParent().getFileName().toString().equals("2_Dense")) {
-          Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
-    return dir;
+  private Path clsDenseCopy() {
+    return Golden.copy(
+        CLS_DENSE,
+        tmp.resolve("st"),
+        p ->
+            !p.getFileName().toString().equals("model.safetensors")
+                || p.getParent().getFileName().toString().equals("2_Dense"));
   }
 
   private static void write(Path file, String json) throws IOException {
@@ -116,6 +109,31 @@ class PipelineReadingTest {
     Path dir = clsDenseCopy();
     Files.delete(dir.resolve("2_Dense/model.safetensors"));
     assertRefused(dir, "Dense module has no weights", "2_Dense");
+  }
+
+  /**
+   * A Dense module saved as pytorch_model.bin (its safetensors twin rewritten here in torch.save's
+   * zip format by {@link TorchSave}) is read through the same call and gives the same vectors.
+   */
+  @Test
+  void aDenseModuleSavedAsPytorchBinGivesTheSameVectors() throws IOException {
+    Path dir = Golden.copy(CLS_DENSE, tmp.resolve("bin"), p -> true);
+    Path dense = dir.resolve("2_Dense");
+    try (SafetensorsFile st = SafetensorsFile.open(dense.resolve("model.safetensors"))) {
+      TorchSave.copy(st, dense.resolve("pytorch_model.bin"));
+    }
+    Files.delete(dense.resolve("model.safetensors"));
+    List<String> texts = List.of("The river flows through the city of Paris.", "Short.");
+    Embed task = new Embed(Pooling.AUTO, false);
+    try (ModernBertEncoder st = ModernBertEncoder.load(CLS_DENSE, EncoderOptions.defaults());
+        ModernBertEncoder bin = ModernBertEncoder.load(dir, EncoderOptions.defaults())) {
+      assertEquals(st.pipeline().describe(), bin.pipeline().describe());
+      List<float[]> want = st.runTexts(task, texts).values();
+      List<float[]> got = bin.runTexts(task, texts).values();
+      for (int i = 0; i < texts.size(); i++) {
+        assertArrayEquals(want.get(i), got.get(i), texts.get(i));
+      }
+    }
   }
 
   @Test

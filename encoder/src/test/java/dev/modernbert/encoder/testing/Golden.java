@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * A golden fixture folder (copied from {@code shared/golden}): the checkpoint HF wrote, its six
@@ -50,6 +52,26 @@ public final class Golden implements AutoCloseable {
     } catch (URISyntaxException | NullPointerException e) {
       throw new IllegalStateException("test resource " + path + " is missing", e);
     }
+  }
+
+  /**
+   * Copies the fixture folder {@code from} to {@code to}, only the files {@code keep} accepts, so a
+   * test may change the copy; returns {@code to}.
+   */
+  public static Path copy(Path from, Path to, Predicate<Path> keep) {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path p : files.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else if (keep.test(p)) {
+          Files.copy(p, target);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return to;
   }
 
   public List<int[]> sequences() {

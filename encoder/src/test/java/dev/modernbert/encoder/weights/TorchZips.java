@@ -1,6 +1,7 @@
 package dev.modernbert.encoder.weights;
 
 import dev.modernbert.encoder.testing.Golden;
+import dev.modernbert.encoder.testing.TorchSave;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.function.BiFunction;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -31,15 +31,12 @@ final class TorchZips {
         if (bytes == null) {
           continue;
         }
+        if (method == ZipEntry.STORED) {
+          TorchSave.stored(zip, e.getName(), bytes);
+          continue;
+        }
         ZipEntry copy = new ZipEntry(e.getName());
         copy.setMethod(method);
-        if (method == ZipEntry.STORED) {
-          CRC32 crc = new CRC32();
-          crc.update(bytes);
-          copy.setSize(bytes.length);
-          copy.setCompressedSize(bytes.length);
-          copy.setCrc(crc.getValue());
-        }
         zip.putNextEntry(copy);
         zip.write(bytes);
         zip.closeEntry();

@@ -87,9 +87,11 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
         new IntParam(
             this,
             "maxLength",
-            "tokens per text after truncation ([CLS] and [SEP] included); 0 = the model's maximum",
-            new Check<Object>(
-                "maxLength must be 0 or at least 2", v -> (Integer) v == 0 || (Integer) v >= 2));
+            "tokens per text after truncation, special tokens included (at least the tokenizer's"
+                + " special-token count, checked when the model loads); 0 = the folder's"
+                + " max_seq_length / model_max_length capped at max_position_embeddings, else"
+                + " max_position_embeddings",
+            ParamValidators.gtEq(0));
     batchTokens =
         new IntParam(
             this,
