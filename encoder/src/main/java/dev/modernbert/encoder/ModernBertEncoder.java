@@ -29,6 +29,7 @@ import dev.modernbert.encoder.task.SequenceClassify;
 import dev.modernbert.encoder.task.SourceText;
 import dev.modernbert.encoder.task.TaskBatch;
 import dev.modernbert.encoder.task.TaskResult;
+import dev.modernbert.encoder.task.TextPlan;
 import dev.modernbert.encoder.task.TextPlans;
 import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.encoder.task.TokenClassify;
@@ -281,11 +282,23 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
    */
   public <V> TaskResult<V> runTexts(TextTask<V> task, List<String> texts, BatchPlanner planner) {
     require(task);
-    TextPlans<V> plans = new TextPlans<>();
-    for (int i = 0; i < texts.size(); i++) {
-      plans.add(i, task.plan(this, texts.get(i)));
+    List<TextPlan<?, ?, V>> plans = new ArrayList<>(texts.size());
+    for (String text : texts) {
+      plans.add(task.plan(this, text));
     }
-    List<V> values = new ArrayList<>(Collections.nCopies(texts.size(), (V) null));
+    return runPlans(plans, planner);
+  }
+
+  /**
+   * Runs texts already planned ({@link TextTask#plan}): their sequences share batches cut by
+   * {@code planner}; one combined value per plan, in order.
+   */
+  public <V> TaskResult<V> runPlans(List<TextPlan<?, ?, V>> planned, BatchPlanner planner) {
+    TextPlans<V> plans = new TextPlans<>();
+    for (int i = 0; i < planned.size(); i++) {
+      plans.add(i, planned.get(i));
+    }
+    List<V> values = new ArrayList<>(Collections.nCopies(planned.size(), (V) null));
     BatchStats stats = BatchStats.NONE;
     for (TextPlans.Group<?, ?, V> g : plans.groups()) {
       stats = stats.plus(runGroup(g, planner, values));

@@ -3,10 +3,16 @@ package dev.modernbert.encoder.cli;
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.pool.Pooling;
+import dev.modernbert.encoder.longtext.Aggregate;
+import dev.modernbert.encoder.longtext.ChunkEmbedding;
+import dev.modernbert.encoder.longtext.LongTextEmbed;
+import dev.modernbert.encoder.longtext.LongTextMode;
 import dev.modernbert.encoder.task.Embed;
+import dev.modernbert.encoder.task.TextPlan;
 import dev.modernbert.encoder.task.HiddenStates;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -45,13 +51,31 @@ final class EncodeCommand {
         --prompt-name NAME   a prompt of config_sentence_transformers.json (e.g. query, document);
                              without --prompt or --prompt-name, its default_prompt_name applies
         --truncate-dim N     keep the first N values (Matryoshka); 0 keeps all
+        --long-text MODE     truncate (default: keep the first tokens that fit), chunk (one
+                             vector per window of the text) or late (late chunking: windows run
+                             through the model, spans of --chunk-tokens tokens mean-pooled)
+        --window-tokens N    chunk/late: content tokens per window (default: all that fit)
+        --window-overlap N   chunk/late: tokens a window shares with the one before (0)
+        --chunk-tokens N     late: tokens per output chunk (256)
+        --aggregate A        chunk/late: none (a "chunks" list per line: chunk_index, char_start,
+                             char_end, embedding), mean (token-weighted) or max (one "embedding")
       """
           + Job.RUN_OPTIONS_HELP;
 
   private static final Set<String> VALUED = new HashSet<>(Job.FLAGS);
 
   static {
-    VALUED.addAll(List.of("--pooling", "--prompt", "--prompt-name", "--truncate-dim"));
+    VALUED.addAll(
+        List.of(
+            "--pooling",
+            "--prompt",
+            "--prompt-name",
+            "--truncate-dim",
+            "--long-text",
+            "--window-tokens",
+            "--window-overlap",
+            "--chunk-tokens",
+            "--aggregate"));
   }
 
   private EncodeCommand() {}
@@ -64,7 +88,8 @@ final class EncodeCommand {
     }
     String poolingFlag = flags.choice("--pooling", "auto", modes.toArray(new String[0]));
     boolean hiddenStates = poolingFlag.equals("none"); // one vector per token, no pooling
-    for (String embedOnly : List.of("--normalize", "--prompt", "--prompt-name", "--truncate-dim")) {
+    for (String embedOnly :
+        List.of("--normalize", "--prompt", "--prompt-name", "--truncate-dim", "--long-text")) {
       if (hiddenStates && flags.has(embedOnly)) {
         throw CliException.usage(NAME, embedOnly + " needs a pooled embedding, not --pooling none");
       }
@@ -78,10 +103,15 @@ final class EncodeCommand {
                 flags.has("--prompt") ? flags.get("--prompt", "") : null,
                 flags.get("--prompt-name", null),
                 flags.intAtLeast("--truncate-dim", 0, 0));
+    LongTextEmbed longText = embed == null ? null : longText(flags, embed);
     Job job = Job.from(flags);
     try (ModernBertEncoder encoder = job.load()) {
       if (embed != null) {
         encoder.require(embed); // a bad folder, prompt name or truncate dim: before any row
+      }
+      String windows = longText == null ? null : longText.problemWith(encoder);
+      if (windows != null) {
+        throw CliException.usage(NAME, windows); // windows that do not fit, late on several modes
       }
       int hidden = encoder.config().hiddenSize();
       int width = embed == null ? hidden : embed.pipeline(encoder).outputDim(hidden);
@@ -105,6 +135,14 @@ final class EncodeCommand {
               }
             },
             err);
+      } else if (longText != null) {
+        RowJob.run(
+            job,
+            encoder,
+            longText,
+            ids -> (long) ids.length * width, // bounds a chunk's windows, not just its vectors
+            (chunk, w) -> writeChunks(encoder, longText, chunk, w),
+            err);
       } else {
         RowJob.run(
             job,
@@ -125,5 +163,78 @@ final class EncodeCommand {
       }
     }
     return Main.EXIT_OK;
+  }
+
+  /** The long-text task the flags ask for, or null for truncate (the default). */
+  private static LongTextEmbed longText(Flags flags, Embed embed) {
+    String mode = flags.choice("--long-text", "truncate", "truncate", "chunk", "late");
+    if (mode.equals("truncate")) {
+      for (String f : List.of("--window-tokens", "--window-overlap", "--chunk-tokens", "--aggregate")) {
+        if (flags.has(f)) {
+          throw CliException.usage(NAME, f + " needs --long-text chunk or late");
+        }
+      }
+      return null;
+    }
+    try {
+      return new LongTextEmbed(
+          embed,
+          LongTextMode.parse(mode),
+          flags.intAtLeast("--window-tokens", 0, 0),
+          flags.intAtLeast("--window-overlap", 0, 0),
+          flags.intAtLeast("--chunk-tokens", LongTextEmbed.DEFAULT_CHUNK_TOKENS, 1),
+          Aggregate.parse(flags.choice("--aggregate", "none", "none", "mean", "max")));
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(NAME, e.getMessage());
+    }
+  }
+
+  /** One line per text: its chunks, or (aggregate mean/max) one embedding. */
+  private static void writeChunks(
+      ModernBertEncoder encoder,
+      LongTextEmbed task,
+      List<JsonlInput.Prepared> chunk,
+      Writer w)
+      throws IOException {
+    List<TextPlan<?, ?, List<ChunkEmbedding>>> plans = new ArrayList<>(chunk.size());
+    for (JsonlInput.Prepared row : chunk) {
+      if (row.plan() == null) {
+        throw CliException.usage(
+            NAME,
+            "the line with id "
+                + row.id()
+                + " gives input_ids: --long-text "
+                + task.mode().id()
+                + " cuts text, so every line needs \"text\"");
+      }
+      plans.add(sameValues(row.plan()));
+    }
+    List<List<ChunkEmbedding>> values = encoder.runPlans(plans, encoder.options().planner()).values();
+    for (int i = 0; i < chunk.size(); i++) {
+      JsonWriter jw = RowOutput.begin(w, chunk.get(i));
+      if (task.aggregate() == Aggregate.NONE) {
+        jw.name("chunks").beginArray();
+        for (ChunkEmbedding c : values.get(i)) {
+          jw.beginObject();
+          jw.name("chunk_index").value(c.chunkIndex());
+          jw.name("char_start").value(c.charStart());
+          jw.name("char_end").value(c.charEnd());
+          jw.name("embedding");
+          RowOutput.floats(jw, c.embedding());
+          jw.endObject();
+        }
+        jw.endArray();
+      } else {
+        jw.name("embedding");
+        RowOutput.floats(jw, values.get(i).get(0).embedding());
+      }
+      RowOutput.end(jw, w);
+    }
+  }
+
+  /** The rows' plans were made by the long-text task, so they give its values. */
+  @SuppressWarnings("unchecked")
+  private static TextPlan<?, ?, List<ChunkEmbedding>> sameValues(TextPlan<?, ?, ?> plan) {
+    return (TextPlan<?, ?, List<ChunkEmbedding>>) plan;
   }
 }

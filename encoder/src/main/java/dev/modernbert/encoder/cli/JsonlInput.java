@@ -11,6 +11,8 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.task.EncoderTask;
+import dev.modernbert.encoder.task.TextPlan;
+import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -51,7 +53,12 @@ final class JsonlInput {
    * offsets and word ids) are null when the line gave {@code input_ids}.
    */
   record Prepared(
-      JsonElement id, int[] ids, boolean truncated, String text, TokenizedText tokens) {}
+      JsonElement id,
+      int[] ids,
+      boolean truncated,
+      String text,
+      TokenizedText tokens,
+      TextPlan<?, ?, ?> plan) {}
 
   /** A problem with one line, in words (without the line number). */
   static final class LineProblem extends Exception {
@@ -234,7 +241,7 @@ final class JsonlInput {
   static void forEachChunk(
       Path file,
       ModernBertEncoder encoder,
-      EncoderTask<?, ?> task,
+      TextTask<?> task,
       int maxRows,
       long maxCost,
       Cost cost,
@@ -258,11 +265,15 @@ final class JsonlInput {
               file + " changed while it was being read: line " + lineNo + ": " + p.getMessage());
         }
         Prepared prepared;
-        if (row.text() != null) {
-          TokenizedText t = task.tokenize(encoder, row.text());
-          prepared = new Prepared(row.id(), t.ids(), t.truncated(), row.text(), t);
+        if (row.text() == null) {
+          prepared = new Prepared(row.id(), row.ids(), false, null, null, null);
+        } else if (task instanceof EncoderTask<?, ?> one) {
+          TokenizedText t = one.tokenize(encoder, row.text());
+          prepared = new Prepared(row.id(), t.ids(), t.truncated(), row.text(), t, null);
         } else {
-          prepared = new Prepared(row.id(), row.ids(), false, null, null);
+          TextPlan<?, ?, ?> plan = task.plan(encoder, row.text());
+          int[] all = plan.ids().stream().flatMapToInt(java.util.Arrays::stream).toArray();
+          prepared = new Prepared(row.id(), all, plan.truncated(), row.text(), null, plan);
         }
         long c = cost.of(prepared.ids());
         if (!chunk.isEmpty() && (chunk.size() >= maxRows || chunkCost + c > maxCost)) {

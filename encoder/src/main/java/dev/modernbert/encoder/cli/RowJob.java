@@ -2,6 +2,7 @@ package dev.modernbert.encoder.cli;
 
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.task.EncoderTask;
+import dev.modernbert.encoder.task.TextTask;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -23,13 +24,13 @@ final class RowJob {
   }
 
   /**
-   * {@link #run(Job, ModernBertEncoder, EncoderTask, JsonlInput.Cost, ChunkWriter, PrintStream,
+   * {@link #run(Job, ModernBertEncoder, TextTask, JsonlInput.Cost, ChunkWriter, PrintStream,
    * java.util.function.Supplier)} with nothing after the row count.
    */
   static void run(
       Job job,
       ModernBertEncoder encoder,
-      EncoderTask<?, ?> task,
+      TextTask<?> task,
       JsonlInput.Cost cost,
       ChunkWriter work,
       PrintStream err)
@@ -38,14 +39,15 @@ final class RowJob {
   }
 
   /**
-   * The run: {@code task} tokenizes the texts ({@link EncoderTask#tokenize}: the task's own ids,
-   * e.g. with a prompt, or the checkpoint's tokenizer as is), {@code extraCounts} (e.g. {@code ", 5
+   * The run: {@code task} turns the texts into ids ({@link EncoderTask#tokenize}: the task's own
+   * ids, e.g. with a prompt, or the checkpoint's tokenizer as is; a long-text task plans several
+   * sequences per text, {@link JsonlInput.Prepared#plan}), {@code extraCounts} (e.g. {@code ", 5
    * masks"}) goes after the row count in the summary line.
    */
   static void run(
       Job job,
       ModernBertEncoder encoder,
-      EncoderTask<?, ?> task,
+      TextTask<?> task,
       JsonlInput.Cost cost,
       ChunkWriter work,
       PrintStream err,

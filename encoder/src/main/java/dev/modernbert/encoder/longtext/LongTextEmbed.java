@@ -39,6 +39,8 @@ public record LongTextEmbed(
     int chunkTokens,
     Aggregate aggregate)
     implements TextTask<List<ChunkEmbedding>> {
+  /** Late mode's default span length. */
+  public static final int DEFAULT_CHUNK_TOKENS = 256;
 
   public LongTextEmbed {
     if (mode == LongTextMode.TRUNCATE) {

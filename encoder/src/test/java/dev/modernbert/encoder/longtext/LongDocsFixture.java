@@ -12,24 +12,24 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The {@code long-docs} golden fixture: its texts and the expected line of every run. */
-final class LongDocsFixture {
-  static final Path DIR = Golden.resource("golden/long-docs");
+public final class LongDocsFixture {
+  public static final Path DIR = Golden.resource("golden/long-docs");
 
   private LongDocsFixture() {}
 
-  static List<JsonObject> expected() {
+  public static List<JsonObject> expected() {
     return lines("expected.jsonl");
   }
 
-  static List<JsonObject> tokens() {
+  public static List<JsonObject> tokens() {
     return lines("tokens.jsonl");
   }
 
-  static List<JsonObject> inputs() {
+  public static List<JsonObject> inputs() {
     return lines("inputs.jsonl");
   }
 
-  static String text(String id) {
+  public static String text(String id) {
     return inputs().stream()
         .filter(o -> o.get("id").getAsString().equals(id))
         .findFirst()
@@ -38,7 +38,7 @@ final class LongDocsFixture {
         .getAsString();
   }
 
-  static float[] floats(JsonArray a) {
+  public static float[] floats(JsonArray a) {
     float[] out = new float[a.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = a.get(i).getAsFloat();

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * vectors (1e-5 on normalised vectors, 1e-4 otherwise), all texts of a run in one call (so windows
  * of several texts share batches).
  */
-class LongTextEmbedTest {
+public class LongTextEmbedTest {
   private static final String MEAN_NORMALIZE = "st-mean-normalize";
   private static final String CLS_DENSE = "st-cls-dense";
   private static final Embed PIPELINE = new Embed(Pooling.AUTO, false);
@@ -194,7 +194,7 @@ class LongTextEmbedTest {
             new LongTextEmbed(PIPELINE, LongTextMode.LATE, 0, 0, 0, Aggregate.NONE));
   }
 
-  static void assertChunks(JsonObject run, List<ChunkEmbedding> chunks, double tol) {
+  public static void assertChunks(JsonObject run, List<ChunkEmbedding> chunks, double tol) {
     JsonArray expected = run.getAsJsonArray("chunks");
     String id = run.get("id").getAsString() + " " + run.get("mode").getAsString();
     assertEquals(expected.size(), chunks.size(), id + ": chunk count");
@@ -211,7 +211,7 @@ class LongTextEmbedTest {
     }
   }
 
-  static void assertClose(float[] expected, float[] actual, double tol, String where) {
+  public static void assertClose(float[] expected, float[] actual, double tol, String where) {
     assertEquals(expected.length, actual.length, where);
     for (int i = 0; i < expected.length; i++) {
       assertEquals(expected[i], actual[i], tol, where + " value " + i);

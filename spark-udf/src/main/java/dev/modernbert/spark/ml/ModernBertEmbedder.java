@@ -121,7 +121,7 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
     setDefault(longText, "truncate");
     setDefault(windowTokens, 0);
     setDefault(windowOverlap, 0);
-    setDefault(chunkTokens, 256);
+    setDefault(chunkTokens, LongTextEmbed.DEFAULT_CHUNK_TOKENS);
     setDefault(aggregate, "none");
     setDefault(outputCol(), "embedding");
     setDefault(pooling, "auto");
