@@ -1,11 +1,14 @@
 package dev.modernbert.encoder.task;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Late chunking's per-window step: the sums of the token vectors a window owns, per output span.
- * Only these sums leave the batch, so a long text never needs all its token vectors at once.
+ * Only these sums leave the batch, so a long text never needs all its token vectors at once, and
+ * little crosses from the device to the host.
  */
 public record SpanSums() implements EncoderTask<SpanSums.Rows, SpanSums.Sums> {
 
@@ -25,27 +28,53 @@ public record SpanSums() implements EncoderTask<SpanSums.Rows, SpanSums.Sums> {
     return "embed";
   }
 
+  /**
+   * One product on the device, {@code A · hidden} with {@code A[s, r] = 1} where row {@code r} is
+   * owned by span {@code s}: only {@code [spans, hidden]} values come back to the host.
+   */
   @Override
   public List<Sums> read(TaskBatch<Rows> batch) {
-    List<float[][]> hidden = batch.perSequence(batch.hidden());
-    List<Sums> out = new ArrayList<>(hidden.size());
-    for (int b = 0; b < hidden.size(); b++) {
-      Rows rows = batch.arg(b);
-      float[][] h = hidden.get(b);
-      int[] spans = rows.spanOfRow();
-      int first = spans.length == 0 ? 0 : spans[0];
-      int count = spans.length == 0 ? 0 : spans[spans.length - 1] - first + 1;
-      double[][] sums = new double[count][h.length == 0 ? 0 : h[0].length];
-      int[] counts = new int[count];
-      for (int i = 0; i < spans.length; i++) {
-        double[] acc = sums[spans[i] - first];
-        float[] row = h[rows.firstRow() + i];
-        for (int d = 0; d < acc.length; d++) {
-          acc[d] += row[d];
-        }
-        counts[spans[i] - first]++;
+    int[] first = new int[batch.size()];
+    int[] count = new int[batch.size()];
+    int total = 0;
+    for (int b = 0; b < batch.size(); b++) {
+      int[] spans = batch.arg(b).spanOfRow();
+      first[b] = spans.length == 0 ? 0 : spans[0];
+      count[b] = spans.length == 0 ? 0 : spans[spans.length - 1] - first[b] + 1;
+      total += count[b];
+    }
+    NDArray hidden = batch.hidden();
+    int rows = Math.toIntExact(hidden.getShape().get(0));
+    float[] assign = new float[total * rows];
+    int[][] counts = new int[batch.size()][];
+    int at = 0;
+    for (int b = 0; b < batch.size(); b++) {
+      Rows r = batch.arg(b);
+      counts[b] = new int[count[b]];
+      int row0 = batch.layout().rowStart(b) + r.firstRow();
+      for (int i = 0; i < r.spanOfRow().length; i++) {
+        int span = r.spanOfRow()[i] - first[b];
+        assign[(at + span) * rows + row0 + i] = 1f;
+        counts[b][span]++;
       }
-      out.add(new Sums(first, sums, counts));
+      at += count[b];
+    }
+    NDArray a =
+        hidden.getManager().create(assign, new Shape(total, rows)).toType(hidden.getDataType(), false);
+    List<float[]> sums = TaskBatch.rows(a.matMul(hidden));
+    List<Sums> out = new ArrayList<>(batch.size());
+    at = 0;
+    for (int b = 0; b < batch.size(); b++) {
+      double[][] mine = new double[count[b]][];
+      for (int s = 0; s < count[b]; s++) {
+        float[] v = sums.get(at + s);
+        mine[s] = new double[v.length];
+        for (int d = 0; d < v.length; d++) {
+          mine[s][d] = v[d];
+        }
+      }
+      at += count[b];
+      out.add(new Sums(first[b], mine, counts[b]));
     }
     return out;
   }
