@@ -3,8 +3,8 @@ package dev.modernbert.jobs;
 import dev.modernbert.spark.ml.ModernBertEmbedder;
 
 /**
- * {@code --task embed}: {@link ModernBertEmbedder}; adds {@code --pooling}, {@code --normalize} and
- * {@code --output-type}.
+ * {@code --task embed}: {@link ModernBertEmbedder}; adds {@code --pooling}, {@code --normalize},
+ * {@code --output-type} and {@code --precision}.
  */
 public final class EmbedTask extends StageTask<ModernBertEmbedder> {
   public static final String NAME = "embed";
@@ -24,6 +24,7 @@ public final class EmbedTask extends StageTask<ModernBertEmbedder> {
     return new ModernBertEmbedder()
         .setPooling(o.get("pooling"))
         .setNormalize(o.getBool("normalize"))
-        .setOutputType(o.get("output-type"));
+        .setOutputType(o.get("output-type"))
+        .setPrecision(o.get("precision"));
   }
 }

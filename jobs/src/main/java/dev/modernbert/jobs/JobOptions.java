@@ -58,6 +58,16 @@ public final class JobOptions {
           new Spec("output-format", "parquet", false, "parquet | json"),
           new Spec("mode", "error", false, "error | overwrite | append (when the output exists)"),
           new Spec("partitions", "0", false, "repartition the input to N partitions; 0 = as read"),
+          new Spec(
+              "checkpoint",
+              "",
+              false,
+              "checkpoint folder: run as a resumable, incremental streaming query (new files only)"),
+          new Spec(
+              "max-files-per-trigger",
+              "0",
+              false,
+              "with --checkpoint: most input files per micro-batch; 0 = all in one"),
           new Spec("model", null, false, "checkpoint folder (local or Hadoop URI), or demo"),
           new Spec(
               "output-col",
@@ -112,6 +122,11 @@ public final class JobOptions {
               EMBEDDER.getOutputType(),
               false,
               "embed, classify: array (array<float>) | vector (ML vector)"),
+          new Spec(
+              "precision",
+              EMBEDDER.getPrecision(),
+              false,
+              "embed: float32 | float16 | binary | ubinary (the last three: packed bytes)"),
           new Spec("on-error", EMBEDDER.getOnError(), false, "fail | null"),
           new Spec("error-col", "", false, "optional column with the reason a row failed"),
           new Spec(
@@ -121,6 +136,7 @@ public final class JobOptions {
               "libtorch threads per executor; 0 = its cores"),
           new Spec("master", "", false, "Spark master when not set by spark-submit"),
           new Spec("app-name", "", false, "Spark application name; default modernbert-<task>"),
+          new Spec("progress-interval", "30", false, "seconds between progress lines; 0 = none"),
           new Spec("conf-file", "", false, "properties file with these options"));
 
   private static final Map<String, Spec> BY_NAME = new LinkedHashMap<>();

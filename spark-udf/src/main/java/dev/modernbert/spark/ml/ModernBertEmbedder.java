@@ -73,9 +73,48 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
     return (Boolean) $(normalize);
   }
 
-  /** The output column's type for the current {@code outputType}. */
+  // ---- precision: how the vector is stored (VectorPrecision) ----
+
+  private final Param<String> precision =
+      new Param<>(
+          this,
+          "precision",
+          "float32 | float16 (binary: little-endian IEEE halves) | binary | ubinary (binary: the"
+              + " sign bits as sentence-transformers' quantize_embeddings packs them); all but"
+              + " float32 need outputType array",
+          ParamValidators.inArray(VectorPrecision.NAMES));
+
+  {
+    setDefault(precision, "float32");
+  }
+
+  public Param<String> precision() {
+    return precision;
+  }
+
+  public ModernBertEmbedder setPrecision(String v) {
+    set(precision, v);
+    return this;
+  }
+
+  public String getPrecision() {
+    return $(precision);
+  }
+
+  /** The output column's type for the current {@code outputType} and {@code precision}. */
   public DataType outputDataType() {
-    return floatsType();
+    VectorPrecision p = VectorPrecision.parse(getPrecision());
+    if (p == VectorPrecision.FLOAT32) {
+      return floatsType();
+    }
+    if (vectorOutput()) {
+      throw new IllegalArgumentException(
+          "precision "
+              + getPrecision()
+              + " stores packed bytes, which an ML vector cannot hold; set outputType array"
+              + " (or precision float32)");
+    }
+    return p.packedType();
   }
 
   @Override
@@ -86,10 +125,13 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
   @Override
   protected StageOutput<float[]> output() {
     boolean vector = vectorOutput();
+    VectorPrecision p = VectorPrecision.parse(getPrecision());
     return new StageOutput<>(
         task(),
         List.of(new StageOutput.OutputColumn(field(getOutputCol(), outputDataType()), "outputCol")),
-        v -> new Object[] {StageOutput.floats(v, vector)});
+        p == VectorPrecision.FLOAT32
+            ? v -> new Object[] {StageOutput.floats(v, vector)}
+            : v -> new Object[] {p.pack(v)});
   }
 
   public static MLReader<ModernBertEmbedder> read() {
