@@ -149,7 +149,7 @@ final class CheckpointRun {
 
     MicroBatchCounter counter = new MicroBatchCounter();
     spark.streams().addListener(counter);
-    try (ProgressTicker ticker = JobProgress.start(spark, o, metrics, pending, out)) {
+    try (ProgressTicker ticker = JobProgress.start(o, metrics, pending, out)) {
       StreamingQuery q =
           result
               .writeStream()

@@ -140,6 +140,7 @@ public final class EmbedJob {
     String checkpoint = o.get("checkpoint");
     boolean streaming = checkpoint != null && !checkpoint.isBlank();
     JobProgress.interval(o); // checked now, used once the job runs
+    JobProgress.logUi(spark, out);
 
     // 1. The model path, before anything runs.
     checkModel(model, hconf);
@@ -229,7 +230,7 @@ public final class EmbedJob {
     }
     StageMetrics metrics = StageMetrics.register(spark.sparkContext());
     Dataset<Row> result = stage.transform(in, metrics).select(cols(outCols));
-    try (ProgressTicker ticker = JobProgress.start(spark, o, metrics, rowsIn, out)) {
+    try (ProgressTicker ticker = JobProgress.start(o, metrics, rowsIn, out)) {
       result.write().mode(mode).format(outputFormat).save(output);
     } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
       throw new JobException(

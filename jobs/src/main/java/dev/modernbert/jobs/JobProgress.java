@@ -21,8 +21,17 @@ final class JobProgress {
   /**
    * Starts the lines; {@code totalRows} is the rows this run will do, or {@code <= 0} when unknown.
    */
-  static ProgressTicker start(
-      SparkSession spark, JobOptions o, StageMetrics metrics, long totalRows, PrintStream out) {
+  static ProgressTicker start(JobOptions o, StageMetrics metrics, long totalRows, PrintStream out) {
+    return ProgressTicker.start(
+        PREFIX,
+        new ProgressMeter(totalRows, System.nanoTime()),
+        () -> counts(metrics.totals()),
+        interval(o),
+        out);
+  }
+
+  /** Names the Spark UI, where the stage's accumulators are; the job's first line. */
+  static void logUi(SparkSession spark, PrintStream out) {
     scala.Option<String> ui = spark.sparkContext().uiWebUrl();
     out.println(
         "EmbedJob: Spark UI "
@@ -30,12 +39,6 @@ final class JobProgress {
                 ? "at " + ui.get() + " (stage metrics: the modernbert.* accumulators)"
                 : "disabled (spark.ui.enabled=false)"));
     out.flush();
-    return ProgressTicker.start(
-        PREFIX,
-        new ProgressMeter(totalRows, System.nanoTime()),
-        () -> counts(metrics.totals()),
-        interval(o),
-        out);
   }
 
   /** {@code --progress-interval}, checked. */
