@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -253,17 +256,14 @@ class CheckpointClusterTest {
             "ckpt-driver-kill",
             args,
             SUBMIT_TIMEOUT,
-            submit -> {
-              // Half the micro-batches committed and the next one planned (running): SIGKILL.
-              while (submit.isAlive()) {
-                if (committed(ckpt) >= half && planned(ckpt, half)) {
+            // Half the micro-batches committed and the next one planned (running): SIGKILL.
+            once(
+                () -> committed(ckpt) >= half && planned(ckpt, half),
+                submit -> {
                   killedAt.set(committed(ckpt) + " of " + BATCHES + " micro-batches committed");
                   submit.destroyForcibly();
-                  return;
-                }
-                sleep(20);
-              }
-            });
+                  return true;
+                }));
     double killedSeconds = (System.nanoTime() - t) / 1e9;
     assertTrue(
         killedAt.get() != null,
@@ -306,21 +306,19 @@ class CheckpointClusterTest {
             "ckpt-executor-kill",
             jobArgs(input, out, ckpt),
             SUBMIT_TIMEOUT,
-            submit -> {
-              while (submit.isAlive()) {
-                int done = committed(ckpt);
-                if (done >= 1 && done < BATCHES - 1) {
+            // Some micro-batches committed, more to come: SIGKILL of an executor.
+            once(
+                () -> committed(ckpt) >= 1 && committed(ckpt) < BATCHES - 1,
+                submit -> {
                   Optional<ProcessHandle> victim = cluster.executors().stream().findFirst();
-                  if (victim.isPresent()) {
-                    killedAt.set(
-                        "executor pid " + victim.get().pid() + " at " + done + " committed");
-                    victim.get().destroyForcibly();
-                    return;
-                  }
-                }
-                sleep(20);
-              }
-            });
+                  victim.ifPresent(
+                      v -> {
+                        killedAt.set(
+                            "executor pid " + v.pid() + " at " + committed(ckpt) + " committed");
+                        v.destroyForcibly();
+                      });
+                  return victim.isPresent();
+                }));
     assertTrue(
         killedAt.get() != null, "no executor was killed mid-run:\n" + SparkCluster.tail(r.log()));
     assertOk(r, "run with an executor killed (" + killedAt.get() + ")");
@@ -360,12 +358,22 @@ class CheckpointClusterTest {
     assertEquals(ROWS + 2 * ROWS_PER_FILE, readWithSpark(out).size(), "the output changed");
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  /**
+   * While spark-submit runs: polls {@code ready} every 20 ms and, when it holds, calls {@code act}
+   * until that reports it acted.
+   */
+  static Consumer<Process> once(BooleanSupplier ready, Predicate<Process> act) {
+    return submit -> {
+      try {
+        while (submit.isAlive()) {
+          if (ready.getAsBoolean() && act.test(submit)) {
+            return;
+          }
+          Thread.sleep(20);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
   }
 }

@@ -116,19 +116,4 @@ public enum VectorPrecision {
     }
     return q;
   }
-
-  /** The float a half's bits stand for (exact). */
-  static float fromHalf(short h) {
-    int sign = (h & 0x8000) << 16;
-    int exp = (h >>> 10) & 0x1f;
-    int mant = h & 0x3ff;
-    if (exp == 0x1f) {
-      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-    }
-    if (exp == 0) {
-      float m = mant * 0x1p-24f;
-      return sign != 0 ? -m : m;
-    }
-    return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
-  }
 }
