@@ -2,8 +2,10 @@ package dev.modernbert.jobs;
 
 import com.google.gson.GsonBuilder;
 import dev.modernbert.encoder.demo.DemoModel;
+import dev.modernbert.encoder.progress.ProgressTicker;
 import dev.modernbert.spark.executor.ModelFiles;
 import dev.modernbert.spark.executor.StageMetrics;
+import dev.modernbert.spark.ml.ModernBertEmbedder;
 import dev.modernbert.spark.ml.ModernBertStage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -136,23 +138,26 @@ public final class EmbedJob {
       throw JobException.usage("--partitions must be >= 0, got " + partitions);
     }
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
+    String checkpoint = o.get("checkpoint");
+    boolean streaming = checkpoint != null && !checkpoint.isBlank();
+    JobProgress.interval(o); // checked now, used once the job runs
+    JobProgress.logUi(spark, out);
 
     // 1. The model path, before anything runs.
     checkModel(model, hconf);
     // 2. The input files and format.
     List<Path> files = InputFiles.resolve(input, hconf);
     String format = InputFiles.format(o.get("input-format"), input, files);
-    // 3. The output location.
-    checkOutput(output, mode, hconf);
+    // 3. The output location (and, for --checkpoint, that checkpoint and output belong together).
+    if (streaming) {
+      CheckpointRun.check(o, task.name(), input, output, mode, hconf);
+    } else {
+      checkOutput(output, mode, hconf);
+    }
     // 4. The stage and the schema.
     ModernBertStage<?> stage = task.stage(o, textCol);
-    Dataset<Row> df = read(spark, format, input);
-    if (format.equals("text")) {
-      df = df.withColumnRenamed("value", textCol);
-      if (!List.of(df.columns()).contains(idCol)) {
-        df = df.withColumn(idCol, functions.monotonically_increasing_id());
-      }
-    }
+    Dataset<Row> raw = read(spark, format, input);
+    Dataset<Row> df = withId(raw, format, idCol, textCol);
     List<String> columns = List.of(df.columns());
     List<String> carried = new ArrayList<>();
     carried.add(idCol);
@@ -187,6 +192,24 @@ public final class EmbedJob {
             "output column \"" + c + "\" is also an --id-col/--keep-cols column; rename it");
       }
     }
+    List<String> outCols = new ArrayList<>(new LinkedHashSet<>(carried));
+    outCols.addAll(task.outputColumns(o));
+    if (streaming) {
+      Dataset<Row> stream =
+          withId(
+              CheckpointRun.readStream(spark, o, format, input, raw.schema()),
+              format,
+              idCol,
+              textCol);
+      Dataset<Row> in = stream.select(cols(selected));
+      if (partitions > 0) {
+        in = in.repartition(partitions);
+      }
+      StageMetrics metrics = StageMetrics.register(spark.sparkContext());
+      Dataset<Row> result = stage.transform(in, metrics).select(cols(outCols));
+      return CheckpointRun.run(
+          spark, o, task.name(), format, raw.schema(), result, metrics, t0, out);
+    }
     Dataset<Row> in = df.select(cols(selected));
     if (partitions > 0) {
       in = in.repartition(partitions);
@@ -206,11 +229,9 @@ public final class EmbedJob {
     if (mode.equals("append") && exists(output, hconf)) {
       before = countOutput(spark, output, outputFormat, null);
     }
-    List<String> outCols = new ArrayList<>(new LinkedHashSet<>(carried));
-    outCols.addAll(task.outputColumns(o));
     StageMetrics metrics = StageMetrics.register(spark.sparkContext());
     Dataset<Row> result = stage.transform(in, metrics).select(cols(outCols));
-    try {
+    try (ProgressTicker ticker = JobProgress.start(o, metrics, rowsIn, out)) {
       result.write().mode(mode).format(outputFormat).save(output);
     } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
       throw new JobException(
@@ -270,6 +291,10 @@ public final class EmbedJob {
     s.put("wall_s", round4(wallS));
     s.put("rows_per_s", round4(rowsOut / wallS));
     s.put("tokens_per_s", round4(m.realTokens() / wallS));
+    if (m.chunkedRows() > 0) {
+      s.put("chunked_rows", m.chunkedRows());
+      s.put("chunks", m.chunks());
+    }
     Map<String, Object> task = new LinkedHashMap<>();
     task.put("rows", m.rows());
     task.put("batches", m.batches());
@@ -292,12 +317,31 @@ public final class EmbedJob {
     return c;
   }
 
+  /**
+   * Text input: the line is the text column and, without an id column, the id is {@code
+   * monotonically_increasing_id()} (unique, but not reproducible between runs).
+   */
+  static Dataset<Row> withId(Dataset<Row> df, String format, String idCol, String textCol) {
+    if (!format.equals("text")) {
+      return df;
+    }
+    Dataset<Row> t = df.withColumnRenamed("value", textCol);
+    return List.of(t.columns()).contains(idCol)
+        ? t
+        : t.withColumn(idCol, functions.monotonically_increasing_id());
+  }
+
+  /** The reader options of a format ({@code csv}: a header line). */
+  static Map<String, String> readOptions(String format) {
+    return format.equals("csv") ? Map.of("header", "true") : Map.of();
+  }
+
   static Dataset<Row> read(SparkSession spark, String format, String input) {
     try {
       return switch (format) {
         case "parquet" -> spark.read().parquet(input);
         case "json" -> spark.read().json(input);
-        case "csv" -> spark.read().option("header", "true").csv(input);
+        case "csv" -> spark.read().options(readOptions(format)).csv(input);
         case "text" -> spark.read().text(input);
         default -> throw JobException.usage("unknown input format " + format);
       };
@@ -372,15 +416,24 @@ public final class EmbedJob {
     }
   }
 
-  private static long countOutput(
-      SparkSession spark, String output, String format, StructType schema) {
-    if (format.equals("json") && schema != null) {
-      return spark.read().schema(schema).json(output).count();
+  /**
+   * The output's rows, one per input row: when each chunk of a long text is a row of its own, an
+   * input row's rows are counted once, by its first chunk (or its null chunk when its text was null
+   * or failed), so the rows-in check holds exactly whatever the chunk counts.
+   */
+  static long countOutput(SparkSession spark, String output, String format, StructType schema) {
+    Dataset<Row> rows =
+        format.equals("json") && schema != null
+            ? spark.read().schema(schema).json(output)
+            : spark.read().format(format).load(output);
+    String first = ModernBertEmbedder.CHUNK_COLUMNS.get(0);
+    if (List.of(rows.columns()).contains(first)) {
+      rows = rows.where(functions.col(first).isNull().or(functions.col(first).equalTo(0)));
     }
-    return spark.read().format(format).load(output).count();
+    return rows.count();
   }
 
-  private static void writeSummary(String output, String json, Configuration conf) {
+  static void writeSummary(String output, String json, Configuration conf) {
     Path p = new Path(new Path(output), SUMMARY_FILE);
     try (OutputStream os = p.getFileSystem(conf).create(p, true)) {
       os.write((json + "\n").getBytes(StandardCharsets.UTF_8));

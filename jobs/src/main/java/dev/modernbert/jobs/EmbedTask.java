@@ -1,10 +1,14 @@
 package dev.modernbert.jobs;
 
 import dev.modernbert.spark.ml.ModernBertEmbedder;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code --task embed}: {@link ModernBertEmbedder}; adds {@code --pooling}, {@code --normalize},
- * {@code --prompt}, {@code --prompt-name}, {@code --truncate-dim} and {@code --output-type}.
+ * {@code --prompt}, {@code --prompt-name}, {@code --truncate-dim}, {@code --output-type}, {@code
+ * --precision} and the long-text options ({@code --long-text}, {@code --window-tokens}, {@code
+ * --window-overlap}, {@code --chunk-tokens}, {@code --aggregate}).
  */
 public final class EmbedTask extends StageTask<ModernBertEmbedder> {
   public static final String NAME = "embed";
@@ -19,6 +23,17 @@ public final class EmbedTask extends StageTask<ModernBertEmbedder> {
     return new ModernBertEmbedder();
   }
 
+  /** The embedding, after the chunk columns when each chunk is a row of its own. */
+  @Override
+  List<String> taskColumns(JobOptions o) {
+    if (!newStage(o).explodes()) {
+      return super.taskColumns(o);
+    }
+    List<String> cols = new ArrayList<>(ModernBertEmbedder.CHUNK_COLUMNS);
+    cols.add(outputCol(o));
+    return cols;
+  }
+
   @Override
   ModernBertEmbedder newStage(JobOptions o) {
     ModernBertEmbedder e =
@@ -27,7 +42,13 @@ public final class EmbedTask extends StageTask<ModernBertEmbedder> {
             .setNormalize(o.getBool("normalize"))
             .setPromptName(o.get("prompt-name"))
             .setTruncateDim(o.getInt("truncate-dim"))
-            .setOutputType(o.get("output-type"));
+            .setOutputType(o.get("output-type"))
+            .setPrecision(o.get("precision"))
+            .setLongText(o.get("long-text"))
+            .setWindowTokens(o.getInt("window-tokens"))
+            .setWindowOverlap(o.getInt("window-overlap"))
+            .setChunkTokens(o.getInt("chunk-tokens"))
+            .setAggregate(o.get("aggregate"));
     // Only a given prompt is set: an empty one means "no prompt", unlike none at all.
     return o.isSet("prompt") ? e.setPrompt(o.get("prompt")) : e;
   }

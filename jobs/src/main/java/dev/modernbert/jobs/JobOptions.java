@@ -59,6 +59,16 @@ public final class JobOptions {
           new Spec("mode", "error", false, "error | overwrite | append (when the output exists)"),
           new Spec("partitions", "0", false, "repartition the input to N partitions; 0 = as read"),
           new Spec(
+              "checkpoint",
+              "",
+              false,
+              "checkpoint folder: run as a resumable, incremental streaming query (new files only)"),
+          new Spec(
+              "max-files-per-trigger",
+              "0",
+              false,
+              "with --checkpoint: most input files per micro-batch; 0 = all in one"),
+          new Spec(
               "model",
               null,
               false,
@@ -95,6 +105,32 @@ public final class JobOptions {
               String.valueOf(EMBEDDER.getTruncateDim()),
               false,
               "embed: keep the first N values of each vector (Matryoshka); 0 keeps all"),
+          new Spec(
+              "long-text",
+              EMBEDDER.getLongText(),
+              false,
+              "embed: truncate | chunk (one row per window) | late (late chunking)"),
+          new Spec(
+              "window-tokens",
+              String.valueOf(EMBEDDER.getWindowTokens()),
+              false,
+              "embed, chunk/late: content tokens per window; 0 = all that fit"),
+          new Spec(
+              "window-overlap",
+              String.valueOf(EMBEDDER.getWindowOverlap()),
+              false,
+              "embed, chunk/late: tokens a window shares with the one before"),
+          new Spec(
+              "chunk-tokens",
+              String.valueOf(EMBEDDER.getChunkTokens()),
+              false,
+              "embed, late: tokens per output chunk"),
+          new Spec(
+              "aggregate",
+              EMBEDDER.getAggregate(),
+              false,
+              "embed, chunk/late: none (rows per chunk: chunk_index, char_start, char_end) | mean"
+                  + " | max (a row per text)"),
           new Spec(
               "probability-col",
               CLASSIFIER.getProbabilityCol(),
@@ -139,6 +175,11 @@ public final class JobOptions {
               EMBEDDER.getOutputType(),
               false,
               "embed, classify: array (array<float>) | vector (ML vector)"),
+          new Spec(
+              "precision",
+              EMBEDDER.getPrecision(),
+              false,
+              "embed: float32 | float16 | binary | ubinary (the last three: packed bytes)"),
           new Spec("on-error", EMBEDDER.getOnError(), false, "fail | null"),
           new Spec("error-col", "", false, "optional column with the reason a row failed"),
           new Spec(
@@ -148,6 +189,7 @@ public final class JobOptions {
               "libtorch threads per executor; 0 = its cores"),
           new Spec("master", "", false, "Spark master when not set by spark-submit"),
           new Spec("app-name", "", false, "Spark application name; default modernbert-<task>"),
+          new Spec("progress-interval", "30", false, "seconds between progress lines; 0 = none"),
           new Spec("conf-file", "", false, "properties file with these options"));
 
   private static final Map<String, Spec> BY_NAME = new LinkedHashMap<>();

@@ -118,6 +118,53 @@ class EmbedJobTest {
   }
 
   @Test
+  void longTextChunksBecomeRowsAndTheRowCheckCountsInputRows() throws Exception {
+    List<String> lines = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 12; i++) {
+      text.append("row ").append(i).append(" of a long test text with many words in it. ");
+      lines.add("{\"id\": " + i + ", \"text\": \"" + text + "\"}");
+    }
+    lines.add("{\"id\": 12, \"text\": null}");
+    Path in = jsonl("long", lines.toArray(new String[0]));
+    Path out = tmp.resolve("long-out");
+    EmbedJob.Result r =
+        EmbedJob.run(
+            spark,
+            JobOptions.parse(
+                new String[] {
+                  "--input", in.toString(),
+                  "--output", out.toString(),
+                  "--model", "demo",
+                  "--output-format", "json",
+                  "--long-text", "chunk",
+                  "--window-tokens", "24",
+                  "--window-overlap", "4"
+                }),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    assertEquals(0, r.exitCode(), "every input row has its first chunk (or its null row)");
+    JsonObject s =
+        JsonParser.parseString(Files.readString(out.resolve(EmbedJob.SUMMARY_FILE)))
+            .getAsJsonObject();
+    assertEquals(13, s.get("rows_in").getAsLong());
+    assertEquals(13, s.get("rows_out").getAsLong());
+    assertEquals(12, s.get("chunked_rows").getAsLong());
+    long chunks = s.get("chunks").getAsLong();
+    assertTrue(chunks > 12, "long texts give several chunks: " + chunks);
+    List<JsonObject> rows = new ArrayList<>();
+    try (var files = Files.list(out)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
+        Files.readString(f).lines().forEach(l -> rows.add(JsonParser.parseString(l).getAsJsonObject()));
+      }
+    }
+    assertEquals(chunks + 1, rows.size(), "one row per chunk, plus the null text's row");
+    JsonObject first = rows.stream().filter(o -> o.has("chunk_index")).findFirst().get();
+    assertTrue(
+        first.has("id") && first.has("char_start") && first.has("char_end") && first.has("embedding"),
+        first.toString());
+  }
+
+  @Test
   void missingInput() {
     JobException e =
         fails(

@@ -116,7 +116,8 @@ class JobOptionsTest {
 
     e = assertThrows(JobException.class, () -> JobOptions.parse(new String[] {"--model", "--x"}));
     assertEquals(
-        "option --model needs a value (checkpoint folder (local or Hadoop URI), or demo)",
+        "option --model needs a value (checkpoint folder (local or Hadoop URI), Hugging Face Hub"
+            + " id (org/name[@revision]), or demo)",
         e.getMessage());
 
     e = assertThrows(JobException.class, () -> JobOptions.parse(new String[] {"in", "out"}));

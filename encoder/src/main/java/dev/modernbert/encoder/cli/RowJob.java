@@ -53,10 +53,11 @@ final class RowJob {
       PrintStream err,
       java.util.function.Supplier<String> extraCounts)
       throws IOException {
-    JsonlInput.validate(job.input(), encoder);
+    int rows = JsonlInput.validate(job.input(), encoder);
     long[] totals = new long[3]; // rows, tokens, truncated
     long start = System.nanoTime();
-    try (AtomicOutput out = AtomicOutput.create(job.output())) {
+    try (AtomicOutput out = AtomicOutput.create(job.output());
+        CliProgress progress = CliProgress.start(job.command(), rows, err)) {
       Writer w = out.writer();
       JsonlInput.forEachChunk(
           job.input(),
@@ -67,11 +68,14 @@ final class RowJob {
           cost,
           chunk -> {
             work.write(chunk, w);
+            long chunkTokens = 0;
             for (JsonlInput.Prepared r : chunk) {
               totals[0]++;
-              totals[1] += r.ids().length;
+              chunkTokens += r.ids().length;
               totals[2] += r.truncated() ? 1 : 0;
             }
+            totals[1] += chunkTokens;
+            progress.advance(chunk.size(), chunkTokens);
           });
       out.commit();
     }

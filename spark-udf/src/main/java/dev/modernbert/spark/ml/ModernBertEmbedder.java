@@ -261,9 +261,60 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
     return $(aggregate);
   }
 
-  /** The output column's type for the current {@code outputType}. */
+  // ---- precision: how the vector is stored (VectorPrecision) ----
+
+  private final Param<String> precision =
+      new Param<>(
+          this,
+          "precision",
+          "float32 | float16 (binary: little-endian IEEE halves) | binary | ubinary (binary: the"
+              + " sign bits as sentence-transformers' quantize_embeddings packs them); all but"
+              + " float32 need outputType array",
+          ParamValidators.inArray(VectorPrecision.NAMES));
+
+  {
+    setDefault(precision, "float32");
+  }
+
+  public Param<String> precision() {
+    return precision;
+  }
+
+  public ModernBertEmbedder setPrecision(String v) {
+    set(precision, v);
+    return this;
+  }
+
+  public String getPrecision() {
+    return $(precision);
+  }
+
+  /** The output column's type for the current {@code outputType} and {@code precision}. */
   public DataType outputDataType() {
-    return floatsType();
+    VectorPrecision p = VectorPrecision.parse(getPrecision());
+    if (p == VectorPrecision.FLOAT32) {
+      return floatsType();
+    }
+    if (vectorOutput()) {
+      throw new IllegalArgumentException(
+          "precision "
+              + getPrecision()
+              + " stores packed bytes, which an ML vector cannot hold; set outputType array"
+              + " (or precision float32)");
+    }
+    return p.packedType();
+  }
+
+  /**
+   * The columns a chunk row carries before the embedding when the stage {@link #explodes}; an
+   * input row's first output row has {@code chunk_index} 0 (or null when its text is null or
+   * failed).
+   */
+  public static final List<String> CHUNK_COLUMNS = List.of("chunk_index", "char_start", "char_end");
+
+  /** Whether an input row becomes one output row per chunk (chunk/late with aggregate none). */
+  public boolean explodes() {
+    return !getLongText().equals("truncate") && getAggregate().equals("none");
   }
 
   /** The task of each text: {@link Embed}, or {@link LongTextEmbed} in chunk and late modes. */
@@ -295,6 +346,10 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
   @Override
   protected StageOutput<?> output() {
     boolean vector = vectorOutput();
+    VectorPrecision p = VectorPrecision.parse(getPrecision());
+    // how a vector is stored: float32 as array or ML vector, else packed bytes
+    StoredVector stored =
+        p == VectorPrecision.FLOAT32 ? v -> StageOutput.floats(v, vector) : p::pack;
     StageOutput.OutputColumn embedding =
         new StageOutput.OutputColumn(field(getOutputCol(), outputDataType()), "outputCol");
     LongTextMode mode = LongTextMode.parse(getLongText());
@@ -302,7 +357,7 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
       return new StageOutput<>(
           embed(),
           List.of(embedding),
-          StageOutput.Rows.one(v -> new Object[] {StageOutput.floats(v, vector)}));
+          StageOutput.Rows.one(v -> new Object[] {stored.of(v)}));
     }
     LongTextEmbed task = longTextEmbed(mode);
     if (task.aggregate() != Aggregate.NONE) {
@@ -310,25 +365,31 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
           task,
           List.of(embedding),
           StageOutput.Rows.one(
-              chunks -> new Object[] {StageOutput.floats(chunks.get(0).embedding(), vector)}));
+              chunks -> new Object[] {stored.of(chunks.get(0).embedding())}));
     }
     return new StageOutput<>(
         task,
         List.of(
-            chunkColumn("chunk_index"),
-            chunkColumn("char_start"),
-            chunkColumn("char_end"),
+            chunkColumn(CHUNK_COLUMNS.get(0)),
+            chunkColumn(CHUNK_COLUMNS.get(1)),
+            chunkColumn(CHUNK_COLUMNS.get(2)),
             embedding),
         chunks -> {
           List<Object[]> rows = new ArrayList<>(chunks.size());
           for (ChunkEmbedding c : chunks) {
             rows.add(
                 new Object[] {
-                  c.chunkIndex(), c.charStart(), c.charEnd(), StageOutput.floats(c.embedding(), vector)
+                  c.chunkIndex(), c.charStart(), c.charEnd(), stored.of(c.embedding())
                 });
           }
           return rows;
         });
+  }
+
+  /** How an embedding is stored in its column (shipped to the executors with the stage output). */
+  @FunctionalInterface
+  private interface StoredVector extends java.io.Serializable {
+    Object of(float[] v);
   }
 
   /** A chunk column of aggregate=none ({@code text.substring(char_start, char_end)} is a chunk). */

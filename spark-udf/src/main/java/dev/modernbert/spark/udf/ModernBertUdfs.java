@@ -58,7 +58,13 @@ public final class ModernBertUdfs {
   /** Options that only make sense for the Transformer's columns. */
   static final Set<String> TRANSFORMER_ONLY =
       Set.of(
-          "inputCol", "outputCol", "outputType", "errorCol", "probabilityCol", "rawPredictionCol");
+          "inputCol",
+          "outputCol",
+          "outputType",
+          "precision",
+          "errorCol",
+          "probabilityCol",
+          "rawPredictionCol");
 
   /** The classification UDF's result type. */
   public static final StructType CLASSIFICATION =

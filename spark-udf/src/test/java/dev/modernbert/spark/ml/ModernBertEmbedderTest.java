@@ -379,7 +379,7 @@ class ModernBertEmbedderTest {
     assertEquals(0, e.getTruncateDim());
     assertEquals("", e.getPromptName());
     assertNull(e.getPrompt());
-    assertEquals(23, e.params().length);
+    assertEquals(24, e.params().length);
     e.setModelPath("demo").setPooling("mean");
     ModernBertEmbedder c = e.copy(new ParamMap().put(e.normalize(), true));
     assertEquals(e.uid(), c.uid());
