@@ -290,8 +290,8 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
   }
 
   /**
-   * Runs texts already planned ({@link TextTask#plan}): their sequences share batches cut by
-   * {@code planner}; one combined value per plan, in order.
+   * Runs texts already planned ({@link TextTask#plan}): their sequences share batches cut by {@code
+   * planner}; one combined value per plan, in order.
    */
   public <V> TaskResult<V> runPlans(List<TextPlan<?, ?, V>> planned, BatchPlanner planner) {
     TextPlans<V> plans = new TextPlans<>();

@@ -1,7 +1,5 @@
 package dev.modernbert.encoder;
 
-import static dev.modernbert.encoder.testing.Assertions.assertClose;
-import static dev.modernbert.encoder.testing.Assertions.flatten;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.modernbert.encoder.config.ModernBertConfig;
@@ -45,33 +43,7 @@ class MmBertGoldenParityTest {
       List<int[]> seqs = g.sequences();
       List<int[]> positions = g.logitPositions();
       try (ModernBertEncoder enc = ModernBertEncoder.load(dir, EncoderOptions.defaults())) {
-        for (int i = 0; i < seqs.size(); i++) {
-          List<int[]> one = List.of(seqs.get(i));
-          assertClose(
-              g.floats("single.seq" + i + ".last_hidden_state"),
-              flatten(enc.lastHiddenState(one).get(0)),
-              ATOL,
-              configFile + " seq" + i + " hidden");
-          assertClose(
-              g.floats("single.seq" + i + ".logits"),
-              flatten(enc.maskedLmLogits(one, List.of(positions.get(i))).get(0)),
-              ATOL,
-              configFile + " seq" + i + " logits");
-        }
-        List<float[][]> hidden = enc.lastHiddenState(seqs);
-        List<float[][]> logits = enc.maskedLmLogits(seqs, positions);
-        for (int i = 0; i < seqs.size(); i++) {
-          assertClose(
-              g.floats("batched.seq" + i + ".last_hidden_state"),
-              flatten(hidden.get(i)),
-              ATOL,
-              configFile + " batched seq" + i + " hidden");
-          assertClose(
-              g.floats("batched.seq" + i + ".logits"),
-              flatten(logits.get(i)),
-              ATOL,
-              configFile + " batched seq" + i + " logits");
-        }
+        Golden.assertMatchesHf(enc, seqs, positions, g::floats, ATOL, ATOL, configFile);
       }
     }
   }

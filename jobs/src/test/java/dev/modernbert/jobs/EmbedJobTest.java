@@ -154,13 +154,18 @@ class EmbedJobTest {
     List<JsonObject> rows = new ArrayList<>();
     try (var files = Files.list(out)) {
       for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
-        Files.readString(f).lines().forEach(l -> rows.add(JsonParser.parseString(l).getAsJsonObject()));
+        Files.readString(f)
+            .lines()
+            .forEach(l -> rows.add(JsonParser.parseString(l).getAsJsonObject()));
       }
     }
     assertEquals(chunks + 1, rows.size(), "one row per chunk, plus the null text's row");
     JsonObject first = rows.stream().filter(o -> o.has("chunk_index")).findFirst().get();
     assertTrue(
-        first.has("id") && first.has("char_start") && first.has("char_end") && first.has("embedding"),
+        first.has("id")
+            && first.has("char_start")
+            && first.has("char_end")
+            && first.has("embedding"),
         first.toString());
   }
 

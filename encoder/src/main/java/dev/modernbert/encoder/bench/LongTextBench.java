@@ -64,7 +64,13 @@ public final class LongTextBench {
     writeModel(dir, layers);
     List<String> common =
         List.of(
-            "--model", dir.toString(), "--tokens", "" + tokens, "--reps", "" + reps, "--threads",
+            "--model",
+            dir.toString(),
+            "--tokens",
+            "" + tokens,
+            "--reps",
+            "" + reps,
+            "--threads",
             "" + threads);
     Map<String, Double> rate = new java.util.LinkedHashMap<>();
     for (String m : List.of("rows", "chunk", "late")) {
@@ -87,7 +93,8 @@ public final class LongTextBench {
       Files.copy(demo.resolve(file), dir.resolve(file));
     }
     JsonObject config =
-        JsonParser.parseString(Files.readString(demo.resolve("config.json"), StandardCharsets.UTF_8))
+        JsonParser.parseString(
+                Files.readString(demo.resolve("config.json"), StandardCharsets.UTF_8))
             .getAsJsonObject();
     config.addProperty("hidden_size", 768);
     config.addProperty("intermediate_size", 1152);

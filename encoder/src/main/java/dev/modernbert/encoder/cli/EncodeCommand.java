@@ -2,14 +2,14 @@ package dev.modernbert.encoder.cli;
 
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.longtext.Aggregate;
 import dev.modernbert.encoder.longtext.ChunkEmbedding;
 import dev.modernbert.encoder.longtext.LongTextEmbed;
 import dev.modernbert.encoder.longtext.LongTextMode;
+import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.task.Embed;
-import dev.modernbert.encoder.task.TextPlan;
 import dev.modernbert.encoder.task.HiddenStates;
+import dev.modernbert.encoder.task.TextPlan;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -169,7 +169,8 @@ final class EncodeCommand {
   private static LongTextEmbed longText(Flags flags, Embed embed) {
     String mode = flags.choice("--long-text", "truncate", "truncate", "chunk", "late");
     if (mode.equals("truncate")) {
-      for (String f : List.of("--window-tokens", "--window-overlap", "--chunk-tokens", "--aggregate")) {
+      for (String f :
+          List.of("--window-tokens", "--window-overlap", "--chunk-tokens", "--aggregate")) {
         if (flags.has(f)) {
           throw CliException.usage(NAME, f + " needs --long-text chunk or late");
         }
@@ -191,10 +192,7 @@ final class EncodeCommand {
 
   /** One line per text: its chunks, or (aggregate mean/max) one embedding. */
   private static void writeChunks(
-      ModernBertEncoder encoder,
-      LongTextEmbed task,
-      List<JsonlInput.Prepared> chunk,
-      Writer w)
+      ModernBertEncoder encoder, LongTextEmbed task, List<JsonlInput.Prepared> chunk, Writer w)
       throws IOException {
     List<TextPlan<?, ?, List<ChunkEmbedding>>> plans = new ArrayList<>(chunk.size());
     for (JsonlInput.Prepared row : chunk) {
@@ -209,7 +207,8 @@ final class EncodeCommand {
       }
       plans.add(sameValues(row.plan()));
     }
-    List<List<ChunkEmbedding>> values = encoder.runPlans(plans, encoder.options().planner()).values();
+    List<List<ChunkEmbedding>> values =
+        encoder.runPlans(plans, encoder.options().planner()).values();
     for (int i = 0; i < chunk.size(); i++) {
       JsonWriter jw = RowOutput.begin(w, chunk.get(i));
       if (task.aggregate() == Aggregate.NONE) {

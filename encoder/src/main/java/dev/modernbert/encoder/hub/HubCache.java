@@ -7,11 +7,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.UUID;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The Hugging Face cache layout, shared with Python tools (huggingface_hub's {@code

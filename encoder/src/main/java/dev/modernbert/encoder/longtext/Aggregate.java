@@ -16,8 +16,7 @@ public enum Aggregate {
     try {
       return valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new IllegalArgumentException(
-          "bad aggregate \"" + s + "\": expected none, mean or max");
+      throw new IllegalArgumentException("bad aggregate \"" + s + "\": expected none, mean or max");
     }
   }
 

@@ -21,10 +21,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * Embeds texts of any length: the text's tokens are cut into windows (see {@link Windowing}), each
- * window runs as its own sequence, batched with everything else, and the windows' results come
- * back together as the text's chunks ({@link LongTextMode#CHUNK}: one pooled vector per window;
- * {@link LongTextMode#LATE}: span means of the owned token vectors, through the pipeline's tail),
- * or as one vector per text when {@code aggregate} is mean or max.
+ * window runs as its own sequence, batched with everything else, and the windows' results come back
+ * together as the text's chunks ({@link LongTextMode#CHUNK}: one pooled vector per window; {@link
+ * LongTextMode#LATE}: span means of the owned token vectors, through the pipeline's tail), or as
+ * one vector per text when {@code aggregate} is mean or max.
  *
  * @param embed the pooling, normalisation and prompt of each window
  * @param windowTokens content tokens per window; 0 for the most that fit the model
@@ -191,8 +191,7 @@ public record LongTextEmbed(
       for (int i = 0; i < spanOf.length; i++) {
         spanOf[i] = (owned.start() + i) / chunkTokens;
       }
-      args.add(
-          new SpanSums.Rows(firstContentRow + owned.start() - windows.get(k).start(), spanOf));
+      args.add(new SpanSums.Rows(firstContentRow + owned.start() - windows.get(k).start(), spanOf));
     }
     return new TextPlan<>(
         new SpanSums(),

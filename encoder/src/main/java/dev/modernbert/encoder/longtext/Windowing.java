@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How a long text's content tokens are cut into windows the model can read: window {@code k}
- * starts at {@code k * (windowTokens - overlap)} and holds up to {@code windowTokens} tokens; the
- * last window is the first one that reaches the end (so a text of at most {@code windowTokens}
- * tokens is one window, and an empty text one empty window).
+ * How a long text's content tokens are cut into windows the model can read: window {@code k} starts
+ * at {@code k * (windowTokens - overlap)} and holds up to {@code windowTokens} tokens; the last
+ * window is the first one that reaches the end (so a text of at most {@code windowTokens} tokens is
+ * one window, and an empty text one empty window).
  */
 public record Windowing(int windowTokens, int overlap) {
   public Windowing {
@@ -16,10 +16,7 @@ public record Windowing(int windowTokens, int overlap) {
     }
     if (overlap < 0 || overlap >= windowTokens) {
       throw new IllegalArgumentException(
-          "windowOverlap must be in [0, windowTokens) = [0, "
-              + windowTokens
-              + "), got "
-              + overlap);
+          "windowOverlap must be in [0, windowTokens) = [0, " + windowTokens + "), got " + overlap);
     }
   }
 

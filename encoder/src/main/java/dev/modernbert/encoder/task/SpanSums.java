@@ -60,7 +60,10 @@ public record SpanSums() implements EncoderTask<SpanSums.Rows, SpanSums.Sums> {
       at += count[b];
     }
     NDArray a =
-        hidden.getManager().create(assign, new Shape(total, rows)).toType(hidden.getDataType(), false);
+        hidden
+            .getManager()
+            .create(assign, new Shape(total, rows))
+            .toType(hidden.getDataType(), false);
     List<float[]> sums = TaskBatch.rows(a.matMul(hidden));
     List<Sums> out = new ArrayList<>(batch.size());
     at = 0;

@@ -141,8 +141,8 @@ public final class TextTokenizer implements AutoCloseable {
   }
 
   /**
-   * All of {@code text}'s tokens, without special tokens and without truncation (long texts are
-   * cut into windows by the caller; wrap each in {@link #template}).
+   * All of {@code text}'s tokens, without special tokens and without truncation (long texts are cut
+   * into windows by the caller; wrap each in {@link #template}).
    */
   public TokenizedText encodeContent(String text) {
     return tokenized(whole().encode(text, false, false), text);
@@ -153,7 +153,8 @@ public final class TextTokenizer implements AutoCloseable {
     if (template == null) {
       String probe = "a";
       template =
-          SequenceTemplate.of(tokenizer.encode(probe).getIds(), whole().encode(probe, false, false).getIds());
+          SequenceTemplate.of(
+              tokenizer.encode(probe).getIds(), whole().encode(probe, false, false).getIds());
     }
     return template;
   }

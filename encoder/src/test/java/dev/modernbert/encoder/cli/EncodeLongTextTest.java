@@ -49,7 +49,8 @@ class EncodeLongTextTest {
       Path out = tmp.resolve(run[0] + "-" + run[1] + ".jsonl");
       List<String> flags =
           new ArrayList<>(
-              List.of("--long-text", run[1], "--window-tokens", run[2], "--window-overlap", run[3]));
+              List.of(
+                  "--long-text", run[1], "--window-tokens", run[2], "--window-overlap", run[3]));
       if (run[1].equals("late")) {
         flags.addAll(List.of("--chunk-tokens", run[4]));
       }
@@ -62,8 +63,7 @@ class EncodeLongTextTest {
         List<ChunkEmbedding> chunks = new ArrayList<>();
         for (JsonElement e : line.getAsJsonArray("chunks")) {
           JsonObject c = e.getAsJsonObject();
-          JsonObject x =
-              expected.getAsJsonArray("chunks").get(chunks.size()).getAsJsonObject();
+          JsonObject x = expected.getAsJsonArray("chunks").get(chunks.size()).getAsJsonObject();
           chunks.add(
               new ChunkEmbedding(
                   c.get("chunk_index").getAsInt(),
@@ -98,7 +98,9 @@ class EncodeLongTextTest {
     assertEquals(0, r.code(), r.err());
     for (JsonObject line : MainTest.readLines(out)) {
       JsonObject expected =
-          expectedRun(new String[] {"st-mean-normalize", "chunk", "40", "10"}, line.get("id").getAsString());
+          expectedRun(
+              new String[] {"st-mean-normalize", "chunk", "40", "10"},
+              line.get("id").getAsString());
       LongTextEmbedTest.assertClose(
           LongDocsFixture.floats(expected.getAsJsonArray("aggregate_mean")),
           MainTest.floats(line.getAsJsonArray("embedding")),
@@ -116,7 +118,8 @@ class EncodeLongTextTest {
     r = encode(out, "st-mean-normalize", "--long-text", "chunk", "--window-tokens", "63");
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("at most 62"), r.err());
-    Path ids = Files.writeString(tmp.resolve("ids.jsonl"), "{\"id\": 1, \"input_ids\": [2, 10, 3]}\n");
+    Path ids =
+        Files.writeString(tmp.resolve("ids.jsonl"), "{\"id\": 1, \"input_ids\": [2, 10, 3]}\n");
     r =
         MainTest.run(
             "encode",

@@ -42,7 +42,8 @@ public class LongTextEmbedTest {
   static void load() {
     for (String name : List.of(MEAN_NORMALIZE, CLS_DENSE)) {
       MODELS.put(
-          name, ModernBertEncoder.load(Golden.resource("golden/" + name), EncoderOptions.defaults()));
+          name,
+          ModernBertEncoder.load(Golden.resource("golden/" + name), EncoderOptions.defaults()));
     }
     meanNormalize = MODELS.get(MEAN_NORMALIZE);
   }
@@ -98,7 +99,8 @@ public class LongTextEmbedTest {
       if (mode == LongTextMode.CHUNK) {
         for (Aggregate a : List.of(Aggregate.MEAN, Aggregate.MAX)) {
           LongTextEmbed agg =
-              new LongTextEmbed(task.embed(), mode, task.windowTokens(), task.windowOverlap(), 0, a);
+              new LongTextEmbed(
+                  task.embed(), mode, task.windowTokens(), task.windowOverlap(), 0, a);
           List<ChunkEmbedding> one =
               model
                   .runTexts(agg, List.of(LongDocsFixture.text(id)), BatchPlanner.defaults())
@@ -129,8 +131,7 @@ public class LongTextEmbedTest {
         texts.add(LongDocsFixture.text(run.get("id").getAsString()));
       }
     }
-    LongTextEmbed task =
-        new LongTextEmbed(PIPELINE, LongTextMode.CHUNK, 62, 16, 0, Aggregate.NONE);
+    LongTextEmbed task = new LongTextEmbed(PIPELINE, LongTextMode.CHUNK, 62, 16, 0, Aggregate.NONE);
     var result = meanNormalize.runTexts(task, texts, BatchPlanner.defaults());
     for (int i = 0; i < runs.size(); i++) {
       assertChunks(runs.get(i), result.values().get(i), 1e-5);
@@ -143,8 +144,7 @@ public class LongTextEmbedTest {
   void lateChunkingRefusesAPoolingOfSeveralModes() {
     try (ModernBertEncoder modes =
         ModernBertEncoder.load(Golden.resource("golden/st-modes"), EncoderOptions.defaults())) {
-      LongTextEmbed late =
-          new LongTextEmbed(PIPELINE, LongTextMode.LATE, 0, 0, 16, Aggregate.NONE);
+      LongTextEmbed late = new LongTextEmbed(PIPELINE, LongTextMode.LATE, 0, 0, 16, Aggregate.NONE);
       String problem = late.problemWith(modes);
       assertTrue(
           problem != null && problem.contains("late chunking needs a single-mode pooling"),
@@ -169,8 +169,7 @@ public class LongTextEmbedTest {
   void aPromptGoesInEveryWindowAndTheDefaultWindowLeavesRoomForIt() {
     String text = LongDocsFixture.text("ld1");
     Embed query = new Embed(Pooling.AUTO, false, null, "query", 0);
-    LongTextEmbed task =
-        new LongTextEmbed(query, LongTextMode.CHUNK, 0, 0, 0, Aggregate.NONE);
+    LongTextEmbed task = new LongTextEmbed(query, LongTextMode.CHUNK, 0, 0, 0, Aggregate.NONE);
     var plan = task.plan(meanNormalize, text);
     int[] prompt =
         meanNormalize.tokenizer().encodeContent(query.effectivePrompt(meanNormalize)).ids();
@@ -184,14 +183,12 @@ public class LongTextEmbedTest {
 
   @Test
   void windowsThatDoNotFitAreRefusedWithTheLimit() {
-    LongTextEmbed task =
-        new LongTextEmbed(PIPELINE, LongTextMode.CHUNK, 63, 0, 0, Aggregate.NONE);
+    LongTextEmbed task = new LongTextEmbed(PIPELINE, LongTextMode.CHUNK, 63, 0, 0, Aggregate.NONE);
     String problem = task.problemWith(meanNormalize);
     assertTrue(problem != null && problem.contains("at most 62"), problem);
     assertThrows(
         IllegalArgumentException.class,
-        () ->
-            new LongTextEmbed(PIPELINE, LongTextMode.LATE, 0, 0, 0, Aggregate.NONE));
+        () -> new LongTextEmbed(PIPELINE, LongTextMode.LATE, 0, 0, 0, Aggregate.NONE));
   }
 
   public static void assertChunks(JsonObject run, List<ChunkEmbedding> chunks, double tol) {

@@ -52,7 +52,8 @@ class WindowingTest {
           for (int k = 0; k < windows.size(); k++) {
             TokenRange owned = w.owned(k, n);
             assertEquals(next, owned.start(), "W=" + window + " O=" + overlap + " n=" + n);
-            assertTrue(owned.end() <= windows.get(k).end() && owned.start() >= windows.get(k).start());
+            assertTrue(
+                owned.end() <= windows.get(k).end() && owned.start() >= windows.get(k).start());
             next = owned.end();
           }
           assertEquals(n, next);
@@ -121,5 +122,4 @@ class WindowingTest {
     }
     return out;
   }
-
 }

@@ -1,8 +1,12 @@
 package dev.modernbert.encoder.testing;
 
+import static dev.modernbert.encoder.testing.Assertions.assertClose;
+import static dev.modernbert.encoder.testing.Assertions.flatten;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.weights.SafetensorsFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -106,5 +111,47 @@ public final class Golden implements AutoCloseable {
   @Override
   public void close() {
     outputs.close();
+  }
+
+  /**
+   * A golden file's checks of a masked-LM encoder: each sequence alone against {@code
+   * single.seq{i}.*}, all in one call against {@code batched.seq{i}.*} (hidden states and the
+   * logits at {@code positions}).
+   */
+  public static void assertMatchesHf(
+      ModernBertEncoder enc,
+      List<int[]> seqs,
+      List<int[]> positions,
+      Function<String, float[]> expected,
+      double hiddenAtol,
+      double logitAtol,
+      String what) {
+    for (int i = 0; i < seqs.size(); i++) {
+      List<int[]> one = List.of(seqs.get(i));
+      assertClose(
+          expected.apply("single.seq" + i + ".last_hidden_state"),
+          flatten(enc.lastHiddenState(one).get(0)),
+          hiddenAtol,
+          what + " seq" + i + " hidden");
+      assertClose(
+          expected.apply("single.seq" + i + ".logits"),
+          flatten(enc.maskedLmLogits(one, List.of(positions.get(i))).get(0)),
+          logitAtol,
+          what + " seq" + i + " logits");
+    }
+    List<float[][]> hidden = enc.lastHiddenState(seqs);
+    List<float[][]> logits = enc.maskedLmLogits(seqs, positions);
+    for (int i = 0; i < seqs.size(); i++) {
+      assertClose(
+          expected.apply("batched.seq" + i + ".last_hidden_state"),
+          flatten(hidden.get(i)),
+          hiddenAtol,
+          what + " batched seq" + i + " hidden");
+      assertClose(
+          expected.apply("batched.seq" + i + ".logits"),
+          flatten(logits.get(i)),
+          logitAtol,
+          what + " batched seq" + i + " logits");
+    }
   }
 }

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,7 +91,8 @@ class PytorchBinGoldenTest {
         ModernBertEncoder enc = ModernBertEncoder.load(BIN, EncoderOptions.defaults())) {
       List<int[]> seqs = g.sequences();
       List<int[]> positions = g.logitPositions();
-      assertMatches(enc, seqs, positions, g::floats, "pytorch-bin");
+      Golden.assertMatchesHf(
+          enc, seqs, positions, g::floats, HIDDEN_ATOL, LOGIT_ATOL, "pytorch-bin");
     }
   }
 
@@ -113,7 +113,14 @@ class PytorchBinGoldenTest {
         seqs.add(toInts(Arrays.copyOfRange(ids, i * width, i * width + (int) lengths[i])));
         positions.add(toInts(longs(golden, "seq" + i + ".positions")));
       }
-      assertMatches(enc, seqs, positions, golden::readFloats, "pytorch-bin-fp16-sharded");
+      Golden.assertMatchesHf(
+          enc,
+          seqs,
+          positions,
+          golden::readFloats,
+          HIDDEN_ATOL,
+          LOGIT_ATOL,
+          "pytorch-bin-fp16-sharded");
     }
   }
 
@@ -135,44 +142,6 @@ class PytorchBinGoldenTest {
           flatten(enc.lastHiddenState(List.of(seq)).get(0)),
           HIDDEN_ATOL,
           "safetensors next to a .bin");
-    }
-  }
-
-  /**
-   * Each sequence alone against {@code single.*}, all six in one call against {@code batched.*}.
-   */
-  private static void assertMatches(
-      ModernBertEncoder enc,
-      List<int[]> seqs,
-      List<int[]> positions,
-      Function<String, float[]> expected,
-      String what) {
-    for (int i = 0; i < seqs.size(); i++) {
-      List<int[]> one = List.of(seqs.get(i));
-      assertClose(
-          expected.apply("single.seq" + i + ".last_hidden_state"),
-          flatten(enc.lastHiddenState(one).get(0)),
-          HIDDEN_ATOL,
-          what + " seq" + i + " hidden");
-      assertClose(
-          expected.apply("single.seq" + i + ".logits"),
-          flatten(enc.maskedLmLogits(one, List.of(positions.get(i))).get(0)),
-          LOGIT_ATOL,
-          what + " seq" + i + " logits");
-    }
-    List<float[][]> hidden = enc.lastHiddenState(seqs);
-    List<float[][]> logits = enc.maskedLmLogits(seqs, positions);
-    for (int i = 0; i < seqs.size(); i++) {
-      assertClose(
-          expected.apply("batched.seq" + i + ".last_hidden_state"),
-          flatten(hidden.get(i)),
-          HIDDEN_ATOL,
-          what + " batched seq" + i + " hidden");
-      assertClose(
-          expected.apply("batched.seq" + i + ".logits"),
-          flatten(logits.get(i)),
-          LOGIT_ATOL,
-          what + " batched seq" + i + " logits");
     }
   }
 

@@ -14,10 +14,9 @@ import java.util.concurrent.ExecutionException;
  * text becomes one or more sequences through its {@link TextTask}: tokenization, windows of a long
  * text), checks the ids, submits the sequences to the executor's {@link DeviceRunner}, and gives
  * back one {@link Outcome} per text, combining a text's sequence values by its plan. Null texts
- * give a null value and never reach the model. The model is acquired from {@link ExecutorModels}
- * on first use and checked against the task then (a checkpoint without the head the task needs
- * fails the task, with a message naming its head). Not thread-safe: one per task (or per UDF
- * instance).
+ * give a null value and never reach the model. The model is acquired from {@link ExecutorModels} on
+ * first use and checked against the task then (a checkpoint without the head the task needs fails
+ * the task, with a message naming its head). Not thread-safe: one per task (or per UDF instance).
  *
  * @param <V> a row's value
  */

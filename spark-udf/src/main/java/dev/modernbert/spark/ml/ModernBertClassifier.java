@@ -103,13 +103,13 @@ public class ModernBertClassifier extends VectorOutputStage<ModernBertClassifier
         columns,
         StageOutput.Rows.one(
             c ->
-            raw
-                ? new Object[] {
-                  c.label(),
-                  StageOutput.floats(c.scores(), vector),
-                  StageOutput.floats(c.logits(), vector)
-                }
-                : new Object[] {c.label(), StageOutput.floats(c.scores(), vector)}));
+                raw
+                    ? new Object[] {
+                      c.label(),
+                      StageOutput.floats(c.scores(), vector),
+                      StageOutput.floats(c.logits(), vector)
+                    }
+                    : new Object[] {c.label(), StageOutput.floats(c.scores(), vector)}));
   }
 
   public static MLReader<ModernBertClassifier> read() {

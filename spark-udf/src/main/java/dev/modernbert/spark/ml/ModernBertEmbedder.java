@@ -1,10 +1,10 @@
 package dev.modernbert.spark.ml;
 
-import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.longtext.Aggregate;
 import dev.modernbert.encoder.longtext.ChunkEmbedding;
 import dev.modernbert.encoder.longtext.LongTextEmbed;
 import dev.modernbert.encoder.longtext.LongTextMode;
+import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.encoder.task.TextTask;
 import java.util.ArrayList;
@@ -107,10 +107,7 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
             ParamValidators.gtEq(0));
     chunkTokens =
         new IntParam(
-            this,
-            "chunkTokens",
-            "late: tokens per output chunk (>= 1)",
-            ParamValidators.gtEq(1));
+            this, "chunkTokens", "late: tokens per output chunk (>= 1)", ParamValidators.gtEq(1));
     aggregate =
         new Param<>(
             this,
@@ -306,9 +303,8 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
   }
 
   /**
-   * The columns a chunk row carries before the embedding when the stage {@link #explodes}; an
-   * input row's first output row has {@code chunk_index} 0 (or null when its text is null or
-   * failed).
+   * The columns a chunk row carries before the embedding when the stage {@link #explodes}; an input
+   * row's first output row has {@code chunk_index} 0 (or null when its text is null or failed).
    */
   public static final List<String> CHUNK_COLUMNS = List.of("chunk_index", "char_start", "char_end");
 
@@ -355,17 +351,14 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
     LongTextMode mode = LongTextMode.parse(getLongText());
     if (mode == LongTextMode.TRUNCATE) {
       return new StageOutput<>(
-          embed(),
-          List.of(embedding),
-          StageOutput.Rows.one(v -> new Object[] {stored.of(v)}));
+          embed(), List.of(embedding), StageOutput.Rows.one(v -> new Object[] {stored.of(v)}));
     }
     LongTextEmbed task = longTextEmbed(mode);
     if (task.aggregate() != Aggregate.NONE) {
       return new StageOutput<>(
           task,
           List.of(embedding),
-          StageOutput.Rows.one(
-              chunks -> new Object[] {stored.of(chunks.get(0).embedding())}));
+          StageOutput.Rows.one(chunks -> new Object[] {stored.of(chunks.get(0).embedding())}));
     }
     return new StageOutput<>(
         task,

@@ -77,13 +77,13 @@ public class ModernBertFillMask extends ModernBertStage<ModernBertFillMask> {
                 field(getOutputCol(), DataTypes.createArrayType(PREDICTION, false)), "outputCol")),
         StageOutput.Rows.one(
             preds -> {
-          Row[] rows = new Row[preds.size()];
-          for (int i = 0; i < rows.length; i++) {
-            MaskPrediction p = preds.get(i);
-            rows[i] = RowFactory.create(p.position(), p.tokenId(), p.token(), p.score());
-          }
-          return new Object[] {rows};
-        }));
+              Row[] rows = new Row[preds.size()];
+              for (int i = 0; i < rows.length; i++) {
+                MaskPrediction p = preds.get(i);
+                rows[i] = RowFactory.create(p.position(), p.tokenId(), p.token(), p.score());
+              }
+              return new Object[] {rows};
+            }));
   }
 
   public static MLReader<ModernBertFillMask> read() {

@@ -40,8 +40,8 @@ import scala.runtime.AbstractFunction1;
  * ModernBertClassifier}, {@link ModernBertTokenClassifier}, {@link ModernBertFillMask}): the shared
  * Params, schema validation, the driver-side head check, the windowed {@code mapPartitions} over
  * the executor's model cache and runner, the error policy, metrics and persistence. A stage adds
- * only its own Params, its {@link TextTask} and its {@link StageOutput} (the output columns).
- * The object holds only Params; models live on the executors, metrics in the {@link StageMetrics} a
+ * only its own Params, its {@link TextTask} and its {@link StageOutput} (the output columns). The
+ * object holds only Params; models live on the executors, metrics in the {@link StageMetrics} a
  * {@link #transform(Dataset, StageMetrics)} call is given.
  *
  * @param <S> the stage's own type (setters return it)

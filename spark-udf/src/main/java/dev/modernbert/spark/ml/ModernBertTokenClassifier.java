@@ -56,13 +56,13 @@ public class ModernBertTokenClassifier extends ModernBertStage<ModernBertTokenCl
                 field(getOutputCol(), DataTypes.createArrayType(ENTITY, false)), "outputCol")),
         StageOutput.Rows.one(
             t -> {
-          Row[] rows = new Row[t.entities().size()];
-          for (int i = 0; i < rows.length; i++) {
-            Entity e = t.entities().get(i);
-            rows[i] = RowFactory.create(e.start(), e.end(), e.label(), e.score(), e.text());
-          }
-          return new Object[] {rows};
-        }));
+              Row[] rows = new Row[t.entities().size()];
+              for (int i = 0; i < rows.length; i++) {
+                Entity e = t.entities().get(i);
+                rows[i] = RowFactory.create(e.start(), e.end(), e.label(), e.score(), e.text());
+              }
+              return new Object[] {rows};
+            }));
   }
 
   public static MLReader<ModernBertTokenClassifier> read() {

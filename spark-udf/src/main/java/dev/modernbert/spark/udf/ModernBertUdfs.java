@@ -387,7 +387,8 @@ public final class ModernBertUdfs {
         return null;
       }
       List<Object> out = new ArrayList<>(texts.size());
-      for (V v : function.all(new ArrayList<>(scala.jdk.javaapi.CollectionConverters.asJava(texts)))) {
+      for (V v :
+          function.all(new ArrayList<>(scala.jdk.javaapi.CollectionConverters.asJava(texts)))) {
         out.add(v == null ? null : sql.of(v));
       }
       return out;

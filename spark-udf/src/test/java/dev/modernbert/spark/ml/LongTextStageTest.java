@@ -81,9 +81,7 @@ class LongTextStageTest {
           java.util.Comparator.<Row>comparingLong(r -> r.getLong(0))
               .thenComparingInt(r -> r.getInt(2)));
       List<List<ChunkEmbedding>> expected =
-          encoder
-              .runTexts((LongTextEmbed) e.task(), texts, BatchPlanner.defaults())
-              .values();
+          encoder.runTexts((LongTextEmbed) e.task(), texts, BatchPlanner.defaults()).values();
       int row = 0;
       long chunks = 0;
       for (int i = 0; i < texts.size(); i++) {
