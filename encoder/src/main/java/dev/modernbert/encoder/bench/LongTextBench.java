@@ -29,10 +29,10 @@ import java.util.Random;
 /**
  * {@code modernbert bench-long}: one long document in {@code chunk} and {@code late} mode against
  * the same tokens as ordinary rows ({@code rows}: the document cut into 510-token pieces, each
- * embedded in truncate mode). Each mode runs in its own JVM so its peak RSS is its own; the parent
- * prints tokens/s per mode and the ratios to {@code rows}. The model is ModernBERT-base-shaped
- * (hidden 768, 12 heads, local window 128) with {@code --layers} layers of random weights and the
- * demo tokenizer, written once to a temporary folder.
+ * embedded in truncate mode). Tokens/s come from one JVM running the three modes interleaved (so
+ * the ratios see one load level); each mode then runs once alone in its own JVM for its peak RSS.
+ * The model is ModernBERT-base-shaped (hidden 768, 12 heads, local window 128) with {@code
+ * --layers} layers of random weights and the demo tokenizer, written once to a temporary folder.
  */
 public final class LongTextBench {
   static final FlagParser FLAGS =
@@ -41,11 +41,14 @@ public final class LongTextBench {
           .value("--layers", "encoder layers of the base-shaped model (4)")
           .value("--reps", "timed repetitions after one warm-up, the median is reported (2)")
           .value("--threads", "libtorch intra-op threads (2)")
-          .value("--mode", "one mode in this process: chunk, late or rows (all, in child JVMs)")
+          .value(
+              "--mode",
+              "modes in this process, interleaved: rows,chunk,late (default: all, in child JVMs)")
           .value("--model", "with --mode: the model folder the parent wrote")
           .build();
 
   private static final int ROW_TOKENS = 510;
+  private static final List<String> MODES = List.of("rows", "chunk", "late");
   private static final int LATE_CHUNK_TOKENS = 512;
 
   private LongTextBench() {}
@@ -61,27 +64,45 @@ public final class LongTextBench {
       return measure(Path.of(f.get("--model")), mode, tokens, reps, threads);
     }
     Path dir = Files.createTempDirectory("modernbert-bench-long-");
-    writeModel(dir, layers);
-    List<String> common =
-        List.of(
-            "--model",
-            dir.toString(),
-            "--tokens",
-            "" + tokens,
-            "--reps",
-            "" + reps,
-            "--threads",
-            "" + threads);
-    Map<String, Double> rate = new java.util.LinkedHashMap<>();
-    for (String m : List.of("rows", "chunk", "late")) {
-      List<String> a = new ArrayList<>(List.of("--mode", m));
-      a.addAll(common);
-      String line = ChildJvm.result(LongTextBench.class, a);
-      rate.put(m, ChildJvm.field(line, "tokens_per_s"));
+    try {
+      writeModel(dir, layers);
+      return compare(dir, tokens, reps, threads);
+    } finally {
+      try (var files = Files.walk(dir)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
     }
-    for (String m : List.of("chunk", "late")) {
+  }
+
+  /** The parent's run: the interleaved child for tokens/s, one child per mode for its RSS. */
+  private static int compare(Path dir, int tokens, int reps, int threads)
+      throws IOException, InterruptedException {
+    List<String> common =
+        List.of("--model", dir.toString(), "--tokens", "" + tokens, "--threads", "" + threads);
+    // tokens/s: the three modes interleaved, repetition by repetition, in one JVM (one load
+    // level for all); peak RSS: each mode alone in its own JVM
+    List<String> together = new ArrayList<>(List.of("--mode", String.join(",", MODES)));
+    together.addAll(List.of("--reps", "" + reps));
+    together.addAll(common);
+    String line = ChildJvm.result(LongTextBench.class, together);
+    Map<String, Double> rss = new java.util.LinkedHashMap<>();
+    for (String m : MODES) {
+      List<String> alone = new ArrayList<>(List.of("--mode", m, "--reps", "1"));
+      alone.addAll(common);
+      rss.put(m, ChildJvm.field(ChildJvm.result(LongTextBench.class, alone), "peak_rss_mb_" + m));
+    }
+    double rows = ChildJvm.field(line, "tokens_per_s_rows");
+    for (String m : MODES) {
+      double rate = ChildJvm.field(line, "tokens_per_s_" + m);
       System.out.printf(
-          Locale.ROOT, "RATIO %s/rows tokens/s = %.2fx%n", m, rate.get(m) / rate.get("rows"));
+          Locale.ROOT,
+          "%-5s %8.1f tokens/s  %.2fx rows  peak RSS alone %.0f MiB%n",
+          m,
+          rate,
+          rate / rows,
+          rss.get(m));
     }
     return 0;
   }
@@ -106,41 +127,56 @@ public final class LongTextBench {
     RandomCheckpoint.write(dir, config, HeadKind.MASKED_LM, 7);
   }
 
-  private static int measure(Path model, String mode, int tokens, int reps, int threads) {
+  /** Times {@code modes} (comma-separated) interleaved; one RESULT line with each mode's rate. */
+  private static int measure(Path model, String modes, int tokens, int reps, int threads) {
     try (ModernBertEncoder encoder =
         ModernBertEncoder.load(model, EncoderOptions.defaults().withNumThreads(threads))) {
       String doc = document(encoder, tokens, 1);
       int n = encoder.tokenizer().encodeContent(doc).length();
-      Embed embed = new Embed(Pooling.MEAN, true);
-      TextTask<?> task =
-          switch (mode) {
-            case "rows" -> embed;
-            case "chunk" -> new LongTextEmbed(embed, LongTextMode.CHUNK, 0, 0, 0, Aggregate.NONE);
-            case "late" ->
-                new LongTextEmbed(
-                    embed, LongTextMode.LATE, 0, 0, LATE_CHUNK_TOKENS, Aggregate.NONE);
-            default -> throw new IllegalArgumentException("bad --mode " + mode);
-          };
-      List<String> texts = mode.equals("rows") ? rows(encoder, doc) : List.of(doc);
-      encoder.runTexts(task, List.of(document(encoder, 2000, 2)), BatchPlanner.defaults());
-      double[] seconds = new double[reps];
-      for (int r = 0; r < reps; r++) {
-        long t0 = System.nanoTime();
-        encoder.runTexts(task, texts, BatchPlanner.defaults());
-        seconds[r] = (System.nanoTime() - t0) / 1e9;
+      List<String> names = List.of(modes.split(","));
+      List<TextTask<?>> tasks = new ArrayList<>();
+      List<List<String>> inputs = new ArrayList<>();
+      for (String mode : names) {
+        tasks.add(task(mode));
+        inputs.add(mode.equals("rows") ? rows(encoder, doc) : List.of(doc));
       }
-      java.util.Arrays.sort(seconds);
-      double median = seconds[reps / 2];
-      System.out.printf(
-          Locale.ROOT,
-          "RESULT mode=%s tokens=%d seconds=%.2f tokens_per_s=%.1f peak_rss_mb=%.0f%n",
-          mode,
-          n,
-          median,
-          n / median,
-          BenchCommand.peakRssMb());
+      String warmUp = document(encoder, 2000, 2);
+      tasks.forEach(t -> encoder.runTexts(t, List.of(warmUp), BatchPlanner.defaults()));
+      double[][] seconds = new double[names.size()][reps];
+      for (int r = 0; r < reps; r++) {
+        for (int m = 0; m < names.size(); m++) {
+          long t0 = System.nanoTime();
+          encoder.runTexts(tasks.get(m), inputs.get(m), BatchPlanner.defaults());
+          seconds[m][r] = (System.nanoTime() - t0) / 1e9;
+        }
+      }
+      StringBuilder line = new StringBuilder("RESULT tokens=" + n);
+      for (int m = 0; m < names.size(); m++) {
+        double[] s = seconds[m].clone();
+        java.util.Arrays.sort(s);
+        line.append(
+            String.format(
+                Locale.ROOT,
+                " tokens_per_s_%s=%.1f peak_rss_mb_%s=%.0f",
+                names.get(m),
+                n / s[reps / 2],
+                names.get(m),
+                BenchCommand.peakRssMb()));
+      }
+      System.out.println(line);
       return 0;
     }
+  }
+
+  private static TextTask<?> task(String mode) {
+    Embed embed = new Embed(Pooling.MEAN, true);
+    return switch (mode) {
+      case "rows" -> embed;
+      case "chunk" -> new LongTextEmbed(embed, LongTextMode.CHUNK, 0, 0, 0, Aggregate.NONE);
+      case "late" ->
+          new LongTextEmbed(embed, LongTextMode.LATE, 0, 0, LATE_CHUNK_TOKENS, Aggregate.NONE);
+      default -> throw new IllegalArgumentException("bad --mode " + mode + ": rows, chunk or late");
+    };
   }
 
   /** Random words until the document holds about {@code tokens} content tokens. */
