@@ -2,7 +2,8 @@ package dev.modernbert.encoder.cli;
 
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.task.HiddenStates;
+import dev.modernbert.encoder.pool.Pooling;
+import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,24 +39,43 @@ final class TokenizeCommand {
                              demo for the bundled demo model (see --model below)
         --input FILE         JSON Lines input
         --output FILE        JSON Lines output (written atomically: complete or absent)
+        --prompt TEXT        as encode: text put before every text ("" = no prompt); offsets
+                             then index the string prompt + text
+        --prompt-name NAME   as encode: a prompt of config_sentence_transformers.json
+      Without --prompt or --prompt-name, a sentence-transformers folder's default_prompt_name
+      applies as in encode; other folders get no prompt.
       """
           + Job.RUN_OPTIONS_HELP;
 
   private TokenizeCommand() {}
 
   static int run(String[] args, PrintStream err) throws IOException {
-    Flags flags = Flags.parse(NAME, args, new HashSet<>(Job.FLAGS), Set.of());
+    Set<String> valued = new HashSet<>(Job.FLAGS);
+    valued.addAll(Set.of("--prompt", "--prompt-name"));
+    Flags flags = Flags.parse(NAME, args, valued, Set.of());
+    // encode's embedding task tokenizes: the same prompt, lower-casing and truncation
+    Embed embed =
+        new Embed(
+            Pooling.AUTO,
+            false,
+            flags.has("--prompt") ? flags.get("--prompt", "") : null,
+            flags.get("--prompt-name", null),
+            0);
     Job job = Job.from(flags);
     try (ModernBertEncoder encoder = job.load()) {
+      if (encoder.hasTokenizer()) {
+        encoder.require(embed); // an unknown prompt name: before any row
+      }
+      String prompt = encoder.hasTokenizer() ? embed.effectivePrompt(encoder) : "";
       RowJob.run(
           job,
           encoder,
-          new HiddenStates(), // tokenizes as the encoder's own input: the checkpoint's tokenizer
+          embed,
           ids -> 3L * ids.length, // id, token and offset pair per token
           (chunk, w) -> {
             for (JsonlInput.Prepared row : chunk) {
               JsonWriter jw = RowOutput.begin(w, row);
-              write(jw, encoder, row);
+              write(jw, encoder, row, prompt);
               RowOutput.end(jw, w);
             }
           },
@@ -64,7 +84,8 @@ final class TokenizeCommand {
     return Main.EXIT_OK;
   }
 
-  private static void write(JsonWriter jw, ModernBertEncoder encoder, JsonlInput.Prepared row)
+  private static void write(
+      JsonWriter jw, ModernBertEncoder encoder, JsonlInput.Prepared row, String prompt)
       throws IOException {
     jw.name("input_ids").beginArray();
     for (int id : row.ids()) {
@@ -77,7 +98,10 @@ final class TokenizeCommand {
     TokenizedText tokens = row.tokens() != null ? row.tokens() : withoutText(row.ids());
     RowOutput.strings(
         jw.name("tokens"),
-        encoder.tokenizer().tokenStrings(tokens, row.text() == null ? "" : row.text()));
+        encoder
+            .tokenizer()
+            .tokenStrings(
+                tokens, row.text() == null ? "" : Embed.prepared(encoder, prompt + row.text())));
     if (row.tokens() != null) {
       jw.name("offsets").beginArray();
       for (int i = 0; i < tokens.length(); i++) {

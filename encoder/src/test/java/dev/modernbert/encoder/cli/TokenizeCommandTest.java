@@ -117,6 +117,64 @@ class TokenizeCommandTest {
   }
 
   @Test
+  void aPromptIsTokenizedAsEncodeDoesWithOffsetsIntoPromptAndText() throws IOException {
+    String text = "The capital of France is Paris.";
+    Path in =
+        Files.write(
+            tmp.resolve("p.jsonl"),
+            List.of("{\"id\": 1, \"text\": \"" + text + "\"}"),
+            StandardCharsets.UTF_8);
+    Path joined =
+        Files.write(
+            tmp.resolve("j.jsonl"),
+            List.of("{\"id\": 1, \"text\": \"search_query: " + text + "\"}"),
+            StandardCharsets.UTF_8);
+    Path withPrompt = tmp.resolve("with-prompt.jsonl");
+    Path plain = tmp.resolve("plain.jsonl");
+    String model = model().toString(); // written once for the three runs
+    Result r =
+        run(
+            "tokenize",
+            "--model",
+            model,
+            "--input",
+            in.toString(),
+            "--output",
+            withPrompt.toString(),
+            "--prompt",
+            "search_query: ");
+    assertEquals(Main.EXIT_OK, r.code(), r.err());
+    r =
+        run(
+            "tokenize",
+            "--model",
+            model,
+            "--input",
+            joined.toString(),
+            "--output",
+            plain.toString());
+    assertEquals(Main.EXIT_OK, r.code(), r.err());
+    JsonObject a = readLines(withPrompt).get(0);
+    JsonObject b = readLines(plain).get(0);
+    for (String field : List.of("input_ids", "tokens", "offsets")) {
+      assertEquals(b.get(field), a.get(field), field);
+    }
+    Result unknown =
+        run(
+            "tokenize",
+            "--model",
+            model,
+            "--input",
+            in.toString(),
+            "--output",
+            tmp.resolve("x.jsonl").toString(),
+            "--prompt-name",
+            "nope");
+    assertTrue(unknown.code() != Main.EXIT_OK);
+    assertTrue(unknown.err().contains("nope"), unknown.err());
+  }
+
+  @Test
   void helpAndUsageErrors() {
     Result help = run("tokenize", "--help");
     assertEquals(Main.EXIT_OK, help.code());
