@@ -389,7 +389,7 @@ class ModernBertEmbedderTest {
     assertFalse(e.getNormalize());
     StructType s = e.transformSchema(SparkTesting.SCHEMA);
     assertEquals(3, s.fields().length);
-    assertThrows(IllegalArgumentException.class, () -> e.setMaxLength(1));
+    assertThrows(IllegalArgumentException.class, () -> e.setMaxLength(-1));
     assertThrows(IllegalArgumentException.class, () -> e.setDevice("tpu"));
     e.setDevice("cuda:1");
   }
