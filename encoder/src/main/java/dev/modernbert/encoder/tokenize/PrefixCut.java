@@ -37,7 +37,7 @@ import java.util.Set;
  * word) and SentencePiece {@code Precompiled} normalizers are not bounded and fall back.
  */
 final class PrefixCut {
-  static final PrefixCut UNBOUNDED = new PrefixCut(false);
+  static final PrefixCut UNBOUNDED = new PrefixCut(false, false);
 
   private static final Set<String> LOCAL_NORMALIZERS =
       Set.of(
@@ -63,14 +63,29 @@ final class PrefixCut {
           "UnicodeScripts",
           "CharDelimiterSplit");
 
-  private final boolean bounded;
+  /** Normalizers that act on a text's ends: a piece cut from the middle would change. */
+  private static final Set<String> END_NORMALIZERS = Set.of("Strip", "Prepend");
 
-  private PrefixCut(boolean bounded) {
+  private final boolean bounded;
+  private final boolean segmentable;
+
+  private PrefixCut(boolean bounded, boolean segmentable) {
     this.bounded = bounded;
+    this.segmentable = segmentable;
   }
 
   boolean bounded() {
     return bounded;
+  }
+
+  /**
+   * Whether a text cut at these places into pieces tokenizes, piece by piece, exactly as the whole:
+   * the prefix guarantee holds for every piece, as long as no normalizer acts on a text's ends (a
+   * piece starts with the space of its cut, so add-prefix-space and Metaspace's prepend add
+   * nothing).
+   */
+  boolean segmentable() {
+    return segmentable;
   }
 
   static PrefixCut of(JsonObject tokenizerJson) {
@@ -78,7 +93,25 @@ final class PrefixCut {
         addedTokensCannotSpan(tokenizerJson.get("added_tokens"))
             && localNormalizer(tokenizerJson.get("normalizer"))
             && splitsBeforeSpace(tokenizerJson.get("pre_tokenizer"));
-    return ok ? new PrefixCut(true) : UNBOUNDED;
+    return ok
+        ? new PrefixCut(true, !usesEndNormalizer(tokenizerJson.get("normalizer")))
+        : UNBOUNDED;
+  }
+
+  private static boolean usesEndNormalizer(JsonElement e) {
+    if (e == null || e.isJsonNull()) {
+      return false;
+    }
+    JsonObject n = e.getAsJsonObject();
+    if (type(n).equals("Sequence")) {
+      for (JsonElement inner : n.getAsJsonArray("normalizers")) {
+        if (usesEndNormalizer(inner)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return END_NORMALIZERS.contains(type(n));
   }
 
   /**

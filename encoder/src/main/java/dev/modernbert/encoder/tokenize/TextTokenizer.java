@@ -145,7 +145,67 @@ public final class TextTokenizer implements AutoCloseable {
    * into windows by the caller; wrap each in {@link #template}).
    */
   public TokenizedText encodeContent(String text) {
-    return tokenized(whole().encode(text, false, false), text);
+    return encodeContent(text, SEGMENT_CHARS);
+  }
+
+  /** Characters tokenized at once when a long text is streamed piece by piece. */
+  static final int SEGMENT_CHARS = 1 << 16;
+
+  /**
+   * {@link #encodeContent}, tokenizing pieces of about {@code segment} characters cut where {@link
+   * PrefixCut#segmentable} proves the pieces tokenize as the whole, so a huge text never holds the
+   * tokenizer's full output at once; the whole text at once when the tokenizer cannot be cut.
+   */
+  TokenizedText encodeContent(String text, int segment) {
+    if (!prefixCut.segmentable() || text.length() <= segment) {
+      return tokenized(whole().encode(text, false, false), text);
+    }
+    ContentBuilder out = new ContentBuilder();
+    int start = 0;
+    while (start < text.length()) {
+      int end =
+          text.length() - start <= segment ? -1 : prefixCut.cutAtOrAfter(text, start + segment);
+      end = end < 0 ? text.length() : end;
+      String piece = text.substring(start, end);
+      out.append(tokenized(whole().encode(piece, false, false), piece), start);
+      start = end;
+    }
+    return out.build();
+  }
+
+  /** Content tokens of consecutive pieces, offsets and word ids shifted to the whole text. */
+  private static final class ContentBuilder {
+    private final java.util.List<int[]> parts = new ArrayList<>(); // ids, start, end, word
+    private int words;
+
+    void append(TokenizedText t, int offset) {
+      int n = t.length();
+      int[] start = new int[n];
+      int[] end = new int[n];
+      int[] word = new int[n];
+      int maxWord = -1;
+      for (int i = 0; i < n; i++) {
+        start[i] = t.charStart()[i] < 0 ? -1 : t.charStart()[i] + offset;
+        end[i] = t.charEnd()[i] < 0 ? -1 : t.charEnd()[i] + offset;
+        word[i] = t.wordIds()[i] < 0 ? -1 : t.wordIds()[i] + words;
+        maxWord = Math.max(maxWord, t.wordIds()[i]);
+      }
+      words += maxWord + 1;
+      parts.addAll(java.util.List.of(t.ids(), start, end, word));
+    }
+
+    TokenizedText build() {
+      int[][] all = new int[4][];
+      for (int k = 0; k < 4; k++) {
+        final int field = k;
+        all[k] =
+            java.util.stream.IntStream.range(0, parts.size() / 4)
+                .mapToObj(p -> parts.get(4 * p + field))
+                .flatMapToInt(java.util.Arrays::stream)
+                .toArray();
+      }
+      return new TokenizedText(all[0], all[1], all[2], false, all[3]);
+    }
   }
 
   /** The special tokens around one text, from the tokenizer's own post-processor. */
