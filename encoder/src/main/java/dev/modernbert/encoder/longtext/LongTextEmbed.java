@@ -82,7 +82,7 @@ public record LongTextEmbed(
       }
     }
     try {
-      windowing(model);
+      windowing(model, promptIds(model).length);
       return null;
     } catch (IllegalArgumentException e) {
       return e.getMessage();
@@ -97,12 +97,13 @@ public record LongTextEmbed(
         : model.tokenizer().encodeContent(Embed.prepared(model, prompt)).ids();
   }
 
-  /** The windows for {@code model}: the default window is everything the model reads at once. */
-  Windowing windowing(LoadedModel model) {
+  /**
+   * The windows for {@code model} with a prompt of {@code promptTokens} tokens in each: the default
+   * window is everything the model reads at once besides them.
+   */
+  private Windowing windowing(LoadedModel model, int promptTokens) {
     int room =
-        model.tokenizer().maxLength()
-            - model.tokenizer().template().specials()
-            - promptIds(model).length;
+        model.tokenizer().maxLength() - model.tokenizer().template().specials() - promptTokens;
     int window = windowTokens == 0 ? room : windowTokens;
     if (window > room) {
       throw new IllegalArgumentException(
@@ -123,8 +124,8 @@ public record LongTextEmbed(
   public TextPlan<?, ?, List<ChunkEmbedding>> plan(LoadedModel model, String text) {
     TokenizedText content = model.tokenizer().encodeContent(Embed.prepared(model, text));
     SequenceTemplate template = model.tokenizer().template();
-    int[] prompt = promptIds(model);
-    Windowing windowing = windowing(model);
+    int[] prompt = promptIds(model); // tokenized once per text, not again for the windowing
+    Windowing windowing = windowing(model, prompt.length);
     int n = content.length();
     List<TokenRange> windows = windowing.windows(n);
     List<int[]> ids = new ArrayList<>(windows.size());
