@@ -22,7 +22,8 @@ import java.util.Locale;
  *     Pooling module's modes
  * @param normalize L2-normalise the result (after truncation)
  * @param prompt literal text before each text; null when not given, {@code ""} for no prompt
- * @param promptName a name of the folder's {@code prompts}; null or empty when not given
+ * @param promptName a name of the folder's {@code prompts}; null or empty when not given; never
+ *     together with {@code prompt}
  * @param truncateDim keep the first N values (Matryoshka); 0 keeps all
  */
 public record Embed(
@@ -36,6 +37,15 @@ public record Embed(
     if (truncateDim < 0) {
       throw new IllegalArgumentException(
           "truncateDim must be 0 (keep every value) or positive, got " + truncateDim);
+    }
+    if (prompt != null && promptName != null && !promptName.isEmpty()) {
+      throw new IllegalArgumentException(
+          "prompt (--prompt) and promptName (--prompt-name) exclude each other: give one, got"
+              + " prompt \""
+              + prompt
+              + "\" and promptName \""
+              + promptName
+              + "\"");
     }
   }
 
