@@ -39,7 +39,8 @@ final class ClassifyCommand {
       Options:
         --model DIR|ID       a ModernBertForSequenceClassification checkpoint (see --model below)
         --input FILE         JSON Lines input
-        --output FILE        JSON Lines output (written atomically: complete or absent)
+        --output FILE        JSON Lines output (written atomically: complete or absent); - for
+                             standard output; a FIFO or device is written in place
         --top-k K            add the K best labels with their scores
       """
           + Job.RUN_OPTIONS_HELP;
@@ -52,10 +53,10 @@ final class ClassifyCommand {
 
   private ClassifyCommand() {}
 
-  static int run(String[] args, PrintStream err) throws IOException {
+  static int run(String[] args, PrintStream stdout, PrintStream err) throws IOException {
     Flags flags = Flags.parse(NAME, args, VALUED, Set.of());
     int topK = flags.intAtLeast("--top-k", 0, 1);
-    Job job = Job.from(flags);
+    Job job = Job.from(flags, stdout);
     try (ModernBertEncoder encoder = job.load()) {
       SequenceClassify task = new SequenceClassify();
       job.require(encoder, task);

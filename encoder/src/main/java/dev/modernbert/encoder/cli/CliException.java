@@ -21,6 +21,16 @@ final class CliException extends RuntimeException {
     return new CliException(Main.EXIT_USAGE, null, message, null);
   }
 
+  /** {@code -h} or {@code --help} in a flag's position: the command's usage, exit 0. */
+  static CliException help(String command) {
+    return new CliException(Main.EXIT_OK, command, "help", null);
+  }
+
+  /** Whether this is a help request, not an error. */
+  boolean isHelp() {
+    return exitCode == Main.EXIT_OK;
+  }
+
   /** Anything else (model, device, I/O): exit 1. */
   static CliException failure(String message, Throwable cause) {
     return new CliException(Main.EXIT_FAILURE, null, message, cause);

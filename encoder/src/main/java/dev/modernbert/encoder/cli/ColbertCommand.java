@@ -39,7 +39,8 @@ final class ColbertCommand {
       Options:
         --model DIR|ID       a PyLate ColBERT checkpoint (see --model below)
         --input FILE         JSON Lines input
-        --output FILE        JSON Lines output (written atomically: complete or absent)
+        --output FILE        JSON Lines output (written atomically: complete or absent); - for
+                             standard output; a FIFO or device is written in place
         --role R             query or document
         --query-length N     query ids, prefix and special tokens included (default: the
                              folder's query_length, else 32)
@@ -67,10 +68,10 @@ final class ColbertCommand {
 
   private ColbertCommand() {}
 
-  static int run(String[] args, PrintStream err) throws IOException {
+  static int run(String[] args, PrintStream stdout, PrintStream err) throws IOException {
     Flags flags = Flags.parse(NAME, args, VALUED, Set.of());
     ColbertEmbed task = new ColbertEmbed(role(flags), overrides(flags));
-    Job job = Job.from(flags);
+    Job job = Job.from(flags, stdout);
     try (ModernBertEncoder encoder = job.load()) {
       job.require(encoder, task);
       long rowsPerText = task.inputs(encoder).length();

@@ -42,7 +42,8 @@ final class EncodeCommand {
         --model DIR|ID       a ModernBERT checkpoint (config.json, weights, tokenizer.json), or
                              demo for the bundled demo model (see --model below)
         --input FILE         JSON Lines input
-        --output FILE        JSON Lines output (written atomically: complete or absent)
+        --output FILE        JSON Lines output (written atomically: complete or absent); - for
+                             standard output; a FIFO or device is written in place
         --pooling P          auto (default: the folder's sentence-transformers pipeline, else
                              cls), cls, mean, max, mean_sqrt_len, weightedmean, lasttoken (replace
                              only the Pooling module), or none (hidden states)
@@ -80,7 +81,7 @@ final class EncodeCommand {
 
   private EncodeCommand() {}
 
-  static int run(String[] args, PrintStream err) throws IOException {
+  static int run(String[] args, PrintStream stdout, PrintStream err) throws IOException {
     Flags flags = Flags.parse(NAME, args, VALUED, Set.of("--normalize"));
     List<String> modes = new ArrayList<>(List.of("none"));
     for (Pooling p : Pooling.values()) {
@@ -94,20 +95,12 @@ final class EncodeCommand {
         throw CliException.usage(NAME, embedOnly + " needs a pooled embedding, not --pooling none");
       }
     }
-    Embed embed =
-        hiddenStates
-            ? null
-            : new Embed(
-                Pooling.parse(poolingFlag),
-                flags.has("--normalize"),
-                flags.has("--prompt") ? flags.get("--prompt", "") : null,
-                flags.get("--prompt-name", null),
-                flags.intAtLeast("--truncate-dim", 0, 0));
+    Embed embed = hiddenStates ? null : embed(flags, Pooling.parse(poolingFlag));
     LongTextEmbed longText = embed == null ? null : longText(flags, embed);
-    Job job = Job.from(flags);
+    Job job = Job.from(flags, stdout);
     try (ModernBertEncoder encoder = job.load()) {
       if (embed != null) {
-        encoder.require(embed); // a bad folder, prompt name or truncate dim: before any row
+        job.require(encoder, embed); // a bad folder, prompt name or truncate dim: before any row
       }
       String windows = longText == null ? null : longText.problemWith(encoder);
       if (windows != null) {
@@ -163,6 +156,24 @@ final class EncodeCommand {
       }
     }
     return Main.EXIT_OK;
+  }
+
+  /**
+   * The embedding task of the flags (also {@code tokenize}'s): a bad combination, such as {@code
+   * --prompt} with {@code --prompt-name}, is a usage error before anything is loaded.
+   */
+  static Embed embed(Flags flags, Pooling pooling) {
+    int truncateDim = flags.has("--truncate-dim") ? flags.intAtLeast("--truncate-dim", 0, 0) : 0;
+    try {
+      return new Embed(
+          pooling,
+          flags.has("--normalize"),
+          flags.has("--prompt") ? flags.get("--prompt", "") : null,
+          flags.get("--prompt-name", null),
+          truncateDim);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(flags.command(), e.getMessage());
+    }
   }
 
   /** The long-text task the flags ask for, or null for truncate (the default). */

@@ -36,7 +36,8 @@ final class FillMaskCommand {
       Options:
         --model DIR|ID       a ModernBertForMaskedLM checkpoint, or demo (see --model below)
         --input FILE         JSON Lines input
-        --output FILE        JSON Lines output (written atomically: complete or absent)
+        --output FILE        JSON Lines output (written atomically: complete or absent); - for
+                             standard output; a FIFO or device is written in place
         --top-k K            predictions per mask (default 5)
         --mask-id ID         the mask token id (default: the tokenizer's mask_token;
                              required when the model has no tokenizer.json)
@@ -52,11 +53,11 @@ final class FillMaskCommand {
 
   private FillMaskCommand() {}
 
-  static int run(String[] args, PrintStream err) throws IOException {
+  static int run(String[] args, PrintStream stdout, PrintStream err) throws IOException {
     Flags flags = Flags.parse(NAME, args, VALUED, Set.of());
     int topK = flags.intAtLeast("--top-k", 5, 1);
     int givenMaskId = flags.intAtLeast("--mask-id", -1, 0);
-    Job job = Job.from(flags);
+    Job job = Job.from(flags, stdout);
     try (ModernBertEncoder encoder = job.load()) {
       job.require(encoder, new MaskedLmLogits()); // the head first; the mask id below
       int vocab = encoder.config().vocabSize();

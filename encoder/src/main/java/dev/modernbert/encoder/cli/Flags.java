@@ -23,13 +23,19 @@ final class Flags {
   /**
    * @param valued flags that take a value (names with their leading {@code --})
    * @param switches flags that take none
+   * @throws CliException {@link CliException#help} when {@code -h} or {@code --help} is given in a
+   *     flag's position (never as a flag's value)
    */
   static Flags parse(String command, String[] args, Set<String> valued, Set<String> switches) {
     FlagParser.Builder parser = FlagParser.builder();
     valued.stream().sorted().forEach(name -> parser.value(name, ""));
     switches.stream().sorted().forEach(name -> parser.toggle(name, ""));
+    FlagParser built = parser.build();
+    if (built.wantsHelp(args)) {
+      throw CliException.help(command);
+    }
     try {
-      return new Flags(command, parser.build().parse(args));
+      return new Flags(command, built.parse(args));
     } catch (FlagException e) {
       throw CliException.usage(command, e.getMessage());
     }

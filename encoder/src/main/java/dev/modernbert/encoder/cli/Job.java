@@ -7,7 +7,8 @@ import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.hub.HubException;
 import dev.modernbert.encoder.runtime.DeviceSpec;
-import dev.modernbert.encoder.task.EncoderTask;
+import dev.modernbert.encoder.task.TextTask;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -24,7 +25,11 @@ record Job(
     Path input,
     Path output,
     EncoderOptions options,
-    int chunkRows) {
+    int chunkRows,
+    PrintStream stdout) {
+
+  /** {@code --output -}: standard output. */
+  static final String STDOUT = "-";
 
   /** Rows per encoder call: large enough to batch well, small enough to bound memory. */
   static final int DEFAULT_CHUNK_ROWS = 4096;
@@ -66,7 +71,11 @@ record Job(
       """
           .formatted(BatchPlanner.DEFAULT_BATCH_TOKENS);
 
-  static Job from(Flags f) {
+  /**
+   * The job of the flags; {@code --output -} writes to {@code stdout} (then {@link #output} is
+   * {@code -} and {@link #stdout} non-null).
+   */
+  static Job from(Flags f, PrintStream stdout) {
     String cmd = f.command();
     String model = f.required("--model");
     String in = f.required("--input");
@@ -87,12 +96,18 @@ record Job(
     if (!Files.isRegularFile(input)) {
       throw CliException.usage(cmd, "--input: no such file: " + in);
     }
-    Path output = Path.of(out).toAbsolutePath();
-    if (Files.isDirectory(output)) {
-      throw CliException.usage(cmd, "--output: " + out + " is a folder, not a file");
-    }
-    if (!Files.isDirectory(output.getParent())) {
-      throw CliException.usage(cmd, "--output: folder " + output.getParent() + " does not exist");
+    Path output;
+    if (out.equals(STDOUT)) {
+      output = Path.of(STDOUT);
+    } else {
+      output = Path.of(out).toAbsolutePath();
+      stdout = null;
+      if (Files.isDirectory(output)) {
+        throw CliException.usage(cmd, "--output: " + out + " is a folder, not a file");
+      }
+      if (!Files.isDirectory(output.getParent())) {
+        throw CliException.usage(cmd, "--output: folder " + output.getParent() + " does not exist");
+      }
     }
 
     Path modelDir = modelDir(cmd, model);
@@ -114,7 +129,7 @@ record Job(
             .withMaxLength(maxLength)
             .withBatchTokens(batchTokens)
             .withNumThreads(threads);
-    return new Job(cmd, model, modelDir, input, output, options, chunkRows);
+    return new Job(cmd, model, modelDir, input, output, options, chunkRows, stdout);
   }
 
   /**
@@ -155,7 +170,7 @@ record Job(
   }
 
   /** A usage error, naming the head the checkpoint has, when it cannot run {@code task}. */
-  void require(ModernBertEncoder encoder, EncoderTask<?, ?> task) {
+  void require(ModernBertEncoder encoder, TextTask<?> task) {
     String problem = task.problemWith(encoder);
     if (problem != null) {
       throw CliException.usage(command, "--model " + model + ": " + problem);

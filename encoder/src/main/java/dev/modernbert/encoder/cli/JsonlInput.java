@@ -4,21 +4,27 @@ import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.config.BoundedJson;
 import dev.modernbert.encoder.task.EncoderTask;
 import dev.modernbert.encoder.task.TextPlan;
 import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.encoder.tokenize.TokenizedText;
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,19 +90,30 @@ final class JsonlInput {
    * rows; throws an input {@link CliException} listing the problems.
    */
   static int validate(Path file, ModernBertEncoder encoder) {
+    return validate(file, encoder, null);
+  }
+
+  /**
+   * {@link #validate(Path, ModernBertEncoder)}, refusing {@code input_ids} lines with {@code
+   * idsProblem} when it is non-null (a task that needs the text of every line).
+   */
+  static int validate(Path file, ModernBertEncoder encoder, String idsProblem) {
     List<String> problems = new ArrayList<>();
     int bad = 0;
     int rows = 0;
     int lineNo = 0;
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
+    try (Utf8Lines reader = new Utf8Lines(Files.newInputStream(file))) {
       while (true) {
+        String line;
         try {
           line = reader.readLine();
         } catch (CharacterCodingException e) {
+          lineNo++;
           bad++;
-          problems.add("line " + (lineNo + 1) + ": not valid UTF-8");
-          break; // the reader cannot go on past undecodable bytes
+          if (problems.size() < MAX_REPORTED) {
+            problems.add("line " + lineNo + ": not valid UTF-8");
+          }
+          continue; // each line is decoded on its own: the next one is read as usual
         }
         if (line == null) {
           break;
@@ -108,6 +125,9 @@ final class JsonlInput {
         try {
           Row row = parse(line, lineNo);
           check(row, encoder);
+          if (row.ids() != null && idsProblem != null) {
+            throw new LineProblem("gives \"input_ids\": " + idsProblem);
+          }
           rows++;
         } catch (LineProblem p) {
           bad++;
@@ -160,6 +180,11 @@ final class JsonlInput {
     if (lineNo == 1 && line.startsWith("\uFEFF")) {
       line = line.substring(1);
     }
+    try {
+      BoundedJson.checkDepth(line); // Gson's reader, writer and toString recurse per level
+    } catch (JsonParseException e) {
+      throw new LineProblem("malformed JSON: " + e.getMessage());
+    }
     JsonElement element;
     JsonReader reader = new JsonReader(new StringReader(line));
     reader.setStrictness(Strictness.STRICT);
@@ -198,7 +223,16 @@ final class JsonlInput {
       if (!t.isJsonPrimitive() || !t.getAsJsonPrimitive().isString()) {
         throw new LineProblem("\"text\" must be a string, got " + abbreviate(t));
       }
-      return new Row(lineNo, obj.get("id"), t.getAsString(), null);
+      String text = t.getAsString();
+      int lone = loneSurrogate(text);
+      if (lone >= 0) {
+        throw new LineProblem(
+            String.format(
+                "\"text\" has a lone surrogate \\u%04x at character %d: not Unicode text (Python's"
+                    + " tokenizers refuse it too; remove it or pair it)",
+                (int) text.charAt(lone), lone));
+      }
+      return new Row(lineNo, obj.get("id"), text, null);
     }
     return new Row(lineNo, obj.get("id"), null, ids(obj.get("input_ids")));
   }
@@ -247,7 +281,7 @@ final class JsonlInput {
       Cost cost,
       ChunkHandler handler)
       throws IOException {
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (Utf8Lines reader = new Utf8Lines(Files.newInputStream(file))) {
       List<Prepared> chunk = new ArrayList<>();
       long chunkCost = 0;
       String line;
@@ -287,6 +321,101 @@ final class JsonlInput {
       if (!chunk.isEmpty()) {
         handler.handle(chunk);
       }
+    }
+  }
+
+  /** The index of the first unpaired UTF-16 surrogate of {@code s}, or -1. */
+  static int loneSurrogate(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return i;
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The lines of a UTF-8 stream, each decoded on its own with a strict decoder, so that bad bytes
+   * are reported at their own line (a decoding reader works ahead, and would blame an earlier one)
+   * and the lines after them are still read. Lines end at {@code \n}, {@code \r\n} or {@code \r},
+   * as {@link java.io.BufferedReader#readLine}.
+   */
+  static final class Utf8Lines implements Closeable {
+    private final InputStream in;
+    private final byte[] buf = new byte[1 << 16];
+    private int pos;
+    private int end;
+    private boolean skipLf; // the last line ended with \r: a \n next belongs to it
+    private ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    Utf8Lines(InputStream in) {
+      this.in = in;
+    }
+
+    /**
+     * The next line without its terminator, or null at the end.
+     *
+     * @throws CharacterCodingException when the line is not valid UTF-8; the line is consumed
+     */
+    String readLine() throws IOException {
+      line.reset();
+      boolean any = false;
+      while (true) {
+        if (pos == end) {
+          end = in.read(buf, 0, buf.length);
+          pos = 0;
+          if (end <= 0) {
+            end = 0;
+            if (!any) {
+              return null;
+            }
+            return decode();
+          }
+        }
+        if (skipLf) {
+          skipLf = false;
+          if (buf[pos] == '\n') {
+            pos++;
+            continue;
+          }
+        }
+        any = true;
+        int start = pos;
+        while (pos < end && buf[pos] != '\n' && buf[pos] != '\r') {
+          pos++;
+        }
+        line.write(buf, start, pos - start);
+        if (pos < end) {
+          skipLf = buf[pos] == '\r';
+          pos++;
+          return decode();
+        }
+      }
+    }
+
+    private String decode() throws CharacterCodingException {
+      byte[] bytes = line.toByteArray();
+      if (line.size() > 1 << 20) {
+        line = new ByteArrayOutputStream(); // do not keep one huge line's buffer
+      }
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
     }
   }
 

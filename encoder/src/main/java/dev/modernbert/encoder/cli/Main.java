@@ -62,46 +62,22 @@ public final class Main {
           return EXIT_OK;
         }
         case EncodeCommand.NAME -> {
-          if (wantsHelp(rest)) {
-            out.print(EncodeCommand.USAGE);
-            return EXIT_OK;
-          }
-          return EncodeCommand.run(rest, err);
+          return EncodeCommand.run(rest, out, err);
         }
         case FillMaskCommand.NAME -> {
-          if (wantsHelp(rest)) {
-            out.print(FillMaskCommand.USAGE);
-            return EXIT_OK;
-          }
-          return FillMaskCommand.run(rest, err);
+          return FillMaskCommand.run(rest, out, err);
         }
         case ClassifyCommand.NAME -> {
-          if (wantsHelp(rest)) {
-            out.print(ClassifyCommand.USAGE);
-            return EXIT_OK;
-          }
-          return ClassifyCommand.run(rest, err);
+          return ClassifyCommand.run(rest, out, err);
         }
         case TokenClassifyCommand.NAME -> {
-          if (wantsHelp(rest)) {
-            out.print(TokenClassifyCommand.USAGE);
-            return EXIT_OK;
-          }
-          return TokenClassifyCommand.run(rest, err);
+          return TokenClassifyCommand.run(rest, out, err);
         }
         case TokenizeCommand.NAME -> {
-          if (wantsHelp(rest)) {
-            out.print(TokenizeCommand.USAGE);
-            return EXIT_OK;
-          }
-          return TokenizeCommand.run(rest, err);
+          return TokenizeCommand.run(rest, out, err);
         }
         case ColbertCommand.NAME -> {
-          if (wantsHelp(rest)) {
-            out.print(ColbertCommand.USAGE);
-            return EXIT_OK;
-          }
-          return ColbertCommand.run(rest, err);
+          return ColbertCommand.run(rest, out, err);
         }
         case "bench" -> {
           return BenchCommand.run(rest);
@@ -116,12 +92,26 @@ public final class Main {
         }
       }
     } catch (CliException e) {
+      if (e.isHelp()) {
+        out.print(usage(command));
+        return EXIT_OK;
+      }
       String prefix = "modernbert " + command + ": error: ";
       err.println(prefix + e.getMessage());
       if (e.usageOf() != null) {
         err.println("Run 'modernbert " + e.usageOf() + " --help' for usage.");
       }
       return e.exitCode();
+    } catch (StackOverflowError e) {
+      err.println(
+          "modernbert "
+              + command
+              + ": internal error: stack overflow (a bug: please report it, with the input that"
+              + " caused it; -Dmodernbert.debug=true prints the trace)");
+      if (Boolean.getBoolean("modernbert.debug")) {
+        e.printStackTrace(err);
+      }
+      return EXIT_FAILURE;
     } catch (Exception | LinkageError | OutOfMemoryError e) {
       err.println("modernbert " + command + ": error: " + describe(e));
       if (Boolean.getBoolean("modernbert.debug")) {
@@ -131,13 +121,17 @@ public final class Main {
     }
   }
 
-  private static boolean wantsHelp(String[] args) {
-    for (String a : args) {
-      if (a.equals("--help") || a.equals("-h")) {
-        return true;
-      }
-    }
-    return false;
+  /** The usage text of a row command (whose flags asked for help). */
+  private static String usage(String command) {
+    return switch (command) {
+      case EncodeCommand.NAME -> EncodeCommand.USAGE;
+      case FillMaskCommand.NAME -> FillMaskCommand.USAGE;
+      case ClassifyCommand.NAME -> ClassifyCommand.USAGE;
+      case TokenClassifyCommand.NAME -> TokenClassifyCommand.USAGE;
+      case TokenizeCommand.NAME -> TokenizeCommand.USAGE;
+      case ColbertCommand.NAME -> ColbertCommand.USAGE;
+      default -> USAGE;
+    };
   }
 
   private static String describe(Throwable e) {

@@ -1,6 +1,7 @@
 package dev.modernbert.encoder.cli;
 
 import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.longtext.LongTextEmbed;
 import dev.modernbert.encoder.task.EncoderTask;
 import dev.modernbert.encoder.task.TextTask;
 import java.io.IOException;
@@ -53,10 +54,10 @@ final class RowJob {
       PrintStream err,
       java.util.function.Supplier<String> extraCounts)
       throws IOException {
-    int rows = JsonlInput.validate(job.input(), encoder);
+    int rows = JsonlInput.validate(job.input(), encoder, idsProblem(task));
     long[] totals = new long[3]; // rows, tokens, truncated
     long start = System.nanoTime();
-    try (AtomicOutput out = AtomicOutput.create(job.output());
+    try (AtomicOutput out = AtomicOutput.create(job.output(), job.stdout());
         CliProgress progress = CliProgress.start(job.command(), rows, err)) {
       Writer w = out.writer();
       JsonlInput.forEachChunk(
@@ -91,6 +92,20 @@ final class RowJob {
         seconds,
         Job.rate(totals[1], seconds),
         job.output());
+  }
+
+  /**
+   * Why {@code task} cannot take {@code input_ids} lines, or null when it can: a task that plans
+   * several sequences per text (e.g. {@code --long-text chunk}) needs the text of every line.
+   */
+  static String idsProblem(TextTask<?> task) {
+    if (task instanceof EncoderTask<?, ?>) {
+      return null;
+    }
+    if (task instanceof LongTextEmbed lt) {
+      return "--long-text " + lt.mode().id() + " cuts text, so every line needs \"text\"";
+    }
+    return "this command cuts text, so every line needs \"text\"";
   }
 
   /**

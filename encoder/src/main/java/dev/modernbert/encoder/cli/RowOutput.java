@@ -1,5 +1,6 @@
 package dev.modernbert.encoder.cli;
 
+import com.google.gson.Strictness;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Writer;
@@ -8,9 +9,15 @@ import java.io.Writer;
 final class RowOutput {
   private RowOutput() {}
 
-  /** Starts a line's object and writes {@code id} and {@code truncated}. */
+  /**
+   * Starts a line's object and writes {@code id} and {@code truncated}. Non-finite numbers (a
+   * checkpoint with NaN weights gives NaN vectors, as transformers does) are written as Python's
+   * {@code json.dumps} writes them, {@code NaN}, {@code Infinity} and {@code -Infinity}, which
+   * {@code json.loads} reads back: the run does not fail on them.
+   */
   static JsonWriter begin(Writer w, JsonlInput.Prepared row) throws IOException {
     JsonWriter jw = new JsonWriter(w);
+    jw.setStrictness(Strictness.LENIENT); // NaN and Infinity, as json.dumps
     jw.beginObject();
     jw.name("id");
     JsonlInput.ELEMENT.write(jw, row.id());

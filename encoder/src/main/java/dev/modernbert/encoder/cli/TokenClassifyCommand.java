@@ -36,15 +36,16 @@ final class TokenClassifyCommand {
       Options:
         --model DIR|ID       a ModernBertForTokenClassification checkpoint (see --model below)
         --input FILE         JSON Lines input
-        --output FILE        JSON Lines output (written atomically: complete or absent)
+        --output FILE        JSON Lines output (written atomically: complete or absent); - for
+                             standard output; a FIFO or device is written in place
       """
           + Job.RUN_OPTIONS_HELP;
 
   private TokenClassifyCommand() {}
 
-  static int run(String[] args, PrintStream err) throws IOException {
+  static int run(String[] args, PrintStream stdout, PrintStream err) throws IOException {
     Flags flags = Flags.parse(NAME, args, Job.FLAGS, Set.of());
-    Job job = Job.from(flags);
+    Job job = Job.from(flags, stdout);
     try (ModernBertEncoder encoder = job.load()) {
       TokenClassify task = new TokenClassify();
       job.require(encoder, task);

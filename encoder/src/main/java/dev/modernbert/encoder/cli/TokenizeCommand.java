@@ -38,7 +38,8 @@ final class TokenizeCommand {
         --model DIR|ID       a ModernBERT checkpoint (config.json, weights, tokenizer.json), or
                              demo for the bundled demo model (see --model below)
         --input FILE         JSON Lines input
-        --output FILE        JSON Lines output (written atomically: complete or absent)
+        --output FILE        JSON Lines output (written atomically: complete or absent); - for
+                             standard output; a FIFO or device is written in place
         --prompt TEXT        as encode: text put before every text ("" = no prompt); offsets
                              then index the string prompt + text
         --prompt-name NAME   as encode: a prompt of config_sentence_transformers.json
@@ -49,22 +50,16 @@ final class TokenizeCommand {
 
   private TokenizeCommand() {}
 
-  static int run(String[] args, PrintStream err) throws IOException {
+  static int run(String[] args, PrintStream stdout, PrintStream err) throws IOException {
     Set<String> valued = new HashSet<>(Job.FLAGS);
     valued.addAll(Set.of("--prompt", "--prompt-name"));
     Flags flags = Flags.parse(NAME, args, valued, Set.of());
     // encode's embedding task tokenizes: the same prompt, lower-casing and truncation
-    Embed embed =
-        new Embed(
-            Pooling.AUTO,
-            false,
-            flags.has("--prompt") ? flags.get("--prompt", "") : null,
-            flags.get("--prompt-name", null),
-            0);
-    Job job = Job.from(flags);
+    Embed embed = EncodeCommand.embed(flags, Pooling.AUTO);
+    Job job = Job.from(flags, stdout);
     try (ModernBertEncoder encoder = job.load()) {
       if (encoder.hasTokenizer()) {
-        encoder.require(embed); // an unknown prompt name: before any row
+        job.require(encoder, embed); // an unknown prompt name: before any row
       }
       String prompt = encoder.hasTokenizer() ? embed.effectivePrompt(encoder) : "";
       RowJob.run(

@@ -165,6 +165,33 @@ public final class FlagParser {
   }
 
   /**
+   * Whether {@code args} ask for help: {@code -h} or {@code --help} in a flag's position. A flag's
+   * value is never a help request ({@code --prompt -h} gives the prompt {@code "-h"}): values are
+   * skipped exactly as {@link #parse} takes them, so the two never disagree.
+   */
+  public boolean wantsHelp(String... args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("-h") || arg.equals("--help")) {
+        return true;
+      }
+      if (!arg.startsWith("--") || arg.indexOf('=') > 2) {
+        continue; // a stray argument or --name=value: nothing to skip
+      }
+      Flag flag = flags.get(arg);
+      if (flag == null) {
+        continue;
+      }
+      if (flag.kind() == Kind.VALUE && i + 1 < args.length && !args[i + 1].startsWith("--")) {
+        i++;
+      } else if (flag.kind() == Kind.BOOLEAN && i + 1 < args.length && isBoolean(args[i + 1])) {
+        i++;
+      }
+    }
+    return false;
+  }
+
+  /**
    * An integer flag of parsed {@code values}, no smaller than {@code min}, or {@code fallback} when
    * absent.
    *
