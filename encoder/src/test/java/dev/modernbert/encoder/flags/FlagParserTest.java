@@ -24,6 +24,22 @@ class FlagParserTest {
   }
 
   @Test
+  void helpOnlyInAFlagsPositionNeverAsAValue() {
+    assertEquals(false, PARSER.wantsHelp("--model", "-h"));
+    assertEquals(false, PARSER.wantsHelp("--model", "--help=x"));
+    assertEquals(false, PARSER.wantsHelp("--model=-h", "--reps", "-1"));
+    // parse never takes a --name as a value, so "--reps --help" asks for help
+    assertEquals(true, PARSER.wantsHelp("--model=-h", "--reps", "--help"));
+    assertEquals("-h", PARSER.parse("--model", "-h").get("--model"));
+    assertEquals(true, PARSER.wantsHelp("--model", "m", "-h"));
+    assertEquals(true, PARSER.wantsHelp("--help", "--model", "m"));
+    assertEquals(true, PARSER.wantsHelp("--normalize", "-h"));
+    assertEquals(true, PARSER.wantsHelp("--verbose", "-h"));
+    assertEquals(false, PARSER.wantsHelp("--verbose", "true", "--reps", "-h"));
+    assertEquals(true, PARSER.wantsHelp("--nope", "-h")); // help wins over an unknown flag
+  }
+
+  @Test
   void valuesSwitchesAndBothValueForms() {
     Map<String, String> v =
         PARSER.parse("--model", "m", "--reps=3", "--normalize", "--verbose", "false");
