@@ -15,6 +15,7 @@ import dev.modernbert.encoder.config.BoundedJson;
 import dev.modernbert.encoder.task.EncoderTask;
 import dev.modernbert.encoder.task.TextPlan;
 import dev.modernbert.encoder.task.TextTask;
+import dev.modernbert.encoder.tokenize.TextTokenizer;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -224,13 +225,9 @@ final class JsonlInput {
         throw new LineProblem("\"text\" must be a string, got " + abbreviate(t));
       }
       String text = t.getAsString();
-      int lone = loneSurrogate(text);
+      int lone = TextTokenizer.loneSurrogate(text);
       if (lone >= 0) {
-        throw new LineProblem(
-            String.format(
-                "\"text\" has a lone surrogate \\u%04x at character %d: not Unicode text (Python's"
-                    + " tokenizers refuse it too; remove it or pair it)",
-                (int) text.charAt(lone), lone));
+        throw new LineProblem("\"text\": " + TextTokenizer.loneSurrogateMessage(text, lone));
       }
       return new Row(lineNo, obj.get("id"), text, null);
     }
@@ -322,23 +319,6 @@ final class JsonlInput {
         handler.handle(chunk);
       }
     }
-  }
-
-  /** The index of the first unpaired UTF-16 surrogate of {@code s}, or -1. */
-  static int loneSurrogate(String s) {
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-          i++;
-        } else {
-          return i;
-        }
-      } else if (Character.isLowSurrogate(c)) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /**

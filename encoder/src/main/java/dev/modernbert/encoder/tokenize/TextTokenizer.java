@@ -115,6 +115,7 @@ public final class TextTokenizer implements AutoCloseable {
    * truncation is the whole text's), or the whole text when no cut is left.
    */
   public TokenizedText encode(String text) {
+    requireUnicode(text);
     // 8 characters per token of the maximum length: ordinary text (about 4) needs one try.
     return encodeByPrefixes(text, 8L * maxLength + 64);
   }
@@ -145,6 +146,7 @@ public final class TextTokenizer implements AutoCloseable {
    * into windows by the caller; wrap each in {@link #template}).
    */
   public TokenizedText encodeContent(String text) {
+    requireUnicode(text);
     return encodeContent(text, SEGMENT_CHARS);
   }
 
@@ -255,6 +257,44 @@ public final class TextTokenizer implements AutoCloseable {
       wordIds[i] = none || words == null || i >= words.length ? -1 : (int) words[i];
     }
     return new TokenizedText(out, start, end, e.exceedMaxLength(), wordIds);
+  }
+
+  /**
+   * Refuses a text with an unpaired UTF-16 surrogate: it is not Unicode text, Python's tokenizers
+   * refuse it, and the native tokenizer would drop it silently and shift every later offset.
+   *
+   * @throws IllegalArgumentException naming the surrogate and its character index
+   */
+  public static void requireUnicode(String text) {
+    int i = loneSurrogate(text);
+    if (i >= 0) {
+      throw new IllegalArgumentException(loneSurrogateMessage(text, i));
+    }
+  }
+
+  /** The message of {@link #requireUnicode} for the lone surrogate at {@code i}. */
+  public static String loneSurrogateMessage(String text, int i) {
+    return String.format(
+        "the text has a lone surrogate \\u%04x at character %d: not Unicode text (Python's"
+            + " tokenizers refuse it too; remove it or give the whole pair)",
+        (int) text.charAt(i), i);
+  }
+
+  /** The index of the first unpaired UTF-16 surrogate of {@code s}, or -1. */
+  public static int loneSurrogate(CharSequence s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return i;
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**

@@ -123,7 +123,7 @@ class JsonlInputFuzzTest {
         return insert(b, HOSTILE[random.nextInt(HOSTILE.length)], random.nextInt(b.length + 1));
       }
       case 3 -> { // deep nesting as a value
-        int d = 1 + random.nextInt(5000);
+        int d = 1 + random.nextInt(30_000); // 20,000 overflowed the old reader
         String deep = "[".repeat(d) + "]".repeat(d);
         String key = random.nextBoolean() ? "\"text\": " : "\"id\": ";
         return line.replaceFirst("\"(text|id)\": ", key + deep + ", \"x\": ")
