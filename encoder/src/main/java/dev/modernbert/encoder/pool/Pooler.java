@@ -90,8 +90,9 @@ public final class Pooler {
           }
           // Weights, products, sums and divisor in float32 whatever the model's dtype: in float16
           // the weightedmean total passes 65504 at 362 tokens, and sums over long sequences
-          // overflow. The mean (bounded by the token values) goes back to the model's dtype, so
-          // the modules after pooling see what they always did; in float32 nothing is cast.
+          // overflow. The result goes back to the model's dtype (means are bounded by the token
+          // values; mean_sqrt_len overflows only past sqrt(n) x |value| = 65504), so the heads
+          // and modules after pooling see the dtype they always did; in float32 nothing is cast.
           NDArray padded = float32(padded(hidden, batch));
           NDManager m = batch.manager();
           NDArray w = m.create(weights, new Shape(b, width, 1));
