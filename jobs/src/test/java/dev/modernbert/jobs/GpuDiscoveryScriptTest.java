@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * conf/gpu-discovery.sh run by bash with a fake {@code nvidia-smi} (4 GPUs) alone on its PATH: the
- * addresses are the process's CUDA ordinals 0..n-1, which DeviceResolver turns into {@code
- * cuda:N}, whatever physical ids or UUIDs {@code CUDA_VISIBLE_DEVICES} names.
+ * addresses are the process's CUDA ordinals 0..n-1, which DeviceResolver turns into {@code cuda:N},
+ * whatever physical ids or UUIDs {@code CUDA_VISIBLE_DEVICES} names.
  */
 class GpuDiscoveryScriptTest {
   static final Path SCRIPT = Path.of("..", "conf", "gpu-discovery.sh");
@@ -99,7 +99,8 @@ class GpuDiscoveryScriptTest {
     assertEquals(0, none.exit(), none.stderr());
     assertEquals(json(), none.stdout());
 
-    writeExecutable(fakeBin.resolve("nvidia-smi"), "#!/bin/sh\necho 'driver not loaded' >&2\nexit 9\n");
+    writeExecutable(
+        fakeBin.resolve("nvidia-smi"), "#!/bin/sh\necho 'driver not loaded' >&2\nexit 9\n");
     Result failing = run(null, fakeBin);
     assertEquals(0, failing.exit(), failing.stderr());
     assertEquals(json(), failing.stdout());
