@@ -44,8 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * 2048 and random weights, whose final norm adds a bias of ±40 on 8 of the 64 dimensions, as the
  * few "massive activation" dimensions of real checkpoints do: over 2,000 tokens those dimensions
  * sum to about ±80,000, past float16's 65,504. Weightedmean's divisor Σ(t+1) passes 65,504 at 362
- * tokens whatever the values. Before pooling accumulated in float32 every reducing mode gave inf,
- * NaN or zero there.
+ * tokens whatever the values. Before pooling, normalisation and span sums accumulated in float32,
+ * mean, mean_sqrt_len and weightedmean gave inf or NaN there, normalised embeddings NaN, a span sum
+ * inf, and a tiny float16 row normalised to inf.
  */
 class Float16PoolingTest {
   /** Offset of the "massive" dimensions, and how many there are. */
@@ -116,7 +117,10 @@ class Float16PoolingTest {
 
     @Override
     public List<float[]> read(TaskBatch<Void> batch) {
-      return TaskBatch.rows(batch.pooled(new PoolingModule(modes, true, 0), new int[batch.size()]));
+      NDArray pooled = batch.pooled(new PoolingModule(modes, true, 0), new int[batch.size()]);
+      // the heads and Dense modules after pooling take the model's dtype, as before
+      assertEquals(batch.hidden().getDataType(), pooled.getDataType(), modes + " dtype");
+      return TaskBatch.rows(pooled);
     }
   }
 
