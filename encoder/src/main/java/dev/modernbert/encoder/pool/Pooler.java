@@ -88,12 +88,16 @@ public final class Pooler {
               totals[i] = (float) Math.sqrt(totals[i]);
             }
           }
-          NDArray padded = padded(hidden, batch);
+          // Weights, products, sums and divisor in float32 whatever the model's dtype: in float16
+          // the weightedmean total passes 65504 at 362 tokens, and sums over long sequences
+          // overflow. The result goes back to the model's dtype (means are bounded by the token
+          // values; mean_sqrt_len overflows only past sqrt(n) x |value| = 65504), so the heads
+          // and modules after pooling see the dtype they always did; in float32 nothing is cast.
+          NDArray padded = float32(padded(hidden, batch));
           NDManager m = batch.manager();
-          DataType dt = hidden.getDataType();
-          NDArray w = m.create(weights, new Shape(b, width, 1)).toType(dt, false);
-          NDArray divisor = m.create(totals, new Shape(b, 1)).toType(dt, false);
-          return padded.mul(w).sum(new int[] {1}).div(divisor);
+          NDArray w = m.create(weights, new Shape(b, width, 1));
+          NDArray divisor = m.create(totals, new Shape(b, 1));
+          return padded.mul(w).sum(new int[] {1}).div(divisor).toType(hidden.getDataType(), false);
         }
       case MAX:
         {
@@ -129,9 +133,20 @@ public final class Pooler {
         .reshape(layout.batchSize(), layout.width(), hidden.getShape().get(1));
   }
 
-  /** {@code x / max(||x||, 1e-12)} per row, as torch.nn.functional.normalize. */
+  /**
+   * {@code x / max(||x||, 1e-12)} per row, as torch.nn.functional.normalize, computed in float32
+   * whatever {@code x}'s dtype (in float16 squares below 6e-8 vanish and the 1e-12 floor is 0, so a
+   * tiny row would become inf and a zero row NaN); the result (at most 1 in magnitude) is in {@code
+   * x}'s dtype. In float32 nothing is cast.
+   */
   public static NDArray l2Normalize(NDArray x) {
-    NDArray norm = x.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f);
-    return x.div(norm);
+    NDArray x32 = float32(x);
+    NDArray norm = x32.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f);
+    return x32.div(norm).toType(x.getDataType(), false);
+  }
+
+  /** {@code x} as float32: itself when it already is (no copy, float32 results unchanged). */
+  public static NDArray float32(NDArray x) {
+    return x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
   }
 }

@@ -2,6 +2,7 @@ package dev.modernbert.encoder.task;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import dev.modernbert.encoder.pool.Pooler;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,8 +30,8 @@ public record SpanSums() implements EncoderTask<SpanSums.Rows, SpanSums.Sums> {
   }
 
   /**
-   * One product on the device, {@code A · hidden} with {@code A[s, r] = 1} where row {@code r} is
-   * owned by span {@code s}: only {@code [spans, hidden]} values come back to the host.
+   * One float32 product on the device, {@code A · hidden} with {@code A[s, r] = 1} where row {@code
+   * r} is owned by span {@code s}: only {@code [spans, hidden]} values come back to the host.
    */
   @Override
   public List<Sums> read(TaskBatch<Rows> batch) {
@@ -59,12 +60,9 @@ public record SpanSums() implements EncoderTask<SpanSums.Rows, SpanSums.Sums> {
       }
       at += count[b];
     }
-    NDArray a =
-        hidden
-            .getManager()
-            .create(assign, new Shape(total, rows))
-            .toType(hidden.getDataType(), false);
-    List<float[]> sums = TaskBatch.rows(a.matMul(hidden));
+    // In float32 whatever the model's dtype: a span's sum over many tokens overflows float16.
+    NDArray a = hidden.getManager().create(assign, new Shape(total, rows));
+    List<float[]> sums = TaskBatch.rows(a.matMul(Pooler.float32(hidden)));
     List<Sums> out = new ArrayList<>(batch.size());
     at = 0;
     for (int b = 0; b < batch.size(); b++) {
