@@ -25,7 +25,20 @@ import java.util.Set;
 final class ModelManifest {
   /** Gets one file of the repository: its local path, or empty when the repository lacks it. */
   interface Source {
+    /**
+     * The local path of {@code file}; empty when the repository lacks it and it is optional.
+     *
+     * @throws HubException when it is required (or known to exist) and cannot be had, saying why
+     */
     Optional<Path> get(String file, boolean required);
+
+    /**
+     * True when {@code file} was not had only because it could not be looked up (offline and not in
+     * the cache), so the repository may well have it.
+     */
+    default boolean unknown(String file) {
+      return false;
+    }
   }
 
   static final String CONFIG = "config.json";
@@ -34,6 +47,13 @@ final class ModelManifest {
       List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
   private static final List<String> SENTENCE_TRANSFORMERS =
       List.of("config_sentence_transformers.json", "sentence_bert_config.json");
+  // what weights() looks for, in its order
+  private static final List<String> WEIGHTS =
+      List.of(
+          "model.safetensors",
+          "model.safetensors.index.json",
+          "pytorch_model.bin",
+          "pytorch_model.bin.index.json");
   // module types without weights of their own
   private static final Set<String> WEIGHTLESS = Set.of("Pooling", "Normalize");
 
@@ -64,6 +84,11 @@ final class ModelManifest {
         source.get(prefix + "sentence_bert_config.json", false);
       }
       if (!weights(source, prefix, true, what)) {
+        for (String f : WEIGHTS) {
+          if (source.unknown(prefix + f)) {
+            source.get(prefix + f, true); // says why it could not be had (offline, not cached)
+          }
+        }
         throw new HubException(
             HubException.Kind.ENTRY_NOT_FOUND,
             what
