@@ -126,7 +126,7 @@ public final class HubModels {
     if (env.offline()) {
       if (Files.exists(pointer, LinkOption.NOFOLLOW_LINKS)) {
         // the snapshot links it, so the repository has it: the cache lost its blob
-        throw offline(what, file + " (its snapshot link " + pointer + " leads to no whole file)");
+        throw offline(what, file, " (its snapshot link " + pointer + " leads to no whole file)");
       }
       if (required) {
         throw offline(what, file);
@@ -191,6 +191,10 @@ public final class HubModels {
   }
 
   private HubException offline(String what, String missing) {
+    return offline(what, missing, "");
+  }
+
+  private HubException offline(String what, String missing, String note) {
     return new HubException(
         Kind.OFFLINE_NOT_CACHED,
         what
@@ -198,6 +202,7 @@ public final class HubModels {
             + missing
             + " is not in the Hugging Face cache "
             + env.cacheDir()
+            + note
             + " and HF_HUB_OFFLINE is set, so it cannot be downloaded; run once online (or set"
             + " HF_HUB_CACHE / HF_HOME to the cache that holds it)");
   }
