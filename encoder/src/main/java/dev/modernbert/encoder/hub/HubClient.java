@@ -46,6 +46,7 @@ final class HubClient {
   static final String ETAG_TIMEOUT = "HF_HUB_ETAG_TIMEOUT";
   static final String DOWNLOAD_TIMEOUT = "HF_HUB_DOWNLOAD_TIMEOUT";
   private static final int MAX_REDIRECTS = 10;
+  private static final int RETRIES = 5;
   private static final String USER_AGENT = "modernbert-spark (huggingface_hub protocol)";
 
   private final HubEnvironment env;
@@ -157,11 +158,50 @@ final class HubClient {
     }
     boolean kept = have > 0;
     if (have < m.size() || !Files.isRegularFile(part)) {
-      kept = fetch(m, part, have, id, what, file);
+      kept = fetchResuming(m, part, have, id, what, file);
     }
     if (kept && !matchesEtag(part, m.etag())) {
       Files.delete(part); // the kept bytes were not this file's: once more, from the start
-      fetch(m, part, 0, id, what, file);
+      if (fetchResuming(m, part, 0, id, what, file) && !matchesEtag(part, m.etag())) {
+        Files.delete(part);
+        throw new HubException(
+            Kind.NETWORK,
+            what
+                + ": "
+                + file
+                + " arrived twice with bytes that do not match its ETag "
+                + m.etag());
+      }
+    }
+  }
+
+  /**
+   * {@link #fetch}, resumed in this run after a transfer that broke or stalled once it had made
+   * progress (huggingface_hub's five retries); true when the result appended to earlier bytes.
+   */
+  private boolean fetchResuming(
+      FileMetadata m, Path part, long from, HubId id, String what, String file) throws IOException {
+    long start = from;
+    for (int retry = 0; ; retry++) {
+      try {
+        return fetch(m, part, start, id, what, file);
+      } catch (Broken e) {
+        long now = Files.isRegularFile(part) ? Files.size(part) : 0;
+        if (retry >= RETRIES || now <= start) {
+          throw e.error;
+        }
+        start = now;
+      }
+    }
+  }
+
+  /** A transfer that broke or stalled with its partial file kept: it may be resumed. */
+  private static final class Broken extends RuntimeException {
+    final HubException error;
+
+    Broken(HubException error) {
+      super(error.getMessage(), null, false, false);
+      this.error = error;
     }
   }
 
@@ -226,7 +266,7 @@ final class HubClient {
         try {
           n = body.read(buf);
         } catch (IOException e) {
-          throw broken(e, stall.fired(), from, what, file, total, size, part);
+          throw new Broken(broken(e, stall.fired(), from, what, file, total, size, part));
         }
         if (n < 0) {
           break;
@@ -251,19 +291,20 @@ final class HubClient {
       }
     }
     if (total < size) {
-      throw new HubException(
-          Kind.NETWORK,
-          what
-              + ": the download of "
-              + file
-              + " from "
-              + from.getHost()
-              + " ended after "
-              + total
-              + " of "
-              + size
-              + " bytes; "
-              + kept(part));
+      throw new Broken(
+          new HubException(
+              Kind.NETWORK,
+              what
+                  + ": the download of "
+                  + file
+                  + " from "
+                  + from.getHost()
+                  + " ended after "
+                  + total
+                  + " of "
+                  + size
+                  + " bytes; "
+                  + kept(part)));
     }
   }
 

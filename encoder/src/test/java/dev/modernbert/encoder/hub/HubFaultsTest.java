@@ -146,6 +146,19 @@ class HubFaultsTest {
   }
 
   @Test
+  void aBrokenTransferIsResumedInTheSameRun() throws Exception {
+    server.fault(Fault.BREAK_ONCE);
+    Path snap =
+        assertTimeoutPreemptively(NEVER_HANGS, () -> hub().snapshot(new HubId(REPO, commit)));
+    assertEquals(
+        -1L, Files.mismatch(demo.resolve("model.safetensors"), snap.resolve("model.safetensors")));
+    List<Request> gets = cdnGets();
+    assertEquals(2, gets.size(), "" + gets);
+    assertEquals(null, gets.get(0).range());
+    assertEquals("bytes=" + weights.length / 2 + "-", gets.get(1).range());
+  }
+
+  @Test
   void aServerThatIgnoresRangeIsReadFromTheStart() throws Exception {
     Files.createDirectories(part().getParent());
     Files.write(part(), Arrays.copyOf(weights, weights.length / 3));

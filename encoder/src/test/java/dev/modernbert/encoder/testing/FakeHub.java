@@ -51,6 +51,8 @@ public final class FakeHub implements AutoCloseable {
     NONE,
     /** Headers and the first half of the bytes, then nothing (the connection stays open). */
     STALL_BODY,
+    /** Once: headers and the first half of the bytes, then the connection is closed. */
+    BREAK_ONCE,
     /** A 200 with an endless chunked body. */
     ENDLESS_BODY,
     /** A 500 with an endless chunked body. */
@@ -282,6 +284,14 @@ public final class FakeHub implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
         x.close();
+      }
+      case BREAK_ONCE -> {
+        fault = Fault.NONE;
+        x.sendResponseHeaders(200, b.bytes().length);
+        OutputStream out = x.getResponseBody();
+        out.write(b.bytes(), 0, b.bytes().length / 2);
+        out.flush();
+        x.close(); // short of the length it announced: the connection is dropped
       }
       case ENDLESS_BODY -> endless(x, 200);
       case ENDLESS_ERROR -> endless(x, 500);
