@@ -44,8 +44,6 @@ class HubFaultsCliTest {
     System.setProperty("HF_ENDPOINT", hub.endpoint());
     System.setProperty("HF_HUB_CACHE", tmp.resolve("cache").toString());
     System.setProperty("HF_HUB_OFFLINE", "0");
-    System.setProperty("HF_HUB_ETAG_TIMEOUT", "1");
-    System.setProperty("HF_HUB_DOWNLOAD_TIMEOUT", "1");
     in =
         Files.write(
             tmp.resolve("in.jsonl"),
@@ -77,6 +75,7 @@ class HubFaultsCliTest {
   void aHubThatNeverAnswersFailsWithinTheTimeoutNamingTheSetting() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       System.setProperty("HF_ENDPOINT", "http://127.0.0.1:" + silent.getLocalPort());
+      System.setProperty("HF_HUB_ETAG_TIMEOUT", "1");
       MainTest.Result r = encode("org/demo@v1");
       assertEquals(Main.EXIT_FAILURE, r.code(), r.err());
       assertTrue(r.err().contains("config.json within 1 s (HF_HUB_ETAG_TIMEOUT"), r.err());
