@@ -174,8 +174,8 @@ public final class HubModels {
         if (!Files.isRegularFile(blob)) {
           Files.createDirectories(blob.getParent());
           Path part = cache.incomplete(blob);
+          // resumes a part an earlier run left; never writes more bytes than announced
           client.download(m, part, pinned, what, file);
-          // resumes a part an earlier run left; never more bytes than announced
           long size = Files.size(part);
           if (size != m.size()) { // download() returns only with the announced size
             Files.deleteIfExists(part);
