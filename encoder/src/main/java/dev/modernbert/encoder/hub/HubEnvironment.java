@@ -2,10 +2,13 @@ package dev.modernbert.encoder.hub;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -25,10 +28,37 @@ import java.util.function.UnaryOperator;
  * @param endpoint the Hub's base URL, without a trailing slash
  * @param offline true: no request is made, only the cache is read
  * @param token the bearer token, or null
+ * @param etagTimeout the longest a metadata request waits for its answer (connection included)
+ * @param downloadTimeout the longest a download waits for its answer or for its next bytes
  */
-public record HubEnvironment(Path cacheDir, URI endpoint, boolean offline, String token) {
+public record HubEnvironment(
+    Path cacheDir,
+    URI endpoint,
+    boolean offline,
+    String token,
+    Duration etagTimeout,
+    Duration downloadTimeout) {
   public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
+
+  /** huggingface_hub's {@code DEFAULT_ETAG_TIMEOUT} and {@code DEFAULT_DOWNLOAD_TIMEOUT}. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final BigDecimal MAX_TIMEOUT_SECONDS = BigDecimal.valueOf(86_400);
   private static final Set<String> TRUE = Set.of("1", "ON", "YES", "TRUE");
+
+  public HubEnvironment {
+    if (etagTimeout == null || etagTimeout.isNegative() || etagTimeout.isZero()) {
+      etagTimeout = DEFAULT_TIMEOUT;
+    }
+    if (downloadTimeout == null || downloadTimeout.isNegative() || downloadTimeout.isZero()) {
+      downloadTimeout = DEFAULT_TIMEOUT;
+    }
+  }
+
+  /** With huggingface_hub's default timeouts. */
+  public HubEnvironment(Path cacheDir, URI endpoint, boolean offline, String token) {
+    this(cacheDir, endpoint, offline, token, DEFAULT_TIMEOUT, DEFAULT_TIMEOUT);
+  }
 
   /** The settings of this process (system properties, then environment variables). */
   public static HubEnvironment system() {
@@ -72,7 +102,42 @@ public record HubEnvironment(Path cacheDir, URI endpoint, boolean offline, Strin
       String path = get.apply("HF_TOKEN_PATH");
       token = readToken(path != null ? expand(path, home) : hfHome.resolve("token"));
     }
-    return new HubEnvironment(cacheDir.toAbsolutePath(), uri, isOffline, token);
+    return new HubEnvironment(
+        cacheDir.toAbsolutePath(),
+        uri,
+        isOffline,
+        token,
+        seconds(get, "HF_HUB_ETAG_TIMEOUT"),
+        seconds(get, "HF_HUB_DOWNLOAD_TIMEOUT"));
+  }
+
+  /**
+   * A timeout in seconds (a decimal is allowed); unset or 0: the default, as huggingface_hub's
+   * {@code _as_int(...) or DEFAULT} reads it.
+   */
+  private static Duration seconds(UnaryOperator<String> get, String name) {
+    String v = get.apply(name);
+    if (v == null) {
+      return DEFAULT_TIMEOUT;
+    }
+    try {
+      BigDecimal s = new BigDecimal(v.trim());
+      if (s.signum() < 0 || s.compareTo(MAX_TIMEOUT_SECONDS) > 0) {
+        throw new NumberFormatException();
+      }
+      long millis = s.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact();
+      return millis == 0 ? DEFAULT_TIMEOUT : Duration.ofMillis(millis);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException(
+          name
+              + "="
+              + v
+              + " is not a number of seconds between 0 and "
+              + MAX_TIMEOUT_SECONDS
+              + " (0 or unset: the default, "
+              + DEFAULT_TIMEOUT.toSeconds()
+              + ")");
+    }
   }
 
   @Override
@@ -85,6 +150,10 @@ public record HubEnvironment(Path cacheDir, URI endpoint, boolean offline, Strin
         + offline
         + ", token="
         + (token == null ? "none" : "set")
+        + ", etagTimeout="
+        + etagTimeout
+        + ", downloadTimeout="
+        + downloadTimeout
         + "]";
   }
 

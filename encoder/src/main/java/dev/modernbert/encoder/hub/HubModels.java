@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
@@ -83,7 +84,22 @@ public final class HubModels {
     String commit = pinned.revision();
     String what = id.pinned() ? id.toString() : id + " (commit " + commit + ")";
     Path repoDir = cache.repoDir(id);
-    ModelManifest.fetch((file, required) -> fetch(pinned, repoDir, file, required, what), what);
+    ModelManifest.fetch(
+        new ModelManifest.Source() {
+          @Override
+          public Optional<Path> get(String file, boolean required) {
+            return fetch(pinned, repoDir, file, required, what);
+          }
+
+          @Override
+          public boolean unknown(String file) {
+            // offline, a file neither cached nor marked absent may well be in the repository
+            return env.offline()
+                && !cache.cached(cache.pointer(repoDir, commit, file))
+                && !cache.noExist(repoDir, commit, file);
+          }
+        },
+        what);
     return cache.snapshotDir(repoDir, commit);
   }
 
@@ -108,6 +124,10 @@ public final class HubModels {
       return Optional.empty();
     }
     if (env.offline()) {
+      if (Files.exists(pointer, LinkOption.NOFOLLOW_LINKS)) {
+        // the snapshot links it, so the repository has it: the cache lost its blob
+        throw offline(what, file, " (its snapshot link " + pointer + " leads to no whole file)");
+      }
       if (required) {
         throw offline(what, file);
       }
@@ -154,9 +174,10 @@ public final class HubModels {
         if (!Files.isRegularFile(blob)) {
           Files.createDirectories(blob.getParent());
           Path part = cache.incomplete(blob);
+          // resumes a part an earlier run left; never writes more bytes than announced
           client.download(m, part, pinned, what, file);
           long size = Files.size(part);
-          if (m.size() >= 0 && size != m.size()) {
+          if (size != m.size()) { // download() returns only with the announced size
             Files.deleteIfExists(part);
             throw new HubException(
                 Kind.NETWORK,
@@ -170,6 +191,10 @@ public final class HubModels {
   }
 
   private HubException offline(String what, String missing) {
+    return offline(what, missing, "");
+  }
+
+  private HubException offline(String what, String missing, String note) {
     return new HubException(
         Kind.OFFLINE_NOT_CACHED,
         what
@@ -177,6 +202,7 @@ public final class HubModels {
             + missing
             + " is not in the Hugging Face cache "
             + env.cacheDir()
+            + note
             + " and HF_HUB_OFFLINE is set, so it cannot be downloaded; run once online (or set"
             + " HF_HUB_CACHE / HF_HOME to the cache that holds it)");
   }

@@ -6,12 +6,14 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,7 +27,20 @@ import java.util.Set;
 final class ModelManifest {
   /** Gets one file of the repository: its local path, or empty when the repository lacks it. */
   interface Source {
+    /**
+     * The local path of {@code file}; empty when the repository lacks it and it is optional.
+     *
+     * @throws HubException when it is required (or known to exist) and cannot be had, saying why
+     */
     Optional<Path> get(String file, boolean required);
+
+    /**
+     * True when {@code file} was not had only because it could not be looked up (offline and not in
+     * the cache), so the repository may well have it.
+     */
+    default boolean unknown(String file) {
+      return false;
+    }
   }
 
   static final String CONFIG = "config.json";
@@ -34,6 +49,13 @@ final class ModelManifest {
       List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
   private static final List<String> SENTENCE_TRANSFORMERS =
       List.of("config_sentence_transformers.json", "sentence_bert_config.json");
+  // what weights() looks for, in its order
+  private static final List<String> WEIGHTS =
+      List.of(
+          "model.safetensors",
+          "model.safetensors.index.json",
+          "pytorch_model.bin",
+          "pytorch_model.bin.index.json");
   // module types without weights of their own
   private static final Set<String> WEIGHTLESS = Set.of("Pooling", "Normalize");
 
@@ -64,6 +86,11 @@ final class ModelManifest {
         source.get(prefix + "sentence_bert_config.json", false);
       }
       if (!weights(source, prefix, true, what)) {
+        for (String f : WEIGHTS) {
+          if (source.unknown(prefix + f)) {
+            source.get(prefix + f, true); // says why it could not be had (offline, not cached)
+          }
+        }
         throw new HubException(
             HubException.Kind.ENTRY_NOT_FOUND,
             what
@@ -112,10 +139,11 @@ final class ModelManifest {
           HubException.Kind.PROTOCOL, what + ": " + MODULES + " is not a JSON list of modules");
     }
     List<String[]> out = new ArrayList<>();
+    int index = 0;
     for (JsonElement e : json.getAsJsonArray()) {
       JsonObject o = e.isJsonObject() ? e.getAsJsonObject() : new JsonObject();
-      String path = o.has("path") ? o.get("path").getAsString() : "";
-      String type = o.has("type") ? o.get("type").getAsString() : "";
+      String path = string(o, "path", index, what);
+      String type = string(o, "type", index++, what);
       String prefix = path.isEmpty() ? "" : checkName(path, what, MODULES) + "/";
       out.add(new String[] {prefix, type});
     }
@@ -133,16 +161,81 @@ final class ModelManifest {
     }
     Set<String> out = new LinkedHashSet<>();
     for (var e : map.getAsJsonObject().entrySet()) {
-      out.add(checkName(e.getValue().getAsString(), what, index.getFileName().toString()));
+      JsonElement v = e.getValue();
+      if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+        throw new HubException(
+            HubException.Kind.PROTOCOL,
+            what
+                + ": "
+                + index.getFileName()
+                + " maps "
+                + quoted(e.getKey())
+                + " to "
+                + json(v)
+                + ", not to a file name");
+      }
+      out.add(checkName(v.getAsString(), what, index.getFileName().toString()));
     }
     return out;
+  }
+
+  /** The string {@code key} of module number {@code index}, or "" when it has none. */
+  private static String string(JsonObject module, String key, int index, String what) {
+    JsonElement v = module.get(key);
+    if (v == null) {
+      return "";
+    }
+    if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+      throw new HubException(
+          HubException.Kind.PROTOCOL,
+          what
+              + ": "
+              + MODULES
+              + ": the \""
+              + key
+              + "\" of module "
+              + index
+              + " is "
+              + json(v)
+              + ", not a string");
+    }
+    return v.getAsString();
+  }
+
+  /** A JSON value as JSON text (on one line: Gson escapes control characters), shortened. */
+  private static String json(JsonElement v) {
+    String t = v.toString();
+    return t.length() > 200 ? t.substring(0, 200) + "..." : t;
+  }
+
+  /** The first line of an exception's message (Gson adds a troubleshooting link on a second). */
+  private static String line(Exception e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return (nl < 0 ? m : m.substring(0, nl)).strip();
+  }
+
+  /** {@code s} in quotes on one line: control characters escaped, at most 200 characters. */
+  static String quoted(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (int i = 0; i < s.length() && i < 200; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f || Character.isSurrogate(c)) {
+        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append(s.length() > 200 ? "...\"" : "\"").toString();
   }
 
   private static JsonElement parse(Path file, String name) {
     try {
       return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
     } catch (JsonParseException | IllegalStateException e) {
-      throw new HubException(HubException.Kind.PROTOCOL, name + " is not valid JSON: " + e);
+      throw new HubException(HubException.Kind.PROTOCOL, name + " is not valid JSON: " + line(e));
+    } catch (CharacterCodingException e) {
+      throw new HubException(HubException.Kind.PROTOCOL, name + " is not UTF-8 text");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
@@ -153,7 +246,12 @@ final class ModelManifest {
     String n = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
     boolean ok = !n.isEmpty() && !n.startsWith("/") && !n.contains("\\") && !n.contains("//");
     for (String part : n.split("/")) {
-      ok &= !part.equals("..") && !part.equals(".");
+      // a file name a file system holds: no control character, at most 255 bytes
+      ok &=
+          !part.equals("..")
+              && !part.equals(".")
+              && part.chars().noneMatch(c -> c < 0x20 || c == 0x7f)
+              && part.getBytes(StandardCharsets.UTF_8).length <= 255;
     }
     if (!ok) {
       throw new HubException(
@@ -161,9 +259,9 @@ final class ModelManifest {
           what
               + ": "
               + listedIn
-              + " names \""
-              + name
-              + "\", which is not a file in the repository");
+              + " names "
+              + quoted(name)
+              + ", which is not a file in the repository");
     }
     return n;
   }

@@ -21,6 +21,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -29,11 +33,36 @@ import java.util.stream.Stream;
  * LFS files (weights) as a 302 to a second server (the "CDN", another port, so another host:port)
  * with {@code X-Linked-Etag} (sha256) and {@code X-Linked-Size}, and errors with {@code
  * X-Error-Code} / {@code X-Error-Message} (RepoNotFound 401, RevisionNotFound, EntryNotFound with
- * the commit, GatedRepo 403). Every request is recorded.
+ * the commit, GatedRepo 403). A {@code GET} with {@code Range: bytes=N-} gets the rest as a {@code
+ * 206} (as the Hub and its CDN answer), unless {@link #ignoreRange}. {@link #fault} makes the CDN
+ * (every LFS download) misbehave. Every request is recorded.
  */
 public final class FakeHub implements AutoCloseable {
-  /** One request: which server got it, method, raw path, and its Authorization header or null. */
-  public record Request(String server, String method, String path, String authorization) {}
+  /**
+   * One request: which server got it, method, raw path, its Authorization and Range headers or
+   * null.
+   */
+  public record Request(
+      String server, String method, String path, String authorization, String range) {}
+
+  /** How the CDN answers the {@code GET} of an LFS file (weights). */
+  public enum Fault {
+    /** As the Hub's CDN does. */
+    NONE,
+    /** Headers and the first half of the bytes, then nothing (the connection stays open). */
+    STALL_BODY,
+    /** Once: headers and the first half of the bytes, then the connection is closed. */
+    BREAK_ONCE,
+    /** A 200 with an endless chunked body. */
+    ENDLESS_BODY,
+    /** A 500 with an endless chunked body. */
+    ENDLESS_ERROR,
+    /** The {@code HEAD} (a 302) announces no size: no X-Linked-Size, no Content-Length. */
+    NO_SIZE
+  }
+
+  /** An endless body stops here at the latest (so that a client that reads it all ends). */
+  public static final long ENDLESS_CAP = 128L << 20;
 
   private record Blob(byte[] bytes, String gitSha, String sha256) {}
 
@@ -44,6 +73,11 @@ public final class FakeHub implements AutoCloseable {
   private final Map<String, Blob> lfsBlobs = new ConcurrentHashMap<>();
   private final Set<String> gated = ConcurrentHashMap.newKeySet();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final ExecutorService executor = Executors.newCachedThreadPool(FakeHub::daemon);
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final AtomicLong faultBytes = new AtomicLong();
+  private volatile Fault fault = Fault.NONE;
+  private volatile boolean ignoreRange;
 
   public FakeHub() {
     try {
@@ -55,6 +89,8 @@ public final class FakeHub implements AutoCloseable {
     }
     hub.createContext("/", this::hubRequest);
     cdn.createContext("/", this::cdnRequest);
+    hub.setExecutor(executor); // a stalled answer holds one thread, not the server
+    cdn.setExecutor(executor);
     hub.start();
     cdn.start();
   }
@@ -112,6 +148,22 @@ public final class FakeHub implements AutoCloseable {
     gated.add(repo);
   }
 
+  /** Makes the CDN misbehave from now on ({@link Fault#NONE}: behave again). */
+  public void fault(Fault f) {
+    fault = f;
+    faultBytes.set(0);
+  }
+
+  /** Bytes of endless or stalled bodies written so far (since the last {@link #fault}). */
+  public long faultBytes() {
+    return faultBytes.get();
+  }
+
+  /** True: a Range header is ignored and the whole file sent with a 200. */
+  public void ignoreRange(boolean ignore) {
+    ignoreRange = ignore;
+  }
+
   public List<Request> requests() {
     return List.copyOf(requests);
   }
@@ -129,7 +181,11 @@ public final class FakeHub implements AutoCloseable {
     String raw = x.getRequestURI().getRawPath();
     requests.add(
         new Request(
-            "hub", x.getRequestMethod(), raw, x.getRequestHeaders().getFirst("Authorization")));
+            "hub",
+            x.getRequestMethod(),
+            raw,
+            x.getRequestHeaders().getFirst("Authorization"),
+            x.getRequestHeaders().getFirst("Range")));
     String[] parts = raw.substring(1).split("/", 5);
     if (parts.length < 5 || !parts[2].equals("resolve")) {
       send(x, 404, Map.of("X-Error-Message", "Not found"), null);
@@ -186,21 +242,15 @@ public final class FakeHub implements AutoCloseable {
       return;
     }
     if (isLfs(file)) {
-      send(
-          x,
-          302,
-          Map.of(
-              "Location",
-              cdnUri() + "/repos/" + b.sha256() + "?X-Amz-Signature=fake",
-              "X-Repo-Commit",
-              commit,
-              "X-Linked-Etag",
-              "\"" + b.sha256() + "\"",
-              "X-Linked-Size",
-              Long.toString(b.bytes().length),
-              "ETag",
-              "W/\"" + b.gitSha() + "\""),
-          null);
+      Map<String, String> headers = new TreeMap<>();
+      headers.put("Location", cdnUri() + "/repos/" + b.sha256() + "?X-Amz-Signature=fake");
+      headers.put("X-Repo-Commit", commit);
+      headers.put("X-Linked-Etag", "\"" + b.sha256() + "\"");
+      if (fault != Fault.NO_SIZE) {
+        headers.put("X-Linked-Size", Long.toString(b.bytes().length));
+      }
+      headers.put("ETag", "W/\"" + b.gitSha() + "\"");
+      send(x, 302, headers, null);
       return;
     }
     send(x, 200, Map.of("X-Repo-Commit", commit, "ETag", "\"" + b.gitSha() + "\""), b.bytes());
@@ -210,16 +260,70 @@ public final class FakeHub implements AutoCloseable {
     String raw = x.getRequestURI().getRawPath();
     requests.add(
         new Request(
-            "cdn", x.getRequestMethod(), raw, x.getRequestHeaders().getFirst("Authorization")));
+            "cdn",
+            x.getRequestMethod(),
+            raw,
+            x.getRequestHeaders().getFirst("Authorization"),
+            x.getRequestHeaders().getFirst("Range")));
     Blob b = raw.startsWith("/repos/") ? lfsBlobs.get(raw.substring("/repos/".length())) : null;
     if (b == null) {
       send(x, 404, Map.of(), null);
       return;
     }
-    send(x, 200, Map.of(), b.bytes());
+    switch (fault) {
+      case STALL_BODY -> {
+        x.sendResponseHeaders(200, b.bytes().length);
+        OutputStream out = x.getResponseBody();
+        int half = b.bytes().length / 2;
+        out.write(b.bytes(), 0, half);
+        out.flush();
+        faultBytes.addAndGet(half);
+        try {
+          closed.await(); // never another byte while the server runs
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        x.close();
+      }
+      case BREAK_ONCE -> {
+        fault = Fault.NONE;
+        x.sendResponseHeaders(200, b.bytes().length);
+        OutputStream out = x.getResponseBody();
+        out.write(b.bytes(), 0, b.bytes().length / 2);
+        out.flush();
+        x.close(); // short of the length it announced: the connection is dropped
+      }
+      case ENDLESS_BODY -> endless(x, 200);
+      case ENDLESS_ERROR -> endless(x, 500);
+      default -> send(x, 200, Map.of(), b.bytes());
+    }
   }
 
-  private static void send(HttpExchange x, int status, Map<String, String> headers, byte[] body)
+  private void endless(HttpExchange x, int status) throws IOException {
+    x.sendResponseHeaders(status, 0); // chunked
+    byte[] chunk = new byte[64 * 1024];
+    try (OutputStream out = x.getResponseBody()) {
+      while (faultBytes.get() < ENDLESS_CAP && closed.getCount() > 0) {
+        out.write(chunk);
+        faultBytes.addAndGet(chunk.length);
+      }
+    } catch (IOException e) {
+      // the client hung up: what it should do
+    }
+    x.close();
+  }
+
+  /** The N of a {@code Range: bytes=N-} inside the body that is honoured, else -1. */
+  private long range(HttpExchange x, int length) {
+    String range = x.getRequestHeaders().getFirst("Range");
+    if (ignoreRange || range == null || !range.matches("bytes=\\d{1,9}-")) {
+      return -1;
+    }
+    long from = Long.parseLong(range.substring(6, range.length() - 1));
+    return from < length ? from : -1;
+  }
+
+  private void send(HttpExchange x, int status, Map<String, String> headers, byte[] body)
       throws IOException {
     headers.forEach((k, v) -> x.getResponseHeaders().set(k, v));
     boolean head = x.getRequestMethod().equals("HEAD");
@@ -228,6 +332,14 @@ public final class FakeHub implements AutoCloseable {
     }
     if (head || body == null) {
       x.sendResponseHeaders(status, -1);
+    } else if (status == 200 && range(x, body.length) >= 0) {
+      long from = range(x, body.length);
+      x.getResponseHeaders()
+          .set("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
+      x.sendResponseHeaders(206, body.length - from);
+      try (OutputStream out = x.getResponseBody()) {
+        out.write(body, (int) from, (int) (body.length - from));
+      }
     } else {
       x.sendResponseHeaders(status, body.length);
       try (OutputStream out = x.getResponseBody()) {
@@ -265,9 +377,17 @@ public final class FakeHub implements AutoCloseable {
     }
   }
 
+  private static Thread daemon(Runnable r) {
+    Thread t = new Thread(r, "fake-hub");
+    t.setDaemon(true);
+    return t;
+  }
+
   @Override
   public void close() {
+    closed.countDown();
     hub.stop(0);
     cdn.stop(0);
+    executor.shutdownNow();
   }
 }
