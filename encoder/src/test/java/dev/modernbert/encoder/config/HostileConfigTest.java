@@ -143,4 +143,17 @@ class HostileConfigTest {
     assertTrue(msg.contains("tokenizer_config.json"), msg);
     assertTrue(msg.contains("nested deeper than 128 levels"), msg);
   }
+
+  @Test
+  void aModuleThatIsNotAnObjectIsRefusedNamingModulesJson() throws IOException {
+    Path dir = tmp.resolve("st");
+    Golden.copy(Golden.resource("golden/st-mean-normalize"), dir, p -> true);
+    Files.writeString(dir.resolve("modules.json"), "[1]");
+    String msg =
+        assertThrows(
+                CheckpointException.class,
+                () -> dev.modernbert.encoder.pipeline.SentenceTransformerFolder.pipeline(dir))
+            .getMessage();
+    assertTrue(msg.contains("modules.json: module 0 must be an object, got 1"), msg);
+  }
 }

@@ -3,13 +3,12 @@ package dev.modernbert.encoder.weights;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.testing.Mutations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.ZipFile;
 import net.jqwik.api.ForAll;
@@ -56,42 +55,6 @@ class LoaderFuzzTest {
     }
   }
 
-  /**
-   * {@code original} with a few random edits near {@code focus} bytes from its start: bytes
-   * overwritten (often with digits, brackets or quotes, which keep JSON and pickles parseable
-   * further), ranges deleted or duplicated, the end cut off.
-   */
-  static byte[] mutate(byte[] original, long seed, int focus) {
-    Random r = new Random(seed);
-    byte[] b = original.clone();
-    int edits = 1 + r.nextInt(4);
-    byte[] interesting =
-        "0123456789-[]{}\",:eE.\u00ff\u0080\u007f".getBytes(StandardCharsets.ISO_8859_1);
-    for (int e = 0; e < edits && b.length > 0; e++) {
-      int at = r.nextInt(Math.max(1, Math.min(b.length, focus)));
-      switch (r.nextInt(6)) {
-        case 0 -> b[at] = (byte) r.nextInt(256);
-        case 1, 2 -> b[at] = interesting[r.nextInt(interesting.length)];
-        case 3 -> {
-          int len = Math.min(b.length - at, 1 + r.nextInt(16));
-          byte[] out = new byte[b.length - len];
-          System.arraycopy(b, 0, out, 0, at);
-          System.arraycopy(b, at + len, out, at, b.length - at - len);
-          b = out;
-        }
-        case 4 -> {
-          int len = Math.min(b.length - at, 1 + r.nextInt(16));
-          byte[] out = new byte[b.length + len];
-          System.arraycopy(b, 0, out, 0, at + len);
-          System.arraycopy(b, at, out, at + len, b.length - at);
-          b = out;
-        }
-        default -> b = Arrays.copyOf(b, at + r.nextInt(Math.max(1, b.length - at)));
-      }
-    }
-    return b;
-  }
-
   private static void openOrRefuse(byte[] bytes, String name) {
     assertTimeoutPreemptively(
         BOUND,
@@ -122,7 +85,7 @@ class LoaderFuzzTest {
 
   @Property(tries = 200)
   void mutatedSafetensorsHeadersAreReadOrRefused(@ForAll long seed) {
-    openOrRefuse(mutate(SAFETENSORS, seed, headerEnd(SAFETENSORS)), ".safetensors");
+    openOrRefuse(Mutations.mutate(SAFETENSORS, seed, headerEnd(SAFETENSORS)), ".safetensors");
   }
 
   @Property(tries = 50)
@@ -136,7 +99,7 @@ class LoaderFuzzTest {
 
   @Property(tries = 300)
   void mutatedPicklesAreReadOrRefused(@ForAll long seed) {
-    byte[] pickle = mutate(PICKLE, seed, PICKLE.length);
+    byte[] pickle = Mutations.mutate(PICKLE, seed, PICKLE.length);
     assertTimeoutPreemptively(
         BOUND,
         () -> {
@@ -166,7 +129,7 @@ class LoaderFuzzTest {
     // Edits anywhere: local headers, the pickle, the central directory and its end record.
     Random r = new Random(seed);
     int focus = r.nextBoolean() ? ZIP.length : 4096;
-    byte[] zip = mutate(ZIP, seed, focus);
+    byte[] zip = Mutations.mutate(ZIP, seed, focus);
     if (r.nextBoolean()) { // the tail: central directory and end records
       zip = reverseMutateTail(zip, r);
     }
