@@ -34,11 +34,31 @@ public final class TorchZipFile extends MappedTensorFile {
     String prefix = pickle.name().substring(0, pickle.name().length() - "data.pkl".length());
     StoredZip.Entry byteorder = entries.get(prefix + "byteorder");
     if (byteorder != null) {
+      if (byteorder.size() > 16) {
+        throw new CheckpointException(
+            path
+                + ": zip entry "
+                + byteorder.name()
+                + " is not a byte order ("
+                + byteorder.size()
+                + " bytes)");
+      }
       String order = new String(read(channel, byteorder), StandardCharsets.US_ASCII).trim();
       if (!order.equals("little")) {
         throw new CheckpointException(
             path + ": storages are " + order + "-endian; only little-endian files are read");
       }
+    }
+    if (pickle.size() > TorchPickle.MAX_PICKLE_BYTES) { // checked before it is read
+      throw new CheckpointException(
+          path
+              + ": the pickle "
+              + pickle.name()
+              + " is "
+              + pickle.size()
+              + " bytes, more than the "
+              + TorchPickle.MAX_PICKLE_BYTES
+              + " a state dict's pickle needs (its tensors are stored beside it)");
     }
     Map<String, TensorRef> refs = TorchPickle.tensors(path, pickle.name(), read(channel, pickle));
     Map<String, TensorInfo> tensors = new LinkedHashMap<>();

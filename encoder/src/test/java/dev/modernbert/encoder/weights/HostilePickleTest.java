@@ -149,4 +149,10 @@ class HostilePickleTest {
     String msg = refused(p.toByteArray());
     assertTrue(msg.contains("with 18446744073709551616 elements"), msg);
   }
+
+  @Test
+  void aPickleLargerThanAnyStateDictNeedsIsRefusedBeforeParsing() {
+    String msg = refused(new byte[TorchPickle.MAX_PICKLE_BYTES + 1]);
+    assertTrue(msg.contains("more than the " + TorchPickle.MAX_PICKLE_BYTES), msg);
+  }
 }
