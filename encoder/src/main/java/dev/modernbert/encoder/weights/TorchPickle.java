@@ -138,7 +138,11 @@ final class TorchPickle extends Unpickler {
       throw e;
     } catch (IOException | RuntimeException | StackOverflowError e) { // a malformed stream
       throw reader.error(
-          "is not a pickle torch.save writes (" + e.getClass().getSimpleName() + ")", e);
+          "is not a pickle torch.save writes ("
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + oneLine(e.getMessage()))
+              + ")",
+          e);
     }
     if (!(top instanceof Map<?, ?> map)) {
       throw reader.error(
@@ -464,6 +468,12 @@ final class TorchPickle extends Unpickler {
 
   private CheckpointException error(String what, Throwable cause) {
     return new CheckpointException(file + ": the pickle " + entry + " " + what, cause);
+  }
+
+  /** razorvine's messages name opcodes and numbers only; still, one short line. */
+  private static String oneLine(String s) {
+    String line = s.lines().findFirst().orElse("");
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 
   private static String typeName(Object o) {
