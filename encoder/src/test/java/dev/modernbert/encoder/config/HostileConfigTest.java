@@ -156,4 +156,31 @@ class HostileConfigTest {
             .getMessage();
     assertTrue(msg.contains("modules.json: module 0 must be an object, got 1"), msg);
   }
+
+  @Test
+  void aWrongTypedPoolingModeIsRefusedNamingTheFile() throws IOException {
+    Path dir = tmp.resolve("st-pool");
+    Golden.copy(Golden.resource("golden/st-mean-normalize"), dir, p -> true);
+    Files.writeString(dir.resolve("1_Pooling/config.json"), "{\"pooling_mode\": {\"x\": 1}}");
+    String msg =
+        assertThrows(
+                CheckpointException.class,
+                () -> dev.modernbert.encoder.pipeline.SentenceTransformerFolder.pipeline(dir))
+            .getMessage();
+    assertTrue(
+        msg.contains("pooling_mode must be a string or a list of strings, got an object"), msg);
+  }
+
+  @Test
+  void aWrongTypedColbertModuleIsRefusedNamingModulesJson() throws IOException {
+    Path dir = tmp.resolve("colbert");
+    Golden.copy(Golden.resource("golden/colbert"), dir, p -> true);
+    Files.writeString(dir.resolve("modules.json"), "[{\"type\": [1], \"path\": \"\"}]");
+    String msg =
+        assertThrows(
+                CheckpointException.class,
+                () -> dev.modernbert.encoder.colbert.ColbertCheckpoint.read(dir))
+            .getMessage();
+    assertTrue(msg.contains("modules.json: type must be a string, got a list"), msg);
+  }
 }
