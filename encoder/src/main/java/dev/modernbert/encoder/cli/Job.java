@@ -162,6 +162,8 @@ record Job(
   ModernBertEncoder load() {
     try {
       return ModernBertEncoder.load(modelDir, options);
+    } catch (CheckpointException e) { // a damaged or crafted checkpoint is bad input: exit 2
+      throw CliException.input("cannot load the model " + model + ": " + e.getMessage());
     } catch (RuntimeException | LinkageError e) {
       throw CliException.failure(
           "cannot load the model " + model + ": " + (e.getMessage() == null ? e : e.getMessage()),

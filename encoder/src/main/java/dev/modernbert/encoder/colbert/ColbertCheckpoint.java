@@ -61,9 +61,16 @@ public final class ColbertCheckpoint {
     List<DenseModule> denses = new ArrayList<>();
     boolean pylate = false;
     for (JsonElement e : list.getAsJsonArray()) {
+      if (!e.isJsonObject()) {
+        throw JsonFiles.bad(modules, "each module", "an object", e);
+      }
       JsonObject m = e.getAsJsonObject();
-      String type = m.has("type") ? m.get("type").getAsString() : "";
-      String path = m.has("path") ? m.get("path").getAsString() : "";
+      String type = JsonFiles.string(m, "type", "", modules);
+      String path = JsonFiles.string(m, "path", "", modules);
+      if (path.indexOf('\0') >= 0) {
+        throw new CheckpointException(
+            modules + ": module path \"" + path + "\" is not a file name");
+      }
       if (type.endsWith(".Transformer") && !path.isEmpty()) {
         throw new CheckpointException(
             modules + ": the Transformer is in \"" + path + "\"; only \"\" (the folder) is read");

@@ -3,7 +3,6 @@ package dev.modernbert.encoder.config;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -23,7 +22,7 @@ public final class JsonFiles {
 
   public static JsonElement read(Path file) {
     try {
-      return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+      return BoundedJson.parse(Files.readString(file, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new CheckpointException(file + ": cannot read: " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -113,7 +112,24 @@ public final class JsonFiles {
 
   /** {@code where: key must be expected, got value}. */
   public static CheckpointException bad(Object where, String key, String expected, JsonElement e) {
-    String shown = e instanceof JsonArray ? "a list" : String.valueOf(e);
-    return new CheckpointException(where + ": " + key + " must be " + expected + ", got " + shown);
+    return new CheckpointException(
+        where + ": " + key + " must be " + expected + ", got " + shown(e));
+  }
+
+  /** A value for an error message: "a list", "an object", or the primitive, abbreviated. */
+  public static String shown(JsonElement e) {
+    if (e instanceof JsonArray) {
+      return "a list";
+    }
+    if (e instanceof JsonObject) {
+      return "an object";
+    }
+    return abbreviate(String.valueOf(e));
+  }
+
+  /** At most 100 characters of {@code s}, on one line. */
+  public static String abbreviate(String s) {
+    String line = s.replace('\n', ' ').replace('\r', ' ');
+    return line.length() > 100 ? line.substring(0, 100) + "..." : line;
   }
 }

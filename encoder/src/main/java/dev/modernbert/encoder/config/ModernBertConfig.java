@@ -3,12 +3,15 @@ package dev.modernbert.encoder.config;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -170,30 +173,27 @@ public record ModernBertConfig(
   }
 
   private static double ropeTheta(JsonObject rope, String type, double fallback, Fields f) {
-    if (!rope.has(type)) {
+    String field = "rope_parameters." + type;
+    JsonElement e = rope.get(type);
+    if (e == null || e.isJsonNull()) {
       return fallback;
     }
-    JsonObject p = rope.getAsJsonObject(type);
-    String ropeType = p.has("rope_type") ? p.get("rope_type").getAsString() : "default";
+    if (!e.isJsonObject()) {
+      throw f.error(field, "must be a JSON object, got " + JsonFiles.shown(e));
+    }
+    Fields p = f.nested(e.getAsJsonObject(), field + ".");
+    String ropeType = p.string("rope_type", "default");
     if (!ropeType.equals("default")) {
       throw f.error(
-          "rope_parameters." + type + ".rope_type",
-          "is \"" + ropeType + "\"; only \"default\" RoPE is supported");
+          field + ".rope_type", "is \"" + ropeType + "\"; only \"default\" RoPE is supported");
     }
-    if (!p.has("rope_theta")) {
-      return fallback;
-    }
-    double theta = p.get("rope_theta").getAsDouble();
-    if (!(theta > 0)) {
-      throw f.error("rope_parameters." + type + ".rope_theta", "must be positive, got " + theta);
-    }
-    return theta;
+    return p.positiveDouble("rope_theta", fallback);
   }
 
   private static List<Boolean> layerPattern(JsonObject json, Fields f, int layers) {
-    List<Boolean> global = new ArrayList<>(layers);
     if (json.has("layer_types") && !json.get("layer_types").isJsonNull()) {
       List<String> types = f.stringList("layer_types");
+      List<Boolean> global = new ArrayList<>(types.size());
       if (types.size() != layers) {
         throw f.error(
             "layer_types", "has " + types.size() + " entries but num_hidden_layers is " + layers);
@@ -206,13 +206,33 @@ public record ModernBertConfig(
         }
         global.add(t.equals("full_attention"));
       }
-    } else {
-      int every = f.positiveInt("global_attn_every_n_layers", 3);
-      for (int l = 0; l < layers; l++) {
-        global.add(l % every == 0);
-      }
+      return Collections.unmodifiableList(global);
     }
-    return Collections.unmodifiableList(global);
+    // Computed, not stored: a config's num_hidden_layers costs nothing before the weights bound it.
+    return new EveryNth(layers, f.positiveInt("global_attn_every_n_layers", 3));
+  }
+
+  /** Layer l is global when l % every == 0: HF's global_attn_every_n_layers, as a list. */
+  private static final class EveryNth extends AbstractList<Boolean> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int size;
+    private final int every;
+
+    EveryNth(int size, int every) {
+      this.size = size;
+      this.every = every;
+    }
+
+    @Override
+    public Boolean get(int layer) {
+      Objects.checkIndex(layer, size);
+      return layer % every == 0;
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
   }
 
   private static Map<Integer, String> id2label(JsonObject json, Fields f) {
@@ -222,9 +242,20 @@ public record ModernBertConfig(
     }
     for (Map.Entry<String, JsonElement> e : f.object("id2label").entrySet()) {
       try {
-        labels.put(Integer.parseInt(e.getKey()), e.getValue().getAsString());
+        JsonElement label = e.getValue();
+        if (!label.isJsonPrimitive()) {
+          throw f.error(
+              "id2label",
+              "maps \""
+                  + JsonFiles.abbreviate(e.getKey())
+                  + "\" to "
+                  + JsonFiles.shown(label)
+                  + "; labels must be strings");
+        }
+        labels.put(Integer.parseInt(e.getKey()), label.getAsString());
       } catch (NumberFormatException ex) {
-        throw f.error("id2label", "has a non-integer key \"" + e.getKey() + "\"");
+        throw f.error(
+            "id2label", "has a non-integer key \"" + JsonFiles.abbreviate(e.getKey()) + "\"");
       }
     }
     return Collections.unmodifiableMap(labels);
@@ -234,14 +265,25 @@ public record ModernBertConfig(
   private static final class Fields {
     private final JsonObject json;
     private final String source;
+    private final String prefix;
 
     Fields(JsonObject json, String source) {
+      this(json, source, "");
+    }
+
+    private Fields(JsonObject json, String source, String prefix) {
       this.json = json;
       this.source = source;
+      this.prefix = prefix;
+    }
+
+    /** The fields of a nested object, named {@code prefix + key} in errors. */
+    Fields nested(JsonObject object, String prefix) {
+      return new Fields(object, source, this.prefix + prefix);
     }
 
     CheckpointException error(String field, String problem) {
-      return new CheckpointException(source + ": field \"" + field + "\" " + problem);
+      return new CheckpointException(source + ": field \"" + prefix + field + "\" " + problem);
     }
 
     private JsonElement get(String field) {
@@ -255,7 +297,7 @@ public record ModernBertConfig(
         return def;
       }
       if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-        throw error(field, "must be a string, got " + e);
+        throw error(field, "must be a string, got " + JsonFiles.shown(e));
       }
       return e.getAsString();
     }
@@ -266,7 +308,7 @@ public record ModernBertConfig(
         return def;
       }
       if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
-        throw error(field, "must be true or false, got " + e);
+        throw error(field, "must be true or false, got " + JsonFiles.shown(e));
       }
       return e.getAsBoolean();
     }
@@ -277,7 +319,7 @@ public record ModernBertConfig(
         return def;
       }
       if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
-        throw error(field, "must be a number, got " + e);
+        throw error(field, "must be a number, got " + JsonFiles.shown(e));
       }
       return e.getAsDouble();
     }
@@ -317,7 +359,7 @@ public record ModernBertConfig(
     JsonObject object(String field) {
       JsonElement e = get(field);
       if (e == null || !e.isJsonObject()) {
-        throw error(field, "must be a JSON object, got " + e);
+        throw error(field, "must be a JSON object, got " + JsonFiles.shown(e));
       }
       return e.getAsJsonObject();
     }
@@ -328,12 +370,12 @@ public record ModernBertConfig(
         return List.of();
       }
       if (!e.isJsonArray()) {
-        throw error(field, "must be a list of strings, got " + e);
+        throw error(field, "must be a list of strings, got " + JsonFiles.shown(e));
       }
       List<String> out = new ArrayList<>();
       for (JsonElement item : (JsonArray) e) {
         if (!item.isJsonPrimitive() || !item.getAsJsonPrimitive().isString()) {
-          throw error(field, "must be a list of strings, got " + e);
+          throw error(field, "must be a list of strings, got " + JsonFiles.shown(e));
         }
         out.add(item.getAsString());
       }

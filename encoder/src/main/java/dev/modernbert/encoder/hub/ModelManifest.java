@@ -3,7 +3,7 @@ package dev.modernbert.encoder.hub;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import dev.modernbert.encoder.config.BoundedJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -231,7 +231,7 @@ final class ModelManifest {
 
   private static JsonElement parse(Path file, String name) {
     try {
-      return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+      return BoundedJson.parse(Files.readString(file, StandardCharsets.UTF_8));
     } catch (JsonParseException | IllegalStateException e) {
       throw new HubException(HubException.Kind.PROTOCOL, name + " is not valid JSON: " + line(e));
     } catch (CharacterCodingException e) {

@@ -69,6 +69,9 @@ public record PoolingModule(List<Pooling> modes, boolean includePrompt, int dime
         list.add(named);
       }
       for (JsonElement e : list) {
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+          throw JsonFiles.bad(configFile, "pooling_mode", "a string or a list of strings", e);
+        }
         modes.add(mode(e.getAsString(), configFile));
       }
     } else {

@@ -7,6 +7,7 @@ import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.config.JsonFiles;
 import dev.modernbert.encoder.pool.Pooling;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,12 +53,20 @@ public final class SentenceTransformerFolder {
     PoolingModule pooling = null;
     List<VectorModule> after = new ArrayList<>();
     for (int i = 0; i < modules.size(); i++) {
+      if (!modules.get(i).isJsonObject()) {
+        throw JsonFiles.bad(file, "module " + i, "an object", modules.get(i));
+      }
       JsonObject m = modules.get(i).getAsJsonObject();
       String type = JsonFiles.string(m, "type", "", file);
       String path = JsonFiles.string(m, "path", "", file);
       String where = file + " module " + i + " (" + type + ", path \"" + path + "\")";
       ModuleKind kind = ModuleKind.of(type, where);
-      Path moduleDir = dir.resolve(path);
+      Path moduleDir;
+      try {
+        moduleDir = dir.resolve(path);
+      } catch (InvalidPathException e) {
+        throw new CheckpointException(where + ": the path is not a valid file name");
+      }
       boolean first = i == 0;
       if (first != (kind == ModuleKind.TRANSFORMER)) {
         throw new CheckpointException(

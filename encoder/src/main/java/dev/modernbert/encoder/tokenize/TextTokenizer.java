@@ -6,8 +6,9 @@ import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import dev.modernbert.encoder.config.BoundedJson;
 import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.config.JsonFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,6 +105,8 @@ public final class TextTokenizer implements AutoCloseable {
               .build();
       return new TextTokenizer(
           t, json, maxLength, addedTokens(root), maskToken(modelDir), post, PrefixCut.of(root));
+    } catch (CheckpointException e) {
+      throw e; // names its own file (tokenizer_config.json)
     } catch (IOException | RuntimeException e) {
       throw new CheckpointException(json + ": cannot load the tokenizer: " + e.getMessage(), e);
     }
@@ -372,7 +375,7 @@ public final class TextTokenizer implements AutoCloseable {
 
   private static JsonObject parse(Path json) {
     try {
-      JsonElement root = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8));
+      JsonElement root = BoundedJson.parse(Files.readString(json, StandardCharsets.UTF_8));
       if (!root.isJsonObject()) {
         throw new CheckpointException(json + ": expected a JSON object");
       }
@@ -396,15 +399,15 @@ public final class TextTokenizer implements AutoCloseable {
   private static String maskToken(Path modelDir) throws IOException {
     Path config = modelDir.resolve("tokenizer_config.json");
     if (Files.isRegularFile(config)) {
-      JsonObject root =
-          JsonParser.parseString(Files.readString(config, StandardCharsets.UTF_8))
-              .getAsJsonObject();
-      JsonElement mask = root.get("mask_token");
-      if (mask != null && mask.isJsonPrimitive()) {
-        return mask.getAsString();
-      }
-      if (mask != null && mask.isJsonObject() && mask.getAsJsonObject().has("content")) {
-        return mask.getAsJsonObject().get("content").getAsString();
+      JsonObject root = JsonFiles.object(config); // bounded nesting, errors name the file
+      JsonElement mask = JsonFiles.value(root, "mask_token");
+      if (mask != null && mask.isJsonObject()) {
+        String content = JsonFiles.string(mask.getAsJsonObject(), "content", null, config);
+        if (content != null) {
+          return content;
+        }
+      } else if (mask != null) {
+        return JsonFiles.string(root, "mask_token", "[MASK]", config);
       }
     }
     return "[MASK]";

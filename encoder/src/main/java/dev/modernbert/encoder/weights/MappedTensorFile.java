@@ -49,10 +49,25 @@ abstract class MappedTensorFile implements TensorFile {
     } catch (IOException e) {
       closeQuietly(channel);
       throw new CheckpointException(path + ": cannot read: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
+    } catch (CheckpointException e) {
       closeQuietly(channel);
       throw e;
+    } catch (RuntimeException | StackOverflowError e) {
+      // A reader's own checks come first; anything else still names the file, in one line.
+      closeQuietly(channel);
+      throw new CheckpointException(
+          path
+              + ": cannot read, the file is damaged or crafted ("
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()))
+              + ")",
+          e);
     }
+  }
+
+  private static String firstLine(String s) {
+    String line = s.lines().findFirst().orElse("");
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 
   @Override

@@ -31,8 +31,21 @@ final class StoredZip {
 
   private StoredZip() {}
 
-  /** Every entry by name; a truncated or compressed archive is a {@link CheckpointException}. */
+  /**
+   * Every entry by name; a truncated, compressed or malformed archive is a {@link
+   * CheckpointException} naming the file. Every offset and size read from the archive is checked
+   * (non-negative, overflow-free, inside the file) before it is used.
+   */
   static Map<String, Entry> entries(FileChannel ch, Path path) throws IOException {
+    try {
+      return directory(ch, path);
+    } catch (IndexOutOfBoundsException | IllegalArgumentException | ArithmeticException e) {
+      // a field pointing outside the record it was read from: never a raw exception
+      throw corrupt(path, "a record is malformed (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private static Map<String, Entry> directory(FileChannel ch, Path path) throws IOException {
     long size = ch.size();
     int tail = (int) Math.min(size, EOCD_MIN + 0xFFFF);
     ByteBuffer end = read(ch, size - tail, tail, path);
@@ -56,7 +69,11 @@ final class StoredZip {
       if (locator < 0 || read(ch, locator, 20, path).getInt(0) != EOCD64_LOCATOR_SIG) {
         throw corrupt(path, "ZIP64 locator missing");
       }
-      ByteBuffer eocd64 = read(ch, read(ch, locator, 20, path).getLong(8), 56, path);
+      long eocd64At = read(ch, locator, 20, path).getLong(8);
+      if (eocd64At < 0 || eocd64At > size - 56) {
+        throw corrupt(path, "its ZIP64 end record offset " + eocd64At + " lies outside the file");
+      }
+      ByteBuffer eocd64 = read(ch, eocd64At, 56, path);
       if (eocd64.getInt(0) != EOCD64_SIG) {
         throw corrupt(path, "ZIP64 end record missing");
       }
@@ -64,8 +81,21 @@ final class StoredZip {
       dirSize = eocd64.getLong(40);
       dirOffset = eocd64.getLong(48);
     }
-    if (dirOffset + dirSize > size || dirSize > Integer.MAX_VALUE) {
-      throw corrupt(path, "its central directory lies outside the file (truncated?)");
+    if (dirOffset < 0
+        || dirSize < 0
+        || dirSize > size - dirOffset
+        || dirSize > Integer.MAX_VALUE
+        || count < 0
+        || count > dirSize / 46) {
+      throw corrupt(
+          path,
+          "its central directory (offset "
+              + dirOffset
+              + ", "
+              + dirSize
+              + " bytes, "
+              + count
+              + " entries) lies outside the file (truncated?)");
     }
     ByteBuffer dir = read(ch, dirOffset, (int) dirSize, path);
     Map<String, Entry> entries = new LinkedHashMap<>();
@@ -73,6 +103,15 @@ final class StoredZip {
     for (long n = 0; n < count; n++) {
       if (p + 46 > dir.limit() || dir.getInt(p) != CENTRAL_SIG) {
         throw corrupt(path, "central directory entry " + n + " is damaged");
+      }
+      int recordEnd =
+          p
+              + 46
+              + (dir.getShort(p + 28) & 0xFFFF)
+              + (dir.getShort(p + 30) & 0xFFFF)
+              + (dir.getShort(p + 32) & 0xFFFF);
+      if (recordEnd > dir.limit()) {
+        throw corrupt(path, "central directory entry " + n + " ends past the directory");
       }
       int method = dir.getShort(p + 10) & 0xFFFF;
       long compressed = dir.getInt(p + 20) & U32;
@@ -89,15 +128,16 @@ final class StoredZip {
         int len = dir.getShort(x + 2) & 0xFFFF;
         if (id == 1) {
           int v = x + 4;
-          if (uncompressed == U32) {
+          int fieldEnd = Math.min(x + 4 + len, p + 46 + nameLen + extraLen);
+          if (uncompressed == U32 && v + 8 <= fieldEnd) {
             uncompressed = dir.getLong(v);
             v += 8;
           }
-          if (compressed == U32) {
+          if (compressed == U32 && v + 8 <= fieldEnd) {
             compressed = dir.getLong(v);
             v += 8;
           }
-          if (local == U32) {
+          if (local == U32 && v + 8 <= fieldEnd) {
             local = dir.getLong(v);
           }
         }
@@ -112,8 +152,11 @@ final class StoredZip {
                 + method
                 + "); torch.save stores entries uncompressed, re-save the file with torch.save");
       }
+      if (uncompressed < 0 || local < 0) {
+        throw corrupt(path, "entry " + name + " declares a negative size or offset");
+      }
       long data = dataOffset(ch, path, name, local, size);
-      if (data + uncompressed > size) {
+      if (uncompressed > size - data) {
         throw corrupt(path, "entry " + name + " ends past the end of the file (truncated?)");
       }
       entries.put(name, new Entry(name, data, uncompressed));
@@ -125,7 +168,7 @@ final class StoredZip {
   /** An entry's data follows its local header: 30 bytes, the name and an extra field of its own. */
   private static long dataOffset(FileChannel ch, Path path, String name, long local, long size)
       throws IOException {
-    if (local + 30 > size) {
+    if (local > size - 30) {
       throw corrupt(path, "entry " + name + " starts past the end of the file");
     }
     ByteBuffer header = read(ch, local, 30, path);
@@ -136,6 +179,9 @@ final class StoredZip {
   }
 
   private static ByteBuffer read(FileChannel ch, long pos, int len, Path path) throws IOException {
+    if (pos < 0 || len < 0 || pos > ch.size() - len) {
+      throw corrupt(path, len + " bytes at offset " + pos + " lie outside the file");
+    }
     ByteBuffer buf = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
     while (buf.hasRemaining()) {
       if (ch.read(buf, pos + buf.position()) < 0) {

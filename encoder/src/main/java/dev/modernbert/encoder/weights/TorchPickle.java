@@ -3,9 +3,12 @@ package dev.modernbert.encoder.weights;
 import dev.modernbert.encoder.config.CheckpointException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import net.razorvine.pickle.IObjectConstructor;
@@ -21,6 +24,12 @@ import net.razorvine.pickle.Unpickler;
  * functions, {@code torch.*Storage} of float32/float16/bfloat16/integer types and {@code
  * collections.OrderedDict}. Any other global stops the read at its opcode, before its arguments are
  * even parsed; nothing named by the file is ever looked up, loaded or called.
+ *
+ * <p>The reader does work proportional to the pickle's size and no more: every length prefix is
+ * checked against the bytes left before anything is allocated; dict keys must be strings (all a
+ * state dict holds), checked before they are hashed, and sets are refused, so no attacker-built
+ * container is ever hashed, compared or printed whole (errors describe values with a bounded {@link
+ * #describe}); numbers of a tensor's layout must be exact 64-bit integers.
  */
 final class TorchPickle extends Unpickler {
   /** A storage as torch.save references it: persistent id (storage, type, key, location, numel). */
@@ -67,7 +76,38 @@ final class TorchPickle extends Unpickler {
     int position() {
       return pos;
     }
+
+    int remaining() {
+      return count - pos;
+    }
+
+    /** The unsigned little-endian length prefix of {@code width} bytes at the read position. */
+    long peekLength(int width) {
+      if (width > remaining()) {
+        return Long.MAX_VALUE;
+      }
+      long n = 0;
+      for (int i = width - 1; i >= 0; i--) {
+        n = (n << 8) | (buf[pos + i] & 0xFF);
+      }
+      return n < 0 ? Long.MAX_VALUE : n; // 8-byte lengths past 2^63 are too long anyway
+    }
+
+    /** The length of the text line at the read position (up to, not counting, its newline). */
+    int lineLength() {
+      int i = pos;
+      while (i < count && buf[i] != '\n') {
+        i++;
+      }
+      return i - pos;
+    }
   }
+
+  /** The largest data.pkl read: a state dict's pickle is about 150 bytes per tensor. */
+  static final int MAX_PICKLE_BYTES = 64 << 20;
+
+  /** The longest number written as text (INT, LONG, FLOAT, GET, PUT) accepted. */
+  private static final int MAX_NUMBER_TEXT = 64;
 
   private final Path file;
   private final String entry;
@@ -82,13 +122,27 @@ final class TorchPickle extends Unpickler {
   /** The tensors of a state-dict pickle by name, in name order. */
   static Map<String, TensorRef> tensors(Path file, String entry, byte[] pickle) {
     TorchPickle reader = new TorchPickle(file, entry, pickle);
+    if (pickle.length > MAX_PICKLE_BYTES) {
+      throw reader.error(
+          "is "
+              + pickle.length
+              + " bytes, more than the "
+              + MAX_PICKLE_BYTES
+              + " a state dict's pickle needs (its tensors are stored beside it)",
+          null);
+    }
     Object top;
     try {
       top = reader.load(reader.in);
     } catch (CheckpointException e) {
       throw e;
-    } catch (IOException | RuntimeException e) { // razorvine's errors on a malformed stream
-      throw reader.error("is not a pickle torch.save writes (" + e.getMessage() + ")", e);
+    } catch (IOException | RuntimeException | StackOverflowError e) { // a malformed stream
+      throw reader.error(
+          "is not a pickle torch.save writes ("
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + oneLine(e.getMessage()))
+              + ")",
+          e);
     }
     if (!(top instanceof Map<?, ?> map)) {
       throw reader.error(
@@ -99,7 +153,7 @@ final class TorchPickle extends Unpickler {
       if (!(e.getKey() instanceof String name) || !(e.getValue() instanceof TensorRef t)) {
         throw reader.error(
             "holds "
-                + e.getKey()
+                + describe(e.getKey())
                 + " = "
                 + typeName(e.getValue())
                 + "; a weights file is a flat dict of name -> tensor (save model.state_dict())",
@@ -122,7 +176,69 @@ final class TorchPickle extends Unpickler {
       case Opcodes.STACK_GLOBAL -> {
         Object name = stack.pop();
         Object module = stack.pop();
+        if (!(module instanceof String) || !(name instanceof String)) {
+          throw refused(
+              "STACK_GLOBAL on " + describe(module) + " and " + describe(name) + ", not names", at);
+        }
         stack.add(allowed(module + "." + name, "STACK_GLOBAL", at));
+      }
+      case Opcodes.SETITEM -> {
+        Object value = stack.pop();
+        Object k = stack.pop();
+        put(stack.peek(), k, value, at);
+      }
+      case Opcodes.SETITEMS -> {
+        List<Object> items = stack.pop_all_since_marker();
+        Object dict = stack.peek();
+        for (int i = 0; i + 1 < items.size(); i += 2) {
+          put(dict, items.get(i), items.get(i + 1), at);
+        }
+        if (items.size() % 2 != 0) {
+          throw refused("SETITEMS with a key but no value", at);
+        }
+      }
+      case Opcodes.DICT -> {
+        List<Object> items = stack.pop_all_since_marker();
+        Map<Object, Object> dict = new HashMap<>();
+        for (int i = 0; i + 1 < items.size(); i += 2) {
+          put(dict, items.get(i), items.get(i + 1), at);
+        }
+        if (items.size() % 2 != 0) {
+          throw refused("DICT with a key but no value", at);
+        }
+        stack.add(dict);
+      }
+      case Opcodes.EMPTY_SET, Opcodes.ADDITEMS, Opcodes.FROZENSET ->
+          throw refused("opcode 0x" + Integer.toHexString(key) + " (a set)", at);
+      // Length-prefixed values: the length is checked against the bytes left before razorvine
+      // allocates it.
+      case Opcodes.SHORT_BINUNICODE,
+          Opcodes.SHORT_BINSTRING,
+          Opcodes.SHORT_BINBYTES,
+          Opcodes.LONG1 -> {
+        return lengthChecked(key, 1, at);
+      }
+      case Opcodes.BINUNICODE, Opcodes.BINSTRING, Opcodes.BINBYTES, Opcodes.LONG4 -> {
+        return lengthChecked(key, 4, at);
+      }
+      case Opcodes.BINUNICODE8, Opcodes.BINBYTES8, Opcodes.BYTEARRAY8, Opcodes.FRAME -> {
+        return lengthChecked(key, 8, at);
+      }
+      // Numbers as text: a short line (a long has 20 digits); a long one would cost quadratic
+      // time to parse.
+      case Opcodes.INT, Opcodes.LONG, Opcodes.FLOAT, Opcodes.GET, Opcodes.PUT -> {
+        if (in.lineLength() > MAX_NUMBER_TEXT) {
+          throw refused(
+              "opcode "
+                  + (char) key
+                  + " with a "
+                  + in.lineLength()
+                  + "-character number (at most "
+                  + MAX_NUMBER_TEXT
+                  + ")",
+              at);
+        }
+        return super.dispatch(key);
       }
       case Opcodes.BUILD -> {
         stack.pop();
@@ -141,6 +257,39 @@ final class TorchPickle extends Unpickler {
       }
     }
     return NO_RETURN_VALUE;
+  }
+
+  /** An opcode whose value follows a length prefix of {@code width} bytes: checked, then read. */
+  private Object lengthChecked(short key, int width, int at) throws IOException {
+    long declared = in.peekLength(width);
+    long left = in.remaining() - width;
+    if (declared > left) {
+      throw error(
+          "declares a value of "
+              + (declared == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(declared))
+              + " bytes (opcode 0x"
+              + Integer.toHexString(key)
+              + " at byte "
+              + at
+              + ") but only "
+              + Math.max(0, left)
+              + " bytes follow; the file is damaged or crafted",
+          null);
+    }
+    return super.dispatch(key);
+  }
+
+  /** {@code dict[key] = value}, for a string key only: the key is checked before it is hashed. */
+  @SuppressWarnings("unchecked")
+  private void put(Object dict, Object key, Object value, int at) {
+    if (!(dict instanceof Map<?, ?>)) {
+      throw refused("a dict item set on a " + typeName(dict), at);
+    }
+    if (!(key instanceof String)) {
+      throw refused(
+          "a dict key of type " + typeName(key) + " (a state dict's keys are strings)", at);
+    }
+    ((Map<Object, Object>) dict).put(key, value);
   }
 
   private IObjectConstructor allowed(String global, String opcode, int at) {
@@ -196,7 +345,11 @@ final class TorchPickle extends Unpickler {
         || size.length != stride.length) {
       throw malformed(global, args);
     }
-    return new TensorRef(storage, offset.longValue(), longs(global, size), longs(global, stride));
+    long start = exact(global, offset, args);
+    if (start < 0) {
+      throw malformed(global, args);
+    }
+    return new TensorRef(storage, start, longs(global, size), longs(global, stride));
   }
 
   @Override
@@ -210,27 +363,97 @@ final class TorchPickle extends Unpickler {
         || !(t[4] instanceof Number numel)) {
       throw error(
           "has a persistent id "
-              + (pid instanceof Object[] t ? Arrays.deepToString(t) : typeName(pid))
+              + describe(pid)
               + "; torch.save writes (\"storage\", torch.<Type>Storage, key, location, numel)",
           null);
     }
-    return new StorageRef(key, type.dtype(), numel.longValue());
+    long n =
+        numel instanceof BigInteger || numel instanceof Long || numel instanceof Integer
+            ? exactOrNegative(numel)
+            : -1;
+    if (n < 0) {
+      throw error(
+          "declares storage "
+              + key
+              + " with "
+              + describe(numel)
+              + " elements; an element count is a non-negative 64-bit integer",
+          null);
+    }
+    return new StorageRef(key, type.dtype(), n);
   }
 
   private long[] longs(String global, Object[] values) {
     long[] out = new long[values.length];
     for (int i = 0; i < values.length; i++) {
-      if (!(values[i] instanceof Number n)) {
+      out[i] = exact(global, values[i], values);
+      if (out[i] < 0) {
         throw malformed(global, values);
       }
-      out[i] = n.longValue();
     }
     return out;
   }
 
+  /** An integer that fits a long exactly (int, long or BigInteger), else a malformed call. */
+  private long exact(String global, Object value, Object[] args) {
+    if (!(value instanceof Integer || value instanceof Long || value instanceof BigInteger)
+        || (value instanceof BigInteger b && b.bitLength() >= 64)) {
+      throw malformed(global, args);
+    }
+    return ((Number) value).longValue();
+  }
+
+  /** The number as a long, or -1 when it does not fit one. */
+  private static long exactOrNegative(Number n) {
+    if (n instanceof BigInteger b) {
+      return b.bitLength() < 64 ? b.longValue() : -1;
+    }
+    return n.longValue();
+  }
+
   private CheckpointException malformed(String global, Object[] args) {
-    return error(
-        "calls " + global + " with unexpected arguments " + Arrays.deepToString(args), null);
+    return error("calls " + global + " with unexpected arguments " + describe(args), null);
+  }
+
+  /**
+   * A short description of a value from the pickle: at most a few levels and items, so a value
+   * built to be huge (shared or cyclic lists) costs nothing to describe.
+   */
+  static String describe(Object o) {
+    StringBuilder out = new StringBuilder();
+    describe(o, 3, out);
+    return out.length() > 200 ? out.substring(0, 200) + "..." : out.toString();
+  }
+
+  private static void describe(Object o, int depth, StringBuilder out) {
+    if (out.length() > 200) {
+      return;
+    }
+    if (o instanceof String s) {
+      out.append('"').append(s.length() > 80 ? s.substring(0, 80) + "..." : s).append('"');
+    } else if (o instanceof Number || o instanceof Boolean) {
+      String s = o.toString();
+      out.append(s.length() > 40 ? s.substring(0, 40) + "..." : s);
+    } else if (o instanceof Object[] || o instanceof List<?>) {
+      List<?> items = o instanceof Object[] a ? Arrays.asList(a) : (List<?>) o;
+      out.append(o instanceof Object[] ? '(' : '[');
+      if (depth == 0) {
+        out.append(items.isEmpty() ? "" : "...");
+      } else {
+        for (int i = 0; i < items.size() && i < 8; i++) {
+          if (i > 0) {
+            out.append(", ");
+          }
+          describe(items.get(i), depth - 1, out);
+        }
+        if (items.size() > 8) {
+          out.append(", ... (").append(items.size()).append(" items)");
+        }
+      }
+      out.append(o instanceof Object[] ? ')' : ']');
+    } else {
+      out.append(typeName(o));
+    }
   }
 
   private CheckpointException refused(String what, int at) {
@@ -245,6 +468,12 @@ final class TorchPickle extends Unpickler {
 
   private CheckpointException error(String what, Throwable cause) {
     return new CheckpointException(file + ": the pickle " + entry + " " + what, cause);
+  }
+
+  /** razorvine's messages name opcodes and numbers only; still, one short line. */
+  private static String oneLine(String s) {
+    String line = s.lines().findFirst().orElse("");
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 
   private static String typeName(Object o) {

@@ -34,11 +34,31 @@ public final class TorchZipFile extends MappedTensorFile {
     String prefix = pickle.name().substring(0, pickle.name().length() - "data.pkl".length());
     StoredZip.Entry byteorder = entries.get(prefix + "byteorder");
     if (byteorder != null) {
+      if (byteorder.size() > 16) {
+        throw new CheckpointException(
+            path
+                + ": zip entry "
+                + byteorder.name()
+                + " is not a byte order ("
+                + byteorder.size()
+                + " bytes)");
+      }
       String order = new String(read(channel, byteorder), StandardCharsets.US_ASCII).trim();
       if (!order.equals("little")) {
         throw new CheckpointException(
             path + ": storages are " + order + "-endian; only little-endian files are read");
       }
+    }
+    if (pickle.size() > TorchPickle.MAX_PICKLE_BYTES) { // checked before it is read
+      throw new CheckpointException(
+          path
+              + ": the pickle "
+              + pickle.name()
+              + " is "
+              + pickle.size()
+              + " bytes, more than the "
+              + TorchPickle.MAX_PICKLE_BYTES
+              + " a state dict's pickle needs (its tensors are stored beside it)");
     }
     Map<String, TensorRef> refs = TorchPickle.tensors(path, pickle.name(), read(channel, pickle));
     Map<String, TensorInfo> tensors = new LinkedHashMap<>();
@@ -80,7 +100,9 @@ public final class TorchZipFile extends MappedTensorFile {
               + ", which the archive lacks (damaged file); download or save it again");
     }
     int width = TensorInfo.bytesPerElement(dtype);
-    if (storage.size() != t.storage().numel() * width) {
+    long numel = t.storage().numel();
+    long storageBytes = exactProduct(numel, width);
+    if (numel < 0 || storageBytes < 0 || storage.size() != storageBytes) {
       throw new CheckpointException(
           path
               + ": zip entry "
@@ -88,12 +110,26 @@ public final class TorchZipFile extends MappedTensorFile {
               + " holds "
               + storage.size()
               + " bytes but the pickle declares "
-              + t.storage().numel()
+              + numel
               + " "
               + dtype
               + " elements ("
-              + t.storage().numel() * width
+              + (storageBytes < 0 ? "more than 2^63" : String.valueOf(storageBytes))
               + " bytes); the file is damaged");
+    }
+    long count = elementCount(t.shape());
+    if (count < 0 || t.offset() < 0 || Arrays.stream(t.stride()).anyMatch(s -> s < 0)) {
+      throw new CheckpointException(
+          path
+              + ": tensor "
+              + name
+              + " has a negative or overflowing layout (shape "
+              + Arrays.toString(t.shape())
+              + ", strides "
+              + Arrays.toString(t.stride())
+              + ", offset "
+              + t.offset()
+              + "); the file is damaged");
     }
     if (!contiguous(t.shape(), t.stride())) {
       throw new CheckpointException(
@@ -106,17 +142,15 @@ public final class TorchZipFile extends MappedTensorFile {
               + Arrays.toString(t.stride())
               + "); only contiguous tensors are read: save tensor.contiguous(), or use safetensors");
     }
-    TensorInfo located =
-        new TensorInfo(name, dtype, t.shape(), storage.dataOffset(), storage.dataOffset());
-    long count = located.elementCount();
-    if (t.offset() < 0 || count < 0 || t.offset() + count > t.storage().numel()) {
+    // offset + count <= numel, written so that it cannot overflow (all three are >= 0)
+    if (count > numel || t.offset() > numel - count) {
       throw new CheckpointException(
           path
               + ": tensor "
               + name
               + " "
               + dtype
-              + located.shapeString()
+              + Arrays.toString(t.shape())
               + " needs "
               + count
               + " elements from storage offset "
@@ -124,11 +158,41 @@ public final class TorchZipFile extends MappedTensorFile {
               + " but its storage "
               + entryName
               + " holds only "
-              + t.storage().numel()
+              + numel
               + "; the file is damaged");
     }
+    // In range: offset * width <= storage.size(), and the entry lies inside the file.
     long begin = storage.dataOffset() + t.offset() * width;
     return new TensorInfo(name, dtype, t.shape(), begin, begin + count * width);
+  }
+
+  /** {@code a * b} for non-negative factors, or -1 when it overflows a long. */
+  static long exactProduct(long a, long b) {
+    try {
+      return a < 0 || b < 0 ? -1 : Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * The element count of a shape, or -1 when a dimension is negative or the product of its non-zero
+   * dimensions overflows a long (no real tensor has such a shape).
+   */
+  static long elementCount(long[] shape) {
+    long nonZero = 1;
+    boolean empty = false;
+    for (long d : shape) {
+      if (d < 0) {
+        return -1;
+      }
+      empty |= d == 0;
+      nonZero = exactProduct(nonZero, Math.max(d, 1));
+      if (nonZero < 0) {
+        return -1;
+      }
+    }
+    return empty ? 0 : nonZero;
   }
 
   /** Row-major contiguity as torch defines it: strides of size-1 dimensions do not matter. */

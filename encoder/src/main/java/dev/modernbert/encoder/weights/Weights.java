@@ -63,6 +63,7 @@ public final class Weights {
   public static Weights load(
       Path modelDir, ModernBertConfig config, NDManager manager, DataType dtype) {
     try (TensorFile file = CheckpointFiles.open(modelDir)) {
+      checkLayerCount(modelDir, config, file.tensors().size());
       boolean prefixed = file.tensors().containsKey("model.embeddings.tok_embeddings.weight");
       Map<String, String> canonicalToFileKey = new LinkedHashMap<>();
       for (String key : file.tensors().keySet()) {
@@ -93,6 +94,30 @@ public final class Weights {
         tensors.put("decoder.weight", tensors.get("embeddings.tok_embeddings.weight"));
       }
       return new Weights(Collections.unmodifiableMap(tensors), "", head);
+    }
+  }
+
+  /**
+   * Each layer holds at least this many tensors (Wqkv, Wo, mlp_norm, Wi, Wo; attn_norm after 0).
+   */
+  static final int TENSORS_PER_LAYER = 5;
+
+  /**
+   * The config's layer count, bounded by the weights before anything is built per layer: a crafted
+   * {@code num_hidden_layers} (10^9) fails here at once instead of building a billion-entry layout;
+   * the per-tensor check ({@link #validate}) then names what is missing.
+   */
+  static void checkLayerCount(Path modelDir, ModernBertConfig config, int tensorCount) {
+    if ((long) config.numHiddenLayers() * TENSORS_PER_LAYER > tensorCount) {
+      throw new CheckpointException(
+          modelDir.resolve("config.json")
+              + ": field \"num_hidden_layers\" is "
+              + config.numHiddenLayers()
+              + " but the weights hold only "
+              + tensorCount
+              + " tensors (each layer needs at least "
+              + TENSORS_PER_LAYER
+              + "); the config does not belong to these weights");
     }
   }
 
