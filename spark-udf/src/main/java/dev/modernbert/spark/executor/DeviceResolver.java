@@ -138,7 +138,13 @@ public final class DeviceResolver {
         String seen =
             visible == 0
                 ? "hides every GPU from it"
-                : "makes " + visible + " GPU(s) visible to it, as cuda:0..cuda:" + (visible - 1);
+                : visible == 1
+                    ? "makes 1 GPU visible to it (cuda:0)"
+                    : "makes "
+                        + visible
+                        + " GPUs visible to it (cuda:0..cuda:"
+                        + (visible - 1)
+                        + ")";
         throw new IllegalStateException(
             "GPU address \""
                 + address

@@ -114,16 +114,22 @@ class DeviceResolverTest {
             .startsWith("GPU address \"3\" is not a CUDA ordinal of this executor:"),
         physical.getMessage());
     assertTrue(
-        physical.getMessage().contains("CUDA_VISIBLE_DEVICES=\"3\" makes 1 GPU(s) visible"),
+        physical
+            .getMessage()
+            .contains("CUDA_VISIBLE_DEVICES=\"3\" makes 1 GPU visible to it (cuda:0)"),
         physical.getMessage());
     assertTrue(physical.getMessage().contains("conf/gpu-discovery.sh"), physical.getMessage());
     // Two GPUs visible: ordinals 0 and 1 only.
     assertEquals(
         new ResolvedDevice("cuda:1", "float16"),
         DeviceResolver.resolve("cuda", "auto", List.of("1"), "2,3"));
-    assertThrows(
-        IllegalStateException.class,
-        () -> DeviceResolver.resolve("cuda", "auto", List.of("2"), "2,3"));
+    IllegalStateException beyond =
+        assertThrows(
+            IllegalStateException.class,
+            () -> DeviceResolver.resolve("cuda", "auto", List.of("2"), "2,3"));
+    assertTrue(
+        beyond.getMessage().contains("makes 2 GPUs visible to it (cuda:0..cuda:1)"),
+        beyond.getMessage());
     // An empty value hides every GPU.
     IllegalStateException none =
         assertThrows(
