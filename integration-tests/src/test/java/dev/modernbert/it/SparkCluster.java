@@ -92,7 +92,7 @@ public final class SparkCluster implements AutoCloseable {
     return sparkProcess(args, log, Map.of());
   }
 
-  /** As {@link #sparkProcess(List, Path)}, with more environment variables ({@code env}). */
+  /** As {@link #sparkProcess(List, Path)}, with more environment variables ({@code extraEnv}). */
   private static ProcessBuilder sparkProcess(
       List<String> args, Path log, Map<String, String> extraEnv) {
     List<String> cmd = new ArrayList<>();
