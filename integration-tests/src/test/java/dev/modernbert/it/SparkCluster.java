@@ -89,6 +89,12 @@ public final class SparkCluster implements AutoCloseable {
   }
 
   private static ProcessBuilder sparkProcess(List<String> args, Path log) {
+    return sparkProcess(args, log, Map.of());
+  }
+
+  /** As {@link #sparkProcess(List, Path)}, with more environment variables ({@code extraEnv}). */
+  private static ProcessBuilder sparkProcess(
+      List<String> args, Path log, Map<String, String> extraEnv) {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
     cmd.addAll(moduleOptions());
@@ -100,6 +106,7 @@ public final class SparkCluster implements AutoCloseable {
     env.put("SPARK_LOCAL_IP", "127.0.0.1");
     env.put("SPARK_LOCAL_HOSTNAME", "127.0.0.1");
     env.remove("SPARK_CONF_DIR");
+    env.putAll(extraEnv);
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
     return pb;
@@ -111,7 +118,16 @@ public final class SparkCluster implements AutoCloseable {
     return p;
   }
 
-  private SparkCluster(Path dir, int workerCount) throws Exception {
+  /**
+   * What every Worker of a cluster gets besides the defaults: JVM options placed before the main
+   * class (Spark properties such as {@code -Dspark.worker.resource.gpu.amount=1}, read by the
+   * Worker's SparkConf) and environment variables, which its executors inherit.
+   */
+  public record WorkerSetup(List<String> jvmOptions, Map<String, String> env) {
+    public static final WorkerSetup DEFAULT = new WorkerSetup(List.of(), Map.of());
+  }
+
+  private SparkCluster(Path dir, int workerCount, WorkerSetup setup) throws Exception {
     this.dir = dir;
     Files.createDirectories(dir);
     masterPort = freePort();
@@ -134,29 +150,28 @@ public final class SparkCluster implements AutoCloseable {
     for (int i = 0; i < workerCount; i++) {
       Path work = Files.createDirectories(dir.resolve("worker-" + i));
       Path log = dir.resolve("worker-" + i + ".log");
-      Process w =
-          start(
-              sparkProcess(
-                  List.of(
-                      "-Xmx256m",
-                      "-cp",
-                      classpath(),
-                      "org.apache.spark.deploy.worker.Worker",
-                      "--host",
-                      "127.0.0.1",
-                      "--cores",
-                      "1",
-                      "--memory",
-                      "2g",
-                      "--port",
-                      String.valueOf(freePort()),
-                      "--webui-port",
-                      String.valueOf(freePort()),
-                      "--work-dir",
-                      work.toString(),
-                      masterUrl()),
-                  log));
-      workers.add(w);
+      List<String> args = new ArrayList<>();
+      args.add("-Xmx256m");
+      args.addAll(setup.jvmOptions());
+      args.addAll(
+          List.of(
+              "-cp",
+              classpath(),
+              "org.apache.spark.deploy.worker.Worker",
+              "--host",
+              "127.0.0.1",
+              "--cores",
+              "1",
+              "--memory",
+              "2g",
+              "--port",
+              String.valueOf(freePort()),
+              "--webui-port",
+              String.valueOf(freePort()),
+              "--work-dir",
+              work.toString(),
+              masterUrl()));
+      workers.add(start(sparkProcess(args, log, setup.env())));
     }
     for (int i = 0; i < workerCount; i++) {
       waitForLog(
@@ -169,7 +184,12 @@ public final class SparkCluster implements AutoCloseable {
 
   /** Starts a Master and {@code workers} Workers (1 core, 2 GiB each) under {@code dir}. */
   public static SparkCluster start(Path dir, int workers) throws Exception {
-    return new SparkCluster(dir, workers);
+    return new SparkCluster(dir, workers, WorkerSetup.DEFAULT);
+  }
+
+  /** As {@link #start(Path, int)}, every Worker with {@code setup}. */
+  public static SparkCluster start(Path dir, int workers, WorkerSetup setup) throws Exception {
+    return new SparkCluster(dir, workers, setup);
   }
 
   public String masterUrl() {

@@ -15,17 +15,17 @@ class DeviceResolverTest {
         new ResolvedDevice("cpu", "float32"), DeviceResolver.resolve("auto", "auto", List.of()));
     assertEquals(
         new ResolvedDevice("cuda:3", "float16"),
-        DeviceResolver.resolve("auto", "auto", List.of("3", "4")));
+        DeviceResolver.resolve("auto", "auto", List.of("3", "4"), null));
     assertEquals(
         new ResolvedDevice("cuda:1", "float32"),
-        DeviceResolver.resolve("auto", "float32", List.of("1")));
+        DeviceResolver.resolve("auto", "float32", List.of("1"), null));
   }
 
   @Test
   void cudaNeedsAGpuResource() {
     assertEquals(
         new ResolvedDevice("cuda:0", "float16"),
-        DeviceResolver.resolve("cuda", "auto", List.of("0")));
+        DeviceResolver.resolve("cuda", "auto", List.of("0"), null));
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class, () -> DeviceResolver.resolve("cuda", "auto", List.of()));
@@ -63,6 +63,100 @@ class DeviceResolverTest {
             IllegalStateException.class,
             () -> DeviceResolver.resolve("auto", "auto", List.of("GPU-1a2b")));
     assertTrue(e.getMessage().contains("not a CUDA ordinal"));
+  }
+
+  @Test
+  void addressesThatAreNotOrdinalsNameTheDiscoveryScript() {
+    // UUIDs (what nvidia-smi -L and some discovery scripts print), signs, blanks, overflow
+    for (String address :
+        List.of(
+            "GPU-8f3a1c2e-1111-2222-3333-444455556666",
+            "MIG-0c1d",
+            "-1",
+            "+1",
+            "1.0",
+            "0x1",
+            "",
+            " ",
+            "99999999999")) {
+      for (String device : List.of("auto", "cuda")) {
+        IllegalStateException e =
+            assertThrows(
+                IllegalStateException.class,
+                () -> DeviceResolver.resolve(device, "auto", List.of(address), null),
+                device + " with address \"" + address + "\"");
+        assertTrue(
+            e.getMessage().startsWith("GPU address \"" + address + "\" is not a CUDA ordinal"),
+            e.getMessage());
+        assertTrue(e.getMessage().contains("conf/gpu-discovery.sh"), e.getMessage());
+      }
+    }
+    // only the task's first address is the device; surrounding spaces are tolerated
+    assertEquals(
+        new ResolvedDevice("cuda:0", "float16"),
+        DeviceResolver.resolve("auto", "auto", List.of(" 0 ", "GPU-x"), null));
+  }
+
+  @Test
+  void ordinalsMustBeBelowTheGpusCudaVisibleDevicesLeaves() {
+    // The process sees physical GPU 3 as cuda:0: address 0 is right, address 3 (the physical id,
+    // what a discovery script echoing CUDA_VISIBLE_DEVICES reports) does not exist in it.
+    assertEquals(
+        new ResolvedDevice("cuda:0", "float16"),
+        DeviceResolver.resolve("auto", "auto", List.of("0"), "3"));
+    IllegalStateException physical =
+        assertThrows(
+            IllegalStateException.class,
+            () -> DeviceResolver.resolve("auto", "auto", List.of("3"), "3"));
+    assertTrue(
+        physical
+            .getMessage()
+            .startsWith("GPU address \"3\" is not a CUDA ordinal of this executor:"),
+        physical.getMessage());
+    assertTrue(
+        physical
+            .getMessage()
+            .contains("CUDA_VISIBLE_DEVICES=\"3\" makes 1 GPU visible to it (cuda:0)"),
+        physical.getMessage());
+    assertTrue(physical.getMessage().contains("conf/gpu-discovery.sh"), physical.getMessage());
+    // Two GPUs visible: ordinals 0 and 1 only.
+    assertEquals(
+        new ResolvedDevice("cuda:1", "float16"),
+        DeviceResolver.resolve("cuda", "auto", List.of("1"), "2,3"));
+    IllegalStateException beyond =
+        assertThrows(
+            IllegalStateException.class,
+            () -> DeviceResolver.resolve("cuda", "auto", List.of("2"), "2,3"));
+    assertTrue(
+        beyond.getMessage().contains("makes 2 GPUs visible to it (cuda:0..cuda:1)"),
+        beyond.getMessage());
+    // An empty value hides every GPU.
+    IllegalStateException none =
+        assertThrows(
+            IllegalStateException.class,
+            () -> DeviceResolver.resolve("auto", "auto", List.of("0"), ""));
+    assertTrue(none.getMessage().contains("hides every GPU"), none.getMessage());
+    // Unset: any ordinal may exist (libtorch checks it when the model loads).
+    assertEquals(
+        new ResolvedDevice("cuda:7", "float16"),
+        DeviceResolver.resolve("auto", "auto", List.of("7"), null));
+    // An explicit cuda:N is the user's choice, not a Spark address: not checked here.
+    assertEquals(
+        new ResolvedDevice("cuda:5", "float16"),
+        DeviceResolver.resolve("cuda:5", "auto", List.of("0"), "3"));
+  }
+
+  @Test
+  void visibleCountFollowsCudasRules() {
+    assertEquals(0, DeviceResolver.visibleCount(""));
+    assertEquals(1, DeviceResolver.visibleCount("3"));
+    assertEquals(2, DeviceResolver.visibleCount("2,3"));
+    assertEquals(3, DeviceResolver.visibleCount(" 1, 3 ,0"));
+    assertEquals(2, DeviceResolver.visibleCount("GPU-8f3a,MIG-0c1d"));
+    assertEquals(1, DeviceResolver.visibleCount("0,-1,2"), "-1 ends the list");
+    assertEquals(1, DeviceResolver.visibleCount("0,,2"), "an empty entry ends the list");
+    assertEquals(0, DeviceResolver.visibleCount("-1"));
+    assertEquals(1, DeviceResolver.visibleCount("0,"));
   }
 
   @Test
