@@ -74,11 +74,9 @@ public final class EmbedJob {
 
   /** Parses, starts (or reuses) the Spark session, runs, stops the session; the exit code. */
   public static int runMain(String[] args, PrintStream out, PrintStream err) {
-    for (String a : args) {
-      if (a.equals("--help") || a.equals("-h")) {
-        out.print(usage());
-        return 0;
-      }
+    if (JobOptions.wantsHelp(args)) { // -h/--help as a flag; a flag's value is never help
+      out.print(usage());
+      return 0;
     }
     JobOptions o;
     try {
@@ -93,11 +91,13 @@ public final class EmbedJob {
       SparkSession.Builder b =
           SparkSession.builder()
               .appName(appName.isBlank() ? "modernbert-" + o.get("task") : appName);
-      String master = o.get("master");
-      if (master != null && !master.isBlank()) {
-        b.master(master);
-      } else if (!new SparkConf().contains("spark.master")) {
-        b.master("local[*]");
+      for (Map.Entry<String, String> e :
+          sessionSettings(o.get("master"), new SparkConf(), System.getenv()).entrySet()) {
+        if (e.getKey().equals("spark.master")) {
+          b.master(e.getValue());
+        } else {
+          b.config(e.getKey(), e.getValue());
+        }
       }
       spark = b.getOrCreate();
       return run(spark, o, out).exitCode();
@@ -112,6 +112,43 @@ public final class EmbedJob {
         spark.stop();
       }
     }
+  }
+
+  static final String LOOPBACK = "127.0.0.1";
+
+  /**
+   * The settings the job adds to its session: the master ({@code --master}, else {@code local[*]}
+   * when spark-submit set none) and, when the job itself starts a local master, loopback only: the
+   * driver binds and advertises 127.0.0.1, and the Spark UI (which binds to {@code SPARK_LOCAL_IP},
+   * else every interface) is disabled unless {@code SPARK_LOCAL_IP} is set ({@code
+   * bin/modernbert-spark embed} sets it to 127.0.0.1). Settings the user gave (spark.* system
+   * properties, spark-submit) are kept; a cluster master keeps Spark's own settings.
+   */
+  static Map<String, String> sessionSettings(
+      String masterOption, SparkConf conf, Map<String, String> env) {
+    Map<String, String> s = new LinkedHashMap<>();
+    String master = null;
+    if (masterOption != null && !masterOption.isBlank()) {
+      master = masterOption.trim();
+    } else if (!conf.contains("spark.master")) {
+      master = "local[*]";
+    }
+    if (master == null) {
+      return s;
+    }
+    s.put("spark.master", master);
+    if (!master.startsWith("local")) {
+      return s;
+    }
+    for (String key : List.of("spark.driver.bindAddress", "spark.driver.host")) {
+      if (!conf.contains(key)) {
+        s.put(key, LOOPBACK);
+      }
+    }
+    if (env.get("SPARK_LOCAL_IP") == null && !conf.contains("spark.ui.enabled")) {
+      s.put("spark.ui.enabled", "false");
+    }
+    return s;
   }
 
   /** The job's result: the summary written and printed, and the exit code. */
@@ -143,6 +180,15 @@ public final class EmbedJob {
     JobProgress.interval(o); // checked now, used once the job runs
     JobProgress.logUi(spark, out);
 
+    // The stage's options together (e.g. --prompt with --prompt-name), before anything is read.
+    ModernBertStage<?> stage = task.stage(o, textCol);
+    try {
+      stage.task();
+    } catch (IllegalArgumentException e) {
+      throw JobException.usage("bad option value: " + e.getMessage());
+    }
+    // 0. Output and checkpoint apart from the input and each other, before anything is deleted.
+    PathOverlap.check(input, output, streaming ? checkpoint : null, hconf);
     // 1. The model path, before anything runs.
     checkModel(model, hconf);
     // 2. The input files and format.
@@ -154,8 +200,13 @@ public final class EmbedJob {
     } else {
       checkOutput(output, mode, hconf);
     }
-    // 4. The stage and the schema.
-    ModernBertStage<?> stage = task.stage(o, textCol);
+    // 4. The model's checkpoint on the driver: readable, the task's head, the prompt name.
+    try {
+      stage.checkModelHead();
+    } catch (IllegalArgumentException e) {
+      throw JobException.usage(e.getMessage());
+    }
+    // 5. The schema.
     Dataset<Row> raw = read(spark, format, input);
     Dataset<Row> df = withId(raw, format, idCol, textCol);
     List<String> columns = List.of(df.columns());
@@ -182,7 +233,6 @@ public final class EmbedJob {
     StructType inSchema = df.schema();
     try {
       stage.transformSchema(inSchema);
-      stage.checkModelHead(); // a checkpoint without the task's head fails here, not later
     } catch (IllegalArgumentException e) {
       throw JobException.usage(e.getMessage() + " (in " + input + ", read as " + format + ")");
     }
@@ -215,7 +265,7 @@ public final class EmbedJob {
       in = in.repartition(partitions);
     }
 
-    // 5. Run: count the input, transform, write (only through Spark's writer).
+    // 6. Run: count the input, transform, write (only through Spark's writer).
     long rowsIn;
     try {
       rowsIn = in.count();
@@ -240,7 +290,7 @@ public final class EmbedJob {
     long rowsOut = countOutput(spark, output, outputFormat, result.schema()) - before;
     double wallS = (System.nanoTime() - t0) / 1e9;
 
-    // 6. The summary.
+    // 7. The summary.
     int code = rowsOut == rowsIn ? 0 : JobException.ROW_MISMATCH;
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("status", code == 0 ? "ok" : "rows_out_differs_from_rows_in");

@@ -306,4 +306,107 @@ class EmbedJobTest {
       System.clearProperty("HF_HUB_CACHE");
     }
   }
+
+  @Test
+  void anOutputThatIsTheInputIsRefusedBeforeAnythingIsDeleted() throws Exception {
+    Path in = jsonl("same", "{\"id\": 1, \"text\": \"hello\"}");
+    JobException e =
+        fails(
+            "--input",
+            in.toString(),
+            "--output",
+            in.toString(),
+            "--model",
+            "demo",
+            "--output-format",
+            "json",
+            "--mode",
+            "overwrite");
+    assertEquals(JobException.USAGE, e.exitCode());
+    assertTrue(
+        e.getMessage().contains("--output " + in + " is also --input " + in), e.getMessage());
+    assertTrue(Files.exists(in.resolve("part-0.jsonl")), "the input is still there");
+    // A folder above the input, in overwrite mode, too.
+    e =
+        fails(
+            "--input",
+            in.toString(),
+            "--output",
+            tmp.toString(),
+            "--model",
+            "demo",
+            "--mode",
+            "overwrite");
+    assertTrue(e.getMessage().contains("contains --input"), e.getMessage());
+    assertTrue(Files.exists(in.resolve("part-0.jsonl")), "the input is still there");
+    // --checkpoint: the same folder as the output.
+    String out = tmp.resolve("ck-out").toString();
+    e = fails("--input", in.toString(), "--output", out, "--model", "demo", "--checkpoint", out);
+    assertTrue(
+        e.getMessage().contains("--checkpoint " + out + " is also --output"), e.getMessage());
+  }
+
+  @Test
+  void promptOptionsAreCheckedOnTheDriverBeforeAnythingRuns() throws Exception {
+    // --prompt with --prompt-name: refused before even the input is looked at.
+    JobException e =
+        fails(
+            "--input",
+            tmp.resolve("none").toString(),
+            "--output",
+            tmp.resolve("o").toString(),
+            "--model",
+            "demo",
+            "--prompt",
+            "q: ",
+            "--prompt-name",
+            "query");
+    assertEquals(JobException.USAGE, e.exitCode());
+    assertTrue(e.getMessage().contains("exclude each other"), e.getMessage());
+    // An unknown prompt name of a local folder: exit 2 on the driver, listing the names.
+    Path in = jsonl("prompt-in", "{\"id\": 1, \"text\": \"hello\"}");
+    String model =
+        dev.modernbert.encoder.testing.Golden.resource("golden/st-mean-normalize").toString();
+    e =
+        fails(
+            "--input",
+            in.toString(),
+            "--output",
+            tmp.resolve("o").toString(),
+            "--model",
+            model,
+            "--prompt-name",
+            "nope");
+    assertEquals(JobException.USAGE, e.exitCode());
+    assertTrue(e.getMessage().contains("unknown prompt name \"nope\""), e.getMessage());
+    assertTrue(e.getMessage().contains("query, document"), e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("o")));
+  }
+
+  @Test
+  void aCheckpointTheLoaderRefusesIsBadInputFoundOnTheDriver() throws Exception {
+    Path in = jsonl("pickle-in", "{\"id\": 1, \"text\": \"hello\"}");
+    Path model = Files.createDirectories(tmp.resolve("malicious-model"));
+    Files.copy(
+        dev.modernbert.encoder.testing.Golden.resource("golden/pytorch-bin/config.json"),
+        model.resolve("config.json"));
+    Files.copy(
+        dev.modernbert.encoder.testing.Golden.resource("golden/malicious/pytorch_model.bin"),
+        model.resolve("pytorch_model.bin"));
+    for (String task : List.of("embed", "fill-mask")) {
+      JobException e =
+          fails(
+              "--input",
+              in.toString(),
+              "--output",
+              tmp.resolve("o-" + task).toString(),
+              "--model",
+              model.toString(),
+              "--task",
+              task);
+      assertEquals(JobException.USAGE, e.exitCode(), e.getMessage());
+      assertTrue(e.getMessage().contains("names the global os.system"), e.getMessage());
+      assertFalse(Files.exists(tmp.resolve("o-" + task)));
+    }
+  }
 }
