@@ -170,6 +170,7 @@ public final class EmbedJob {
     String textCol = o.require("text-col");
     String idCol = o.require("id-col");
     List<String> keepCols = o.getList("keep-cols");
+    String badInput = o.choice(JsonInput.POLICY, JsonInput.POLICIES);
     int partitions = o.getInt("partitions");
     if (partitions < 0) {
       throw JobException.usage("--partitions must be >= 0, got " + partitions);
@@ -206,8 +207,28 @@ public final class EmbedJob {
     } catch (IllegalArgumentException e) {
       throw JobException.usage(e.getMessage());
     }
-    // 5. The schema.
+    // 5. JSON lines: every line checked (--bad-input), before the schema is inferred.
+    long badRows = 0;
+    boolean skipBad = format.equals("json") && badInput.equals("skip");
+    if (format.equals("json")) {
+      JsonInput.Report bad =
+          streaming
+              ? JsonInput.check(
+                  spark, textCol, CheckpointRun.pendingFiles(spark, input, checkpoint))
+              : JsonInput.check(spark, textCol, input);
+      if (bad.bad() > 0) {
+        if (!skipBad) {
+          throw JsonInput.failure(input, bad);
+        }
+        badRows = bad.bad();
+        out.println("EmbedJob: --bad-input skip: skipping " + bad.describe());
+      }
+    }
+    // 6. The schema.
     Dataset<Row> raw = read(spark, format, input);
+    if (skipBad) {
+      raw = JsonInput.goodRows(spark.read().text(input), raw.schema(), textCol);
+    }
     Dataset<Row> df = withId(raw, format, idCol, textCol);
     List<String> columns = List.of(df.columns());
     List<String> carried = new ArrayList<>();
@@ -247,7 +268,7 @@ public final class EmbedJob {
     if (streaming) {
       Dataset<Row> stream =
           withId(
-              CheckpointRun.readStream(spark, o, format, input, raw.schema()),
+              CheckpointRun.readStream(spark, o, format, input, raw.schema(), skipBad, textCol),
               format,
               idCol,
               textCol);
@@ -258,14 +279,14 @@ public final class EmbedJob {
       StageMetrics metrics = StageMetrics.register(spark.sparkContext());
       Dataset<Row> result = stage.transform(in, metrics).select(cols(outCols));
       return CheckpointRun.run(
-          spark, o, task.name(), format, raw.schema(), result, metrics, t0, out);
+          spark, o, task.name(), format, raw.schema(), result, metrics, badRows, t0, out);
     }
     Dataset<Row> in = df.select(cols(selected));
     if (partitions > 0) {
       in = in.repartition(partitions);
     }
 
-    // 6. Run: count the input, transform, write (only through Spark's writer).
+    // 7. Run: count the input, transform, write (only through Spark's writer).
     long rowsIn;
     try {
       rowsIn = in.count();
@@ -290,7 +311,7 @@ public final class EmbedJob {
     long rowsOut = countOutput(spark, output, outputFormat, result.schema()) - before;
     double wallS = (System.nanoTime() - t0) / 1e9;
 
-    // 7. The summary.
+    // 8. The summary.
     int code = rowsOut == rowsIn ? 0 : JobException.ROW_MISMATCH;
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("status", code == 0 ? "ok" : "rows_out_differs_from_rows_in");
@@ -304,6 +325,9 @@ public final class EmbedJob {
     s.put("model", model);
     s.put("rows_in", rowsIn);
     s.put("rows_out", rowsOut);
+    if (format.equals("json")) {
+      s.put("bad_input_rows", badRows);
+    }
     s.putAll(figures(metrics.totals(), rowsOut, wallS));
     s.put("spark_master", spark.sparkContext().master());
     s.put("app_id", spark.sparkContext().applicationId());

@@ -51,6 +51,12 @@ public final class JobOptions {
               "auto",
               false,
               "auto | parquet | json | jsonl | csv | text; auto = from the file extension"),
+          new Spec(
+              "bad-input",
+              "fail",
+              false,
+              "json input: fail (a bad line stops the job before any compute) | skip (drop and"
+                  + " count bad lines)"),
           new Spec("text-col", "text", false, "input column holding the text (string)"),
           new Spec("id-col", "id", false, "input column copied to the output as the row id"),
           new Spec("keep-cols", "", false, "more input columns to copy to the output, a,b,c"),

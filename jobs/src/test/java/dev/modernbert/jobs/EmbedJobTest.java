@@ -409,4 +409,75 @@ class EmbedJobTest {
       assertFalse(Files.exists(tmp.resolve("o-" + task)));
     }
   }
+
+  @Test
+  void badJsonLinesFailTheJobByDefaultAndAreSkippedAndCountedOnRequest() throws Exception {
+    Path in =
+        jsonl(
+            "bad-lines",
+            "{\"id\": 1, \"text\": \"good\"}",
+            "{\"id\": 2, \"text\": \"unterminated",
+            "[1,2]",
+            "{\"id\": 3, \"text\": 5}",
+            "{\"id\": 4, \"text\": \"also good\"}");
+    Path out = tmp.resolve("bad-out");
+    JobException e = fails("--input", in.toString(), "--output", out.toString(), "--model", "demo");
+    assertEquals(JobException.USAGE, e.exitCode());
+    String m = e.getMessage();
+    assertTrue(m.contains("3 bad JSON lines; the first: "), m);
+    assertTrue(m.contains("part-0.jsonl: {\"id\": 2, \"text\": \"unterminated: not valid JSON"), m);
+    assertTrue(m.contains("[1,2]: a JSON list, not an object"), m);
+    assertTrue(m.contains("\"text\" is a number, not a string"), m);
+    assertTrue(m.contains("--bad-input skip"), m);
+    assertFalse(Files.exists(out));
+    // The same policy with --checkpoint, before the query starts.
+    e =
+        fails(
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--model",
+            "demo",
+            "--checkpoint",
+            tmp.resolve("bad-ckpt").toString());
+    assertEquals(JobException.USAGE, e.exitCode());
+    assertTrue(e.getMessage().contains("3 bad JSON lines"), e.getMessage());
+    assertFalse(Files.exists(out));
+
+    // --bad-input skip: the good rows only, the bad ones counted.
+    EmbedJob.Result r =
+        EmbedJob.run(
+            spark,
+            JobOptions.parse(
+                new String[] {
+                  "--input",
+                  in.toString(),
+                  "--output",
+                  out.toString(),
+                  "--model",
+                  "demo",
+                  "--output-format",
+                  "json",
+                  "--bad-input",
+                  "skip"
+                }),
+            new PrintStream(OutputStreamNull.INSTANCE));
+    assertEquals(0, r.exitCode());
+    assertEquals(3L, r.summary().get("bad_input_rows"));
+    assertEquals(2L, r.summary().get("rows_in"));
+    assertEquals(2L, r.summary().get("rows_out"));
+    assertEquals(0L, r.summary().get("null_rows"));
+    List<String> ids = new ArrayList<>();
+    try (var files = Files.list(out)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
+        Files.readString(f)
+            .lines()
+            .forEach(
+                l -> ids.add(JsonParser.parseString(l).getAsJsonObject().get("id").toString()));
+      }
+    }
+    java.util.Collections.sort(ids);
+    assertEquals(List.of("1", "4"), ids);
+  }
 }
