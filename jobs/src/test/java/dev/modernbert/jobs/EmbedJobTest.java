@@ -208,11 +208,13 @@ class EmbedJobTest {
     e =
         fails(
             "--input", num.toString(), "--output", tmp.resolve("o2").toString(), "--model", "demo");
-    assertTrue(e.getMessage().contains("must be of type string, but it is bigint"), e.getMessage());
+    // A number in the text column is a bad line (JSON input is checked line by line), exit 2.
+    assertTrue(e.getMessage().contains("\"text\" is a number, not a string"), e.getMessage());
+    assertEquals(JobException.USAGE, e.exitCode());
     e =
         fails(
             "--input",
-            num.toString(),
+            body.toString(),
             "--output",
             tmp.resolve("o3").toString(),
             "--model",
