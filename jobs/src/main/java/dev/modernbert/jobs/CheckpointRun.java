@@ -132,6 +132,7 @@ final class CheckpointRun {
       Dataset<Row> result,
       StageMetrics metrics,
       long badRows,
+      long droppedLines,
       long t0,
       PrintStream out) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -186,7 +187,9 @@ final class CheckpointRun {
             ? EmbedJob.countOutput(spark, output, outputFormat, result.schema())
             : 0;
     long rowsOut = rowsTotal - rowsBefore;
-    long rowsIn = counter.inputRows();
+    // With --bad-input skip the source reads lines, and the bad and blank ones (found in the
+    // files pending when the run started: Trigger.AvailableNow reads just those) are dropped.
+    long rowsIn = counter.inputRows() - droppedLines;
     Set<String> files = StreamingLogs.sourceFilesAfter(ckpt, committedBefore, conf);
     double wallS = (System.nanoTime() - t0) / 1e9;
 

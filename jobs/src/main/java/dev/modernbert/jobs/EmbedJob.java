@@ -209,6 +209,7 @@ public final class EmbedJob {
     }
     // 5. JSON lines: every line checked (--bad-input), before the schema is inferred.
     long badRows = 0;
+    long droppedLines = 0; // bad and blank lines: read by the stream's text source, then dropped
     boolean skipBad = format.equals("json") && badInput.equals("skip");
     if (format.equals("json")) {
       JsonInput.Report bad =
@@ -216,6 +217,7 @@ public final class EmbedJob {
               ? JsonInput.check(
                   spark, textCol, CheckpointRun.pendingFiles(spark, input, checkpoint))
               : JsonInput.check(spark, textCol, input);
+      droppedLines = bad.bad() + bad.blank();
       if (bad.bad() > 0) {
         if (!skipBad) {
           throw JsonInput.failure(input, bad);
@@ -279,7 +281,17 @@ public final class EmbedJob {
       StageMetrics metrics = StageMetrics.register(spark.sparkContext());
       Dataset<Row> result = stage.transform(in, metrics).select(cols(outCols));
       return CheckpointRun.run(
-          spark, o, task.name(), format, raw.schema(), result, metrics, badRows, t0, out);
+          spark,
+          o,
+          task.name(),
+          format,
+          raw.schema(),
+          result,
+          metrics,
+          badRows,
+          skipBad ? droppedLines : 0,
+          t0,
+          out);
     }
     Dataset<Row> in = df.select(cols(selected));
     if (partitions > 0) {

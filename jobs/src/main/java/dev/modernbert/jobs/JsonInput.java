@@ -43,7 +43,7 @@ final class JsonInput {
   private JsonInput() {}
 
   /** The bad lines of some files: how many, and the first few as "file: line: problem". */
-  record Report(long bad, List<String> first) {
+  record Report(long bad, long blank, List<String> first) {
     String describe() {
       return bad
           + " bad JSON line"
@@ -124,28 +124,42 @@ final class JsonInput {
     return f.apply(line);
   }
 
-  /** Checks every line of {@code paths} (one pass; a second, short one only to show bad lines). */
+  /**
+   * Checks every line of {@code paths} (one pass; a second, short one only to show bad lines); also
+   * counts the blank lines (the text source reads them as rows, the JSON reader skips them).
+   */
   static Report check(SparkSession spark, String textCol, String... paths) {
     if (paths.length == 0) {
-      return new Report(0, List.of());
+      return new Report(0, 0, List.of());
     }
-    Dataset<Row> bad =
+    UserDefinedFunction problemOrBlank =
+        functions.udf(
+            (UDF1<String, String>) l -> l == null || l.isBlank() ? "" : problem(l, textCol),
+            DataTypes.StringType);
+    Dataset<Row> checked =
         spark
             .read()
             .text(paths)
             .select(
                 functions.input_file_name().as("file"),
                 functions.col("value"),
-                problemOf(functions.col("value"), textCol).as("problem"))
+                problemOrBlank.apply(functions.col("value")).as("problem"))
             .where(functions.col("problem").isNotNull());
-    long n = bad.count();
+    Row counts =
+        checked
+            .agg(
+                functions.count(functions.when(functions.col("problem").notEqual(""), 1)),
+                functions.count(functions.when(functions.col("problem").equalTo(""), 1)))
+            .first();
+    long n = counts.getLong(0);
+    Dataset<Row> bad = checked.where(functions.col("problem").notEqual(""));
     List<String> first = new ArrayList<>();
     if (n > 0) {
       for (Row r : bad.limit(SHOWN).collectAsList()) {
         first.add(r.getString(0) + ": " + abbreviate(r.getString(1)) + ": " + r.getString(2));
       }
     }
-    return new Report(n, first);
+    return new Report(n, counts.getLong(1), first);
   }
 
   static String abbreviate(String line) {

@@ -481,5 +481,33 @@ class EmbedJobTest {
     }
     java.util.Collections.sort(ids);
     assertEquals(List.of("1", "4"), ids);
+
+    // --bad-input skip with --checkpoint: the stream reads the good lines only.
+    Path streamOut = tmp.resolve("bad-stream-out");
+    r =
+        EmbedJob.run(
+            spark,
+            JobOptions.parse(
+                new String[] {
+                  "--input",
+                  in.toString(),
+                  "--output",
+                  streamOut.toString(),
+                  "--model",
+                  "demo",
+                  "--output-format",
+                  "json",
+                  "--bad-input",
+                  "skip",
+                  "--checkpoint",
+                  tmp.resolve("bad-stream-ckpt").toString(),
+                  "--progress-interval",
+                  "0"
+                }),
+            new PrintStream(OutputStreamNull.INSTANCE));
+    assertEquals(0, r.exitCode());
+    assertEquals(3L, r.summary().get("bad_input_rows"));
+    assertEquals(2L, r.summary().get("rows_in"));
+    assertEquals(2L, r.summary().get("rows_out"));
   }
 }
