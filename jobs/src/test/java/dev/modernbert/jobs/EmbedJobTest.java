@@ -510,4 +510,73 @@ class EmbedJobTest {
     assertEquals(2L, r.summary().get("rows_in"));
     assertEquals(2L, r.summary().get("rows_out"));
   }
+
+  /** The demo model with every value of {@code tensor} set to NaN (an F32 safetensors entry). */
+  private Path nanModel(String tensor) throws Exception {
+    Path dir = tmp.resolve("nan-model");
+    dev.modernbert.encoder.demo.DemoModel.write(dir);
+    Path st = dir.resolve("model.safetensors");
+    byte[] b = Files.readAllBytes(st);
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int headerLen = (int) buf.getLong(0);
+    JsonObject header =
+        JsonParser.parseString(new String(b, 8, headerLen, StandardCharsets.UTF_8))
+            .getAsJsonObject();
+    JsonObject entry = header.getAsJsonObject(tensor);
+    assertEquals("F32", entry.get("dtype").getAsString());
+    long start = entry.getAsJsonArray("data_offsets").get(0).getAsLong();
+    long end = entry.getAsJsonArray("data_offsets").get(1).getAsLong();
+    for (long at = 8 + headerLen + start; at < 8 + headerLen + end; at += 4) {
+      buf.putFloat((int) at, Float.NaN);
+    }
+    Files.write(st, b);
+    return dir;
+  }
+
+  @Test
+  void nanOutputsAreWrittenAsValuesInParquetAndJson() throws Exception {
+    Path in = jsonl("nan-in", "{\"id\": 1, \"text\": \"hello\"}");
+    String model = nanModel("model.embeddings.norm.weight").toString();
+    for (String format : List.of("parquet", "json")) {
+      Path out = tmp.resolve("nan-out-" + format);
+      EmbedJob.Result r =
+          EmbedJob.run(
+              spark,
+              JobOptions.parse(
+                  new String[] {
+                    "--input",
+                    in.toString(),
+                    "--output",
+                    out.toString(),
+                    "--model",
+                    model,
+                    "--output-format",
+                    format,
+                    "--progress-interval",
+                    "0"
+                  }),
+              new PrintStream(OutputStreamNull.INSTANCE));
+      assertEquals(0, r.exitCode(), format);
+      // Parquet stores NaN floats; JSON, which has no NaN, carries them as the string "NaN"
+      // (Spark's JSON writer), which Spark reads back as NaN given the float schema.
+      org.apache.spark.sql.types.StructType schema =
+          new org.apache.spark.sql.types.StructType()
+              .add(
+                  "embedding",
+                  org.apache.spark.sql.types.DataTypes.createArrayType(
+                      org.apache.spark.sql.types.DataTypes.FloatType));
+      List<org.apache.spark.sql.Row> rows =
+          spark.read().schema(schema).format(format).load(out.toString()).collectAsList();
+      assertEquals(1, rows.size());
+      List<Object> v = rows.get(0).getList(0);
+      assertTrue(Float.isNaN((Float) v.get(0)), format + ": " + v);
+      if (format.equals("json")) {
+        try (var files = Files.list(out)) {
+          Path part =
+              files.filter(f -> f.getFileName().toString().startsWith("part-")).findFirst().get();
+          assertTrue(Files.readString(part).contains("\"embedding\":[\"NaN\""), part.toString());
+        }
+      }
+    }
+  }
 }
