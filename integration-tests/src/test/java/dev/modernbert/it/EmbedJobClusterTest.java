@@ -441,6 +441,7 @@ class EmbedJobClusterTest {
         "wrong-type",
         in,
         work.resolve("out-wrong-type"),
-        "input column \"text\" must be of type string, but it is array<bigint>");
+        "1 bad JSON line",
+        "\"text\" is a list, not a string"); // JSON input is checked line by line (--bad-input)
   }
 }

@@ -104,19 +104,22 @@ final class CheckpointRun {
 
   /** The file source over the input, with the schema read from it now. */
   static Dataset<Row> readStream(
-      SparkSession spark, JobOptions o, String format, String input, StructType schema) {
-    DataStreamReader r =
-        spark
-            .readStream()
-            .format(format)
-            .schema(schema)
-            .options(EmbedJob.readOptions(format))
-            .option("maxFileAge", MAX_FILE_AGE);
+      SparkSession spark,
+      JobOptions o,
+      String format,
+      String input,
+      StructType schema,
+      boolean skipBadJson,
+      String textCol) {
+    DataStreamReader r = spark.readStream().option("maxFileAge", MAX_FILE_AGE);
     int maxFiles = o.getInt("max-files-per-trigger");
     if (maxFiles > 0) {
       r = r.option("maxFilesPerTrigger", maxFiles);
     }
-    return r.load(input);
+    if (skipBadJson) { // the lines, checked one by one (JsonInput), then parsed
+      return JsonInput.goodRows(r.format("text").load(input), schema, textCol);
+    }
+    return r.format(format).schema(schema).options(EmbedJob.readOptions(format)).load(input);
   }
 
   /** Runs the query until every available file is done; writes and prints the summary. */
@@ -128,6 +131,8 @@ final class CheckpointRun {
       StructType rawSchema,
       Dataset<Row> result,
       StageMetrics metrics,
+      long badRows,
+      long droppedLines,
       long t0,
       PrintStream out) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -182,7 +187,9 @@ final class CheckpointRun {
             ? EmbedJob.countOutput(spark, output, outputFormat, result.schema())
             : 0;
     long rowsOut = rowsTotal - rowsBefore;
-    long rowsIn = counter.inputRows();
+    // With --bad-input skip the source reads lines, and the bad and blank ones (found in the
+    // files pending when the run started: Trigger.AvailableNow reads just those) are dropped.
+    long rowsIn = counter.inputRows() - droppedLines;
     Set<String> files = StreamingLogs.sourceFilesAfter(ckpt, committedBefore, conf);
     double wallS = (System.nanoTime() - t0) / 1e9;
 
@@ -202,6 +209,9 @@ final class CheckpointRun {
     s.put("rows_in", rowsIn);
     s.put("rows_out", rowsOut);
     s.put("rows_out_total", rowsTotal);
+    if (format.equals("json")) {
+      s.put("bad_input_rows", badRows);
+    }
     s.putAll(EmbedJob.figures(metrics.totals(), rowsOut, wallS));
     s.put("spark_master", spark.sparkContext().master());
     s.put("app_id", spark.sparkContext().applicationId());
@@ -230,17 +240,8 @@ final class CheckpointRun {
   /** Rows of the input files the checkpoint has not seen (for the progress lines' fraction). */
   static long pendingRows(
       SparkSession spark, String format, StructType schema, String input, Path ckpt) {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    Set<String> seen = new HashSet<>();
-    for (String f : StreamingLogs.sourceFilesAfter(ckpt, -1, conf)) {
-      seen.add(new Path(f).toUri().getPath());
-    }
-    List<String> pending =
-        InputFiles.resolve(input, conf).stream()
-            .filter(p -> !seen.contains(p.toUri().getPath()))
-            .map(Path::toString)
-            .toList();
-    if (pending.isEmpty()) {
+    String[] pending = pendingFiles(spark, input, ckpt.toString());
+    if (pending.length == 0) {
       return 0;
     }
     return spark
@@ -248,7 +249,20 @@ final class CheckpointRun {
         .format(format)
         .schema(schema)
         .options(EmbedJob.readOptions(format))
-        .load(pending.toArray(new String[0]))
+        .load(pending)
         .count();
+  }
+
+  /** The input files the checkpoint has not seen (all of them for a new checkpoint). */
+  static String[] pendingFiles(SparkSession spark, String input, String checkpoint) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Set<String> seen = new HashSet<>();
+    for (String f : StreamingLogs.sourceFilesAfter(new Path(checkpoint), -1, conf)) {
+      seen.add(new Path(f).toUri().getPath());
+    }
+    return InputFiles.resolve(input, conf).stream()
+        .filter(p -> !seen.contains(p.toUri().getPath()))
+        .map(Path::toString)
+        .toArray(String[]::new);
   }
 }

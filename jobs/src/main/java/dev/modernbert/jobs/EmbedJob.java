@@ -74,11 +74,9 @@ public final class EmbedJob {
 
   /** Parses, starts (or reuses) the Spark session, runs, stops the session; the exit code. */
   public static int runMain(String[] args, PrintStream out, PrintStream err) {
-    for (String a : args) {
-      if (a.equals("--help") || a.equals("-h")) {
-        out.print(usage());
-        return 0;
-      }
+    if (JobOptions.wantsHelp(args)) { // -h/--help as a flag; a flag's value is never help
+      out.print(usage());
+      return 0;
     }
     JobOptions o;
     try {
@@ -93,11 +91,13 @@ public final class EmbedJob {
       SparkSession.Builder b =
           SparkSession.builder()
               .appName(appName.isBlank() ? "modernbert-" + o.get("task") : appName);
-      String master = o.get("master");
-      if (master != null && !master.isBlank()) {
-        b.master(master);
-      } else if (!new SparkConf().contains("spark.master")) {
-        b.master("local[*]");
+      for (Map.Entry<String, String> e :
+          sessionSettings(o.get("master"), new SparkConf(), System.getenv()).entrySet()) {
+        if (e.getKey().equals("spark.master")) {
+          b.master(e.getValue());
+        } else {
+          b.config(e.getKey(), e.getValue());
+        }
       }
       spark = b.getOrCreate();
       return run(spark, o, out).exitCode();
@@ -112,6 +112,43 @@ public final class EmbedJob {
         spark.stop();
       }
     }
+  }
+
+  static final String LOOPBACK = "127.0.0.1";
+
+  /**
+   * The settings the job adds to its session: the master ({@code --master}, else {@code local[*]}
+   * when spark-submit set none) and, when the job itself starts a local master, loopback only: the
+   * driver binds and advertises 127.0.0.1, and the Spark UI (which binds to {@code SPARK_LOCAL_IP},
+   * else every interface) is disabled unless {@code SPARK_LOCAL_IP} is set ({@code
+   * bin/modernbert-spark embed} sets it to 127.0.0.1). Settings the user gave (spark.* system
+   * properties, spark-submit) are kept; a cluster master keeps Spark's own settings.
+   */
+  static Map<String, String> sessionSettings(
+      String masterOption, SparkConf conf, Map<String, String> env) {
+    Map<String, String> s = new LinkedHashMap<>();
+    String master = null;
+    if (masterOption != null && !masterOption.isBlank()) {
+      master = masterOption.trim();
+    } else if (!conf.contains("spark.master")) {
+      master = "local[*]";
+    }
+    if (master == null) {
+      return s;
+    }
+    s.put("spark.master", master);
+    if (!master.startsWith("local")) {
+      return s;
+    }
+    for (String key : List.of("spark.driver.bindAddress", "spark.driver.host")) {
+      if (!conf.contains(key)) {
+        s.put(key, LOOPBACK);
+      }
+    }
+    if (env.get("SPARK_LOCAL_IP") == null && !conf.contains("spark.ui.enabled")) {
+      s.put("spark.ui.enabled", "false");
+    }
+    return s;
   }
 
   /** The job's result: the summary written and printed, and the exit code. */
@@ -133,6 +170,7 @@ public final class EmbedJob {
     String textCol = o.require("text-col");
     String idCol = o.require("id-col");
     List<String> keepCols = o.getList("keep-cols");
+    String badInput = o.choice(JsonInput.POLICY, JsonInput.POLICIES);
     int partitions = o.getInt("partitions");
     if (partitions < 0) {
       throw JobException.usage("--partitions must be >= 0, got " + partitions);
@@ -143,6 +181,15 @@ public final class EmbedJob {
     JobProgress.interval(o); // checked now, used once the job runs
     JobProgress.logUi(spark, out);
 
+    // The stage's options together (e.g. --prompt with --prompt-name), before anything is read.
+    ModernBertStage<?> stage = task.stage(o, textCol);
+    try {
+      stage.task();
+    } catch (IllegalArgumentException e) {
+      throw JobException.usage("bad option value: " + e.getMessage());
+    }
+    // 0. Output and checkpoint apart from the input and each other, before anything is deleted.
+    PathOverlap.check(input, output, streaming ? checkpoint : null, hconf);
     // 1. The model path, before anything runs.
     checkModel(model, hconf);
     // 2. The input files and format.
@@ -154,9 +201,36 @@ public final class EmbedJob {
     } else {
       checkOutput(output, mode, hconf);
     }
-    // 4. The stage and the schema.
-    ModernBertStage<?> stage = task.stage(o, textCol);
+    // 4. The model's checkpoint on the driver: readable, the task's head, the prompt name.
+    try {
+      stage.checkModelHead();
+    } catch (IllegalArgumentException e) {
+      throw JobException.usage(e.getMessage());
+    }
+    // 5. JSON lines: every line checked (--bad-input), before the schema is inferred.
+    long badRows = 0;
+    long droppedLines = 0; // bad and blank lines: read by the stream's text source, then dropped
+    boolean skipBad = format.equals("json") && badInput.equals("skip");
+    if (format.equals("json")) {
+      JsonInput.Report bad =
+          streaming
+              ? JsonInput.check(
+                  spark, textCol, CheckpointRun.pendingFiles(spark, input, checkpoint))
+              : JsonInput.check(spark, textCol, input);
+      droppedLines = bad.bad() + bad.blank();
+      if (bad.bad() > 0) {
+        if (!skipBad) {
+          throw JsonInput.failure(input, bad);
+        }
+        badRows = bad.bad();
+        out.println("EmbedJob: --bad-input skip: skipping " + bad.describe());
+      }
+    }
+    // 6. The schema.
     Dataset<Row> raw = read(spark, format, input);
+    if (skipBad) {
+      raw = JsonInput.goodRows(spark.read().text(input), raw.schema(), textCol);
+    }
     Dataset<Row> df = withId(raw, format, idCol, textCol);
     List<String> columns = List.of(df.columns());
     List<String> carried = new ArrayList<>();
@@ -182,7 +256,6 @@ public final class EmbedJob {
     StructType inSchema = df.schema();
     try {
       stage.transformSchema(inSchema);
-      stage.checkModelHead(); // a checkpoint without the task's head fails here, not later
     } catch (IllegalArgumentException e) {
       throw JobException.usage(e.getMessage() + " (in " + input + ", read as " + format + ")");
     }
@@ -197,7 +270,7 @@ public final class EmbedJob {
     if (streaming) {
       Dataset<Row> stream =
           withId(
-              CheckpointRun.readStream(spark, o, format, input, raw.schema()),
+              CheckpointRun.readStream(spark, o, format, input, raw.schema(), skipBad, textCol),
               format,
               idCol,
               textCol);
@@ -208,14 +281,24 @@ public final class EmbedJob {
       StageMetrics metrics = StageMetrics.register(spark.sparkContext());
       Dataset<Row> result = stage.transform(in, metrics).select(cols(outCols));
       return CheckpointRun.run(
-          spark, o, task.name(), format, raw.schema(), result, metrics, t0, out);
+          spark,
+          o,
+          task.name(),
+          format,
+          raw.schema(),
+          result,
+          metrics,
+          badRows,
+          skipBad ? droppedLines : 0,
+          t0,
+          out);
     }
     Dataset<Row> in = df.select(cols(selected));
     if (partitions > 0) {
       in = in.repartition(partitions);
     }
 
-    // 5. Run: count the input, transform, write (only through Spark's writer).
+    // 7. Run: count the input, transform, write (only through Spark's writer).
     long rowsIn;
     try {
       rowsIn = in.count();
@@ -240,7 +323,7 @@ public final class EmbedJob {
     long rowsOut = countOutput(spark, output, outputFormat, result.schema()) - before;
     double wallS = (System.nanoTime() - t0) / 1e9;
 
-    // 6. The summary.
+    // 8. The summary.
     int code = rowsOut == rowsIn ? 0 : JobException.ROW_MISMATCH;
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("status", code == 0 ? "ok" : "rows_out_differs_from_rows_in");
@@ -254,6 +337,9 @@ public final class EmbedJob {
     s.put("model", model);
     s.put("rows_in", rowsIn);
     s.put("rows_out", rowsOut);
+    if (format.equals("json")) {
+      s.put("bad_input_rows", badRows);
+    }
     s.putAll(figures(metrics.totals(), rowsOut, wallS));
     s.put("spark_master", spark.sparkContext().master());
     s.put("app_id", spark.sparkContext().applicationId());

@@ -51,6 +51,12 @@ public final class JobOptions {
               "auto",
               false,
               "auto | parquet | json | jsonl | csv | text; auto = from the file extension"),
+          new Spec(
+              "bad-input",
+              "fail",
+              false,
+              "json input: fail (a bad line stops the job before any compute) | skip (drop and"
+                  + " count bad lines)"),
           new Spec("text-col", "text", false, "input column holding the text (string)"),
           new Spec("id-col", "id", false, "input column copied to the output as the row id"),
           new Spec("keep-cols", "", false, "more input columns to copy to the output, a,b,c"),
@@ -236,6 +242,37 @@ public final class JobOptions {
   }
 
   private static final FlagParser FLAG_PARSER = flagParser();
+
+  /**
+   * True when {@code -h} or {@code --help} stands where a flag stands: read as the parser reads (a
+   * value flag takes the next argument unless it starts with {@code --}; a boolean flag takes a
+   * following true or false), so a flag's value such as {@code --prompt -h} is never a help
+   * request.
+   */
+  static boolean wantsHelp(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("-h") || a.equals("--help")) {
+        return true;
+      }
+      if (!a.startsWith("--") || a.indexOf('=') > 2) {
+        continue;
+      }
+      Spec s = BY_NAME.get(a.substring(2));
+      if (s == null || i + 1 >= args.length) {
+        continue;
+      }
+      String next = args[i + 1];
+      if (s.bool()) {
+        if (next.equalsIgnoreCase("true") || next.equalsIgnoreCase("false")) {
+          i++;
+        }
+      } else if (!next.startsWith("--")) {
+        i++;
+      }
+    }
+    return false;
+  }
 
   private static FlagParser flagParser() {
     FlagParser.Builder b = FlagParser.builder().repeats(FlagParser.Repeats.LAST_WINS);

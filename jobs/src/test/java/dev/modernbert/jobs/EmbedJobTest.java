@@ -208,11 +208,13 @@ class EmbedJobTest {
     e =
         fails(
             "--input", num.toString(), "--output", tmp.resolve("o2").toString(), "--model", "demo");
-    assertTrue(e.getMessage().contains("must be of type string, but it is bigint"), e.getMessage());
+    // A number in the text column is a bad line (JSON input is checked line by line), exit 2.
+    assertTrue(e.getMessage().contains("\"text\" is a number, not a string"), e.getMessage());
+    assertEquals(JobException.USAGE, e.exitCode());
     e =
         fails(
             "--input",
-            num.toString(),
+            body.toString(),
             "--output",
             tmp.resolve("o3").toString(),
             "--model",
@@ -304,6 +306,277 @@ class EmbedJobTest {
     } finally {
       System.clearProperty("HF_HUB_OFFLINE");
       System.clearProperty("HF_HUB_CACHE");
+    }
+  }
+
+  @Test
+  void anOutputThatIsTheInputIsRefusedBeforeAnythingIsDeleted() throws Exception {
+    Path in = jsonl("same", "{\"id\": 1, \"text\": \"hello\"}");
+    JobException e =
+        fails(
+            "--input",
+            in.toString(),
+            "--output",
+            in.toString(),
+            "--model",
+            "demo",
+            "--output-format",
+            "json",
+            "--mode",
+            "overwrite");
+    assertEquals(JobException.USAGE, e.exitCode());
+    assertTrue(
+        e.getMessage().contains("--output " + in + " is also --input " + in), e.getMessage());
+    assertTrue(Files.exists(in.resolve("part-0.jsonl")), "the input is still there");
+    // A folder above the input, in overwrite mode, too.
+    e =
+        fails(
+            "--input",
+            in.toString(),
+            "--output",
+            tmp.toString(),
+            "--model",
+            "demo",
+            "--mode",
+            "overwrite");
+    assertTrue(e.getMessage().contains("contains --input"), e.getMessage());
+    assertTrue(Files.exists(in.resolve("part-0.jsonl")), "the input is still there");
+    // --checkpoint: the same folder as the output.
+    String out = tmp.resolve("ck-out").toString();
+    e = fails("--input", in.toString(), "--output", out, "--model", "demo", "--checkpoint", out);
+    assertTrue(
+        e.getMessage().contains("--checkpoint " + out + " is also --output"), e.getMessage());
+  }
+
+  @Test
+  void promptOptionsAreCheckedOnTheDriverBeforeAnythingRuns() throws Exception {
+    // --prompt with --prompt-name: refused before even the input is looked at.
+    JobException e =
+        fails(
+            "--input",
+            tmp.resolve("none").toString(),
+            "--output",
+            tmp.resolve("o").toString(),
+            "--model",
+            "demo",
+            "--prompt",
+            "q: ",
+            "--prompt-name",
+            "query");
+    assertEquals(JobException.USAGE, e.exitCode());
+    assertTrue(e.getMessage().contains("exclude each other"), e.getMessage());
+    // An unknown prompt name of a local folder: exit 2 on the driver, listing the names.
+    Path in = jsonl("prompt-in", "{\"id\": 1, \"text\": \"hello\"}");
+    String model =
+        dev.modernbert.encoder.testing.Golden.resource("golden/st-mean-normalize").toString();
+    e =
+        fails(
+            "--input",
+            in.toString(),
+            "--output",
+            tmp.resolve("o").toString(),
+            "--model",
+            model,
+            "--prompt-name",
+            "nope");
+    assertEquals(JobException.USAGE, e.exitCode());
+    assertTrue(e.getMessage().contains("unknown prompt name \"nope\""), e.getMessage());
+    assertTrue(e.getMessage().contains("query, document"), e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("o")));
+  }
+
+  @Test
+  void aCheckpointTheLoaderRefusesIsBadInputFoundOnTheDriver() throws Exception {
+    Path in = jsonl("pickle-in", "{\"id\": 1, \"text\": \"hello\"}");
+    Path model = Files.createDirectories(tmp.resolve("malicious-model"));
+    Files.copy(
+        dev.modernbert.encoder.testing.Golden.resource("golden/pytorch-bin/config.json"),
+        model.resolve("config.json"));
+    Files.copy(
+        dev.modernbert.encoder.testing.Golden.resource("golden/malicious/pytorch_model.bin"),
+        model.resolve("pytorch_model.bin"));
+    for (String task : List.of("embed", "fill-mask")) {
+      JobException e =
+          fails(
+              "--input",
+              in.toString(),
+              "--output",
+              tmp.resolve("o-" + task).toString(),
+              "--model",
+              model.toString(),
+              "--task",
+              task);
+      assertEquals(JobException.USAGE, e.exitCode(), e.getMessage());
+      assertTrue(e.getMessage().contains("names the global os.system"), e.getMessage());
+      assertFalse(Files.exists(tmp.resolve("o-" + task)));
+    }
+  }
+
+  @Test
+  void badJsonLinesFailTheJobByDefaultAndAreSkippedAndCountedOnRequest() throws Exception {
+    Path in =
+        jsonl(
+            "bad-lines",
+            "{\"id\": 1, \"text\": \"good\"}",
+            "{\"id\": 2, \"text\": \"unterminated",
+            "[1,2]",
+            "{\"id\": 3, \"text\": 5}",
+            "{\"id\": 4, \"text\": \"also good\"}");
+    Path out = tmp.resolve("bad-out");
+    JobException e = fails("--input", in.toString(), "--output", out.toString(), "--model", "demo");
+    assertEquals(JobException.USAGE, e.exitCode());
+    String m = e.getMessage();
+    assertTrue(m.contains("3 bad JSON lines; the first: "), m);
+    assertTrue(m.contains("part-0.jsonl: {\"id\": 2, \"text\": \"unterminated: not valid JSON"), m);
+    assertTrue(m.contains("[1,2]: a JSON list, not an object"), m);
+    assertTrue(m.contains("\"text\" is a number, not a string"), m);
+    assertTrue(m.contains("--bad-input skip"), m);
+    assertFalse(Files.exists(out));
+    // The same policy with --checkpoint, before the query starts.
+    e =
+        fails(
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--model",
+            "demo",
+            "--checkpoint",
+            tmp.resolve("bad-ckpt").toString());
+    assertEquals(JobException.USAGE, e.exitCode());
+    assertTrue(e.getMessage().contains("3 bad JSON lines"), e.getMessage());
+    assertFalse(Files.exists(out));
+
+    // --bad-input skip: the good rows only, the bad ones counted.
+    EmbedJob.Result r =
+        EmbedJob.run(
+            spark,
+            JobOptions.parse(
+                new String[] {
+                  "--input",
+                  in.toString(),
+                  "--output",
+                  out.toString(),
+                  "--model",
+                  "demo",
+                  "--output-format",
+                  "json",
+                  "--bad-input",
+                  "skip"
+                }),
+            new PrintStream(OutputStreamNull.INSTANCE));
+    assertEquals(0, r.exitCode());
+    assertEquals(3L, r.summary().get("bad_input_rows"));
+    assertEquals(2L, r.summary().get("rows_in"));
+    assertEquals(2L, r.summary().get("rows_out"));
+    assertEquals(0L, r.summary().get("null_rows"));
+    List<String> ids = new ArrayList<>();
+    try (var files = Files.list(out)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
+        Files.readString(f)
+            .lines()
+            .forEach(
+                l -> ids.add(JsonParser.parseString(l).getAsJsonObject().get("id").toString()));
+      }
+    }
+    java.util.Collections.sort(ids);
+    assertEquals(List.of("1", "4"), ids);
+
+    // --bad-input skip with --checkpoint: the stream reads the good lines only.
+    Path streamOut = tmp.resolve("bad-stream-out");
+    r =
+        EmbedJob.run(
+            spark,
+            JobOptions.parse(
+                new String[] {
+                  "--input",
+                  in.toString(),
+                  "--output",
+                  streamOut.toString(),
+                  "--model",
+                  "demo",
+                  "--output-format",
+                  "json",
+                  "--bad-input",
+                  "skip",
+                  "--checkpoint",
+                  tmp.resolve("bad-stream-ckpt").toString(),
+                  "--progress-interval",
+                  "0"
+                }),
+            new PrintStream(OutputStreamNull.INSTANCE));
+    assertEquals(0, r.exitCode());
+    assertEquals(3L, r.summary().get("bad_input_rows"));
+    assertEquals(2L, r.summary().get("rows_in"));
+    assertEquals(2L, r.summary().get("rows_out"));
+  }
+
+  /** The demo model with every value of {@code tensor} set to NaN (an F32 safetensors entry). */
+  private Path nanModel(String tensor) throws Exception {
+    Path dir = tmp.resolve("nan-model");
+    dev.modernbert.encoder.demo.DemoModel.write(dir);
+    Path st = dir.resolve("model.safetensors");
+    byte[] b = Files.readAllBytes(st);
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int headerLen = (int) buf.getLong(0);
+    JsonObject header =
+        JsonParser.parseString(new String(b, 8, headerLen, StandardCharsets.UTF_8))
+            .getAsJsonObject();
+    JsonObject entry = header.getAsJsonObject(tensor);
+    assertEquals("F32", entry.get("dtype").getAsString());
+    long start = entry.getAsJsonArray("data_offsets").get(0).getAsLong();
+    long end = entry.getAsJsonArray("data_offsets").get(1).getAsLong();
+    for (long at = 8 + headerLen + start; at < 8 + headerLen + end; at += 4) {
+      buf.putFloat((int) at, Float.NaN);
+    }
+    Files.write(st, b);
+    return dir;
+  }
+
+  @Test
+  void nanOutputsAreWrittenAsValuesInParquetAndJson() throws Exception {
+    Path in = jsonl("nan-in", "{\"id\": 1, \"text\": \"hello\"}");
+    String model = nanModel("model.embeddings.norm.weight").toString();
+    for (String format : List.of("parquet", "json")) {
+      Path out = tmp.resolve("nan-out-" + format);
+      EmbedJob.Result r =
+          EmbedJob.run(
+              spark,
+              JobOptions.parse(
+                  new String[] {
+                    "--input",
+                    in.toString(),
+                    "--output",
+                    out.toString(),
+                    "--model",
+                    model,
+                    "--output-format",
+                    format,
+                    "--progress-interval",
+                    "0"
+                  }),
+              new PrintStream(OutputStreamNull.INSTANCE));
+      assertEquals(0, r.exitCode(), format);
+      // Parquet stores NaN floats; JSON, which has no NaN, carries them as the string "NaN"
+      // (Spark's JSON writer), which Spark reads back as NaN given the float schema.
+      org.apache.spark.sql.types.StructType schema =
+          new org.apache.spark.sql.types.StructType()
+              .add(
+                  "embedding",
+                  org.apache.spark.sql.types.DataTypes.createArrayType(
+                      org.apache.spark.sql.types.DataTypes.FloatType));
+      List<org.apache.spark.sql.Row> rows =
+          spark.read().schema(schema).format(format).load(out.toString()).collectAsList();
+      assertEquals(1, rows.size());
+      List<Object> v = rows.get(0).getList(0);
+      assertTrue(Float.isNaN((Float) v.get(0)), format + ": " + v);
+      if (format.equals("json")) {
+        try (var files = Files.list(out)) {
+          Path part =
+              files.filter(f -> f.getFileName().toString().startsWith("part-")).findFirst().get();
+          assertTrue(Files.readString(part).contains("\"embedding\":[\"NaN\""), part.toString());
+        }
+      }
     }
   }
 }

@@ -162,4 +162,62 @@ class JobOptionsTest {
             () -> JobOptions.parse(new String[] {"--conf-file", tmp.resolve("no").toString()}));
     assertTrue(missing.getMessage().contains("cannot read --conf-file"), missing.getMessage());
   }
+
+  @Test
+  void helpOnlyWhereAFlagStandsNeverAsAFlagsValue() {
+    assertTrue(JobOptions.wantsHelp(new String[] {"--help"}));
+    assertTrue(JobOptions.wantsHelp(new String[] {"--input", "x", "-h"}));
+    assertTrue(JobOptions.wantsHelp(new String[] {"--normalize", "--help"}));
+    assertTrue(JobOptions.wantsHelp(new String[] {"--normalize", "true", "-h"}));
+    assertTrue(JobOptions.wantsHelp(new String[] {"--prompt", "--help"})); // --help is no value
+    assertFalse(JobOptions.wantsHelp(new String[] {"--prompt", "-h"}));
+    assertFalse(JobOptions.wantsHelp(new String[] {"--prompt=--help", "--input", "-h"}));
+    assertFalse(JobOptions.wantsHelp(new String[] {"--app-name", "--help=x"}));
+    assertEquals("-h", JobOptions.parse(new String[] {"--prompt", "-h"}).get("prompt"));
+    // Through the job's main: the value -h is a prompt, so the unknown flag after it is the error
+    // (exit 2), not a help page with exit 0; no session is started.
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int rc =
+        EmbedJob.runMain(
+            new String[] {"--prompt", "-h", "--nope"},
+            new java.io.PrintStream(out, true),
+            new java.io.PrintStream(err, true));
+    assertEquals(JobException.USAGE, rc);
+    assertEquals("", out.toString());
+    assertTrue(err.toString().contains("unknown option --nope"), err.toString());
+  }
+
+  @Test
+  void aLocalMasterStartedByTheJobListensOnLoopbackOnly() {
+    org.apache.spark.SparkConf none = new org.apache.spark.SparkConf(false);
+    java.util.Map<String, String> s = EmbedJob.sessionSettings("", none, java.util.Map.of());
+    assertEquals("local[*]", s.get("spark.master"));
+    assertEquals("127.0.0.1", s.get("spark.driver.bindAddress"));
+    assertEquals("127.0.0.1", s.get("spark.driver.host"));
+    // The UI binds to SPARK_LOCAL_IP or every interface: off unless that is set (the launcher
+    // sets it to 127.0.0.1).
+    assertEquals("false", s.get("spark.ui.enabled"));
+    s = EmbedJob.sessionSettings("local[2]", none, java.util.Map.of("SPARK_LOCAL_IP", "127.0.0.1"));
+    assertEquals("local[2]", s.get("spark.master"));
+    assertFalse(s.containsKey("spark.ui.enabled"));
+    // The user's own settings win.
+    org.apache.spark.SparkConf user =
+        new org.apache.spark.SparkConf(false)
+            .set("spark.driver.host", "10.0.0.5")
+            .set("spark.ui.enabled", "true");
+    s = EmbedJob.sessionSettings("", user, java.util.Map.of());
+    assertFalse(s.containsKey("spark.driver.host"));
+    assertFalse(s.containsKey("spark.ui.enabled"));
+    // A cluster keeps Spark's settings; spark-submit's master is left alone.
+    assertEquals(
+        java.util.Map.of("spark.master", "spark://h:7077"),
+        EmbedJob.sessionSettings("spark://h:7077", none, java.util.Map.of()));
+    assertEquals(
+        java.util.Map.of(),
+        EmbedJob.sessionSettings(
+            "",
+            new org.apache.spark.SparkConf(false).set("spark.master", "yarn"),
+            java.util.Map.of()));
+  }
 }

@@ -1,12 +1,15 @@
 package dev.modernbert.spark.ml;
 
+import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.longtext.Aggregate;
 import dev.modernbert.encoder.longtext.ChunkEmbedding;
 import dev.modernbert.encoder.longtext.LongTextEmbed;
 import dev.modernbert.encoder.longtext.LongTextMode;
+import dev.modernbert.encoder.pipeline.Prompts;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.encoder.task.TextTask;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.param.BooleanParam;
@@ -311,6 +314,30 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
   /** Whether an input row becomes one output row per chunk (chunk/late with aggregate none). */
   public boolean explodes() {
     return !getLongText().equals("truncate") && getAggregate().equals("none");
+  }
+
+  /**
+   * Also finds, on the driver, a {@code promptName} that a local or {@code demo} model folder does
+   * not define (reads its config_sentence_transformers.json only). Remote paths and Hub ids are
+   * checked on the executors when the model loads.
+   */
+  @Override
+  public void checkModelHead() {
+    super.checkModelHead();
+    String name = getPromptName();
+    if (name == null || name.isEmpty()) {
+      return;
+    }
+    Path dir = localModelDir(getModelPath());
+    if (dir == null) {
+      return;
+    }
+    try {
+      Prompts.read(dir).resolve(getPrompt(), name);
+    } catch (IllegalArgumentException | CheckpointException e) {
+      throw new IllegalArgumentException(
+          stageName() + ": modelPath " + getModelPath() + ": " + e.getMessage(), e);
+    }
   }
 
   /** The task of each text: {@link Embed}, or {@link LongTextEmbed} in chunk and late modes. */

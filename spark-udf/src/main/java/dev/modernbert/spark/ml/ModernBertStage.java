@@ -2,6 +2,7 @@ package dev.modernbert.spark.ml;
 
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchPlanner;
+import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.encoder.weights.HeadKind;
@@ -509,28 +510,49 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
 
   /**
    * Fails early, on the driver, when {@code modelPath} is {@code demo} or a local folder present
-   * here and its checkpoint lacks the head {@code head} needs (reads config.json and the
-   * safetensors headers only). Remote paths, Hub ids (their weights are not fetched to the driver)
-   * and local paths absent on the driver are checked on the executors when the model loads.
+   * here and its checkpoint cannot be read (a corrupt or refused weights file, a bad config.json:
+   * the loader's message) or lacks the head {@code head} needs (reads config.json and the weights'
+   * headers only: a pickle's data.pkl, safetensors headers). Remote paths, Hub ids (their weights
+   * are not fetched to the driver) and local paths absent on the driver are checked on the
+   * executors when the model loads.
+   *
+   * @throws IllegalArgumentException naming the stage, the model path and the problem
    */
   public static void checkHeadOnDriver(String stage, String modelPath, TextTask<?> task) {
-    HeadKind needed = task.requiredHead();
-    if (needed == null || ModelFiles.isRemote(modelPath) || ModelFiles.isHubId(modelPath)) {
+    Path dir = localModelDir(modelPath);
+    if (dir == null) {
       return;
     }
     HeadKind has;
     try {
-      Path dir = ModernBertEncoder.resolveModel(modelPath);
-      if (!Files.isDirectory(dir)) {
-        return;
-      }
       has = Weights.headOf(dir);
+    } catch (CheckpointException e) {
+      // A checkpoint the loader refuses is bad input: the executors would refuse it the same way.
+      throw new IllegalArgumentException(
+          stage + ": modelPath " + modelPath + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      return; // unreadable here: the executors report it when they load the model
+      return; // unreadable here (I/O): the executors report it when they load the model
     }
-    String problem = needed.problemFor(has, task.name());
+    HeadKind needed = task.requiredHead();
+    String problem = needed == null ? null : needed.problemFor(has, task.name());
     if (problem != null) {
       throw new IllegalArgumentException(stage + ": modelPath " + modelPath + ": " + problem);
+    }
+  }
+
+  /**
+   * The folder of {@code modelPath} when it is {@code demo} or a local folder present on the
+   * driver; null for remote paths, Hub ids and paths the driver does not have.
+   */
+  protected static Path localModelDir(String modelPath) {
+    if (ModelFiles.isRemote(modelPath) || ModelFiles.isHubId(modelPath)) {
+      return null;
+    }
+    try {
+      Path dir = ModernBertEncoder.resolveModel(modelPath);
+      return Files.isDirectory(dir) ? dir : null;
+    } catch (RuntimeException e) {
+      return null; // not resolvable here: the executors report it
     }
   }
 
