@@ -10,12 +10,17 @@ import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.weights.SafetensorsFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -51,12 +56,47 @@ public final class Golden implements AutoCloseable {
     return new Golden(resource("golden/" + name));
   }
 
+  /**
+   * The test resource {@code path} as a file. In another module's tests the goldens come from this
+   * module's test-jar: the jar's {@code golden/} tree is then copied once per JVM to a temporary
+   * folder, since the encoder maps and reads model files from the default file system.
+   */
   public static Path resource(String path) {
-    try {
-      return Path.of(Golden.class.getClassLoader().getResource(path).toURI());
-    } catch (URISyntaxException | NullPointerException e) {
-      throw new IllegalStateException("test resource " + path + " is missing", e);
+    URL url = Golden.class.getClassLoader().getResource(path);
+    if (url == null) {
+      throw new IllegalStateException("test resource " + path + " is missing");
     }
+    try {
+      return "jar".equals(url.getProtocol())
+          ? extractedGoldens(url).resolve(path)
+          : Path.of(url.toURI());
+    } catch (URISyntaxException | IOException e) {
+      throw new IllegalStateException("test resource " + path + " cannot be read: " + e, e);
+    }
+  }
+
+  private static Path extracted;
+
+  private static synchronized Path extractedGoldens(URL inJar)
+      throws IOException, URISyntaxException {
+    if (extracted == null) {
+      String s = inJar.toString();
+      URI jar = new URI(s.substring(0, s.indexOf("!/")));
+      Path to = Files.createTempDirectory("goldens");
+      try (FileSystem zip = FileSystems.newFileSystem(jar, Map.of());
+          Stream<Path> files = Files.walk(zip.getPath("/golden"))) {
+        for (Path p : files.toList()) {
+          Path target = to.resolve(p.toString().substring(1));
+          if (Files.isDirectory(p)) {
+            Files.createDirectories(target);
+          } else {
+            Files.copy(p, target);
+          }
+        }
+      }
+      extracted = to;
+    }
+    return extracted;
   }
 
   /**
