@@ -33,7 +33,9 @@ public final class TorchCheck {
     /** The loaded engine has no CUDA although the files looked right. */
     ENGINE_WITHOUT_CUDA,
     /** cuda:N with N at or beyond the GPUs this process sees. */
-    NO_SUCH_GPU
+    NO_SUCH_GPU,
+    /** DJL failed to start libtorch although the checks before loading passed. */
+    ENGINE_FAILED
   }
 
   /**
@@ -106,6 +108,22 @@ public final class TorchCheck {
     if (f.libtorchSource() == LibtorchSource.NONE) {
       if (!f.offline()) {
         return Verdict.OK; // DJL downloads one (the user turned offline mode off)
+      }
+      if (f.bundledVersion() != null && f.pytorchVersion() != null) {
+        return new Verdict(
+            Cause.NO_LIBTORCH,
+            "no libtorch: PYTORCH_VERSION="
+                + f.pytorchVersion()
+                + " does not match the bundled CPU libtorch "
+                + f.bundledVersion()
+                + ", so DJL would download libtorch "
+                + f.pytorchVersion()
+                + ", and it does not download in offline mode. Fix: unset PYTORCH_VERSION (or set"
+                + " it to "
+                + v
+                + "), or also set PYTORCH_LIBRARY_PATH to the lib folder of that libtorch. "
+                + DOCS,
+            -1);
       }
       return new Verdict(
           Cause.NO_LIBTORCH,

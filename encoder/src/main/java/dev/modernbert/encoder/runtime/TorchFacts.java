@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * @param pytorchLibraryPath the {@code PYTORCH_LIBRARY_PATH} setting, or null
  * @param pytorchFlavor the {@code PYTORCH_FLAVOR} setting, or null
  * @param pytorchVersion the {@code PYTORCH_VERSION} setting, or null
+ * @param bundledVersion the version of the CPU libtorch jar (pytorch-native-cpu) on the classpath
+ *     ({@code 2.7.1-20250812}); null when none (the GPU jars)
  * @param libtorchSource where DJL takes libtorch from
  * @param libtorchDir the directory of the libtorch DJL loads (for the bundled one: where DJL
  *     extracts it); null when there is none
@@ -53,6 +55,7 @@ public record TorchFacts(
     String pytorchLibraryPath,
     String pytorchFlavor,
     String pytorchVersion,
+    String bundledVersion,
     LibtorchSource libtorchSource,
     String libtorchDir,
     String libtorchVersion,
@@ -129,6 +132,7 @@ public record TorchFacts(
         pytorchLibraryPath,
         pytorchFlavor,
         pytorchVersion,
+        bundledVersion,
         libtorchSource,
         libtorchDir,
         libtorchVersion,

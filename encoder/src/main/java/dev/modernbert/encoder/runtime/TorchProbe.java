@@ -72,7 +72,7 @@ public final class TorchProbe {
       djlTorchVersion = versionSetting != null ? versionSetting : platformVersion;
       flavor = flavorSetting != null ? flavorSetting : guessedFlavor(platform);
     } else if (!platform.isPlaceholder()
-        && (versionSetting == null || versionSetting.equals(platformVersion))) {
+        && (versionSetting == null || platformVersion.startsWith(versionSetting))) {
       source = LibtorchSource.BUNDLED;
       flavor = platform.getFlavor();
       libDir = cache.resolve(platformVersion + '-' + flavor + '-' + classifier);
@@ -152,6 +152,7 @@ public final class TorchProbe {
         libraryPath,
         flavorSetting,
         versionSetting,
+        platform.isPlaceholder() ? null : platformVersion,
         source,
         libDir == null ? null : libDir.toString(),
         libVersion,

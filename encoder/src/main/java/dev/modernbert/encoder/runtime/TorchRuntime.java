@@ -41,9 +41,7 @@ public final class TorchRuntime {
     if (e == null) {
       synchronized (TorchRuntime.class) {
         if (engine == null) {
-          if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-          }
+          offlineByDefault();
           TorchFacts before = TorchProbe.gather();
           if (checks()) {
             TorchCheck.load(before).orThrow();
@@ -112,6 +110,7 @@ public final class TorchRuntime {
    * @throws TorchCheck.TorchSetupException naming the cause and the fix
    */
   public static int requireCuda(int ordinal, String spec) {
+    offlineByDefault();
     if (engine == null && checks()) {
       TorchCheck.cuda(ordinal, spec, TorchProbe.gather()).orThrow();
     }
@@ -148,6 +147,13 @@ public final class TorchRuntime {
           false);
     }
     return Device.cpu();
+  }
+
+  /** The project's default: DJL never downloads ({@code ai.djl.offline=true} unless set). */
+  static void offlineByDefault() {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
   }
 
   static boolean checks() {

@@ -27,6 +27,7 @@ class TorchCheckTest {
     m.put("pytorchLibraryPath", "/opt/libtorch/lib");
     m.put("pytorchFlavor", "cu128");
     m.put("pytorchVersion", "2.7.1");
+    m.put("bundledVersion", null);
     m.put("libtorchSource", LibtorchSource.PYTORCH_LIBRARY_PATH);
     m.put("libtorchDir", "/opt/libtorch/lib");
     m.put("libtorchVersion", "2.7.1+cu128");
@@ -56,6 +57,7 @@ class TorchCheckTest {
     m.put("pytorchLibraryPath", null);
     m.put("pytorchFlavor", null);
     m.put("pytorchVersion", null);
+    m.put("bundledVersion", "2.7.1-20250812");
     m.put("libtorchSource", LibtorchSource.BUNDLED);
     m.put("libtorchDir", "/var/djl/pytorch/2.7.1-20250812-cpu-linux-x86_64");
     m.put("libtorchVersion", "2.7.1-20250812");
@@ -322,6 +324,27 @@ class TorchCheckTest {
     assertTrue(
         TorchCheck.load(facts(cudaNode(), "libtorchSource", LibtorchSource.NONE, "offline", false))
             .ok());
+  }
+
+  @Test
+  void aPytorchVersionThatIsNotTheBundledOneIsNamed() {
+    // DJL takes the bundled jar only when its version starts with PYTORCH_VERSION
+    TorchFacts f =
+        facts(
+            cpuNode(),
+            "pytorchVersion",
+            "2.6.0",
+            "libtorchSource",
+            LibtorchSource.NONE,
+            "libtorchDir",
+            null,
+            "jniSource",
+            JniSource.NONE);
+    assertCause(
+        Cause.NO_LIBTORCH,
+        TorchCheck.load(f),
+        "no libtorch: PYTORCH_VERSION=2.6.0 does not match the bundled CPU libtorch 2.7.1-20250812",
+        "unset PYTORCH_VERSION (or set it to 2.7.1)");
   }
 
   @Test

@@ -148,6 +148,52 @@ class TorchProbeTest {
   }
 
   @Test
+  void pytorchVersionKeepsTheBundledBuildOnlyWhenItsVersionStartsWithIt() {
+    assumeTrue(defaultJarsHere());
+    assertEquals(LibtorchSource.BUNDLED, gatherWith(null, null, "2.7.1").libtorchSource());
+    TorchFacts other = gatherWith(null, null, "2.6.0");
+    assertEquals(LibtorchSource.NONE, other.libtorchSource());
+    TorchCheck.Verdict v = TorchCheck.load(facts(other, true));
+    assertEquals(Cause.NO_LIBTORCH, v.cause(), v.message());
+    assertTrue(v.message().contains("PYTORCH_VERSION=2.6.0 does not match"), v.message());
+  }
+
+  /** The facts in offline mode (the project's default, whether or not set in this JVM yet). */
+  private static TorchFacts facts(TorchFacts f, boolean offline) {
+    return offline == f.offline()
+        ? f
+        : new TorchFacts(
+            f.djlVersion(),
+            offline,
+            f.cacheDir(),
+            f.cacheWritable(),
+            f.pytorchLibraryPath(),
+            f.pytorchFlavor(),
+            f.pytorchVersion(),
+            f.bundledVersion(),
+            f.libtorchSource(),
+            f.libtorchDir(),
+            f.libtorchVersion(),
+            f.libtorchCuda(),
+            f.djlTorchVersion(),
+            f.flavor(),
+            f.jarJniVersion(),
+            f.jarJniFlavors(),
+            f.jniSource(),
+            f.jniPath(),
+            f.jniFlavor(),
+            f.jniBuiltFor(),
+            f.cudartLoaded(),
+            f.cudaRuntimeVersion(),
+            f.cudartGpuCount(),
+            f.cudartCandidates(),
+            f.cudaVisibleDevices(),
+            f.engineLoaded(),
+            f.engineCuda(),
+            f.engineGpuCount());
+  }
+
+  @Test
   void libtorchVersionsFromTheZipAndFromPip() throws IOException {
     Path zip = Files.createDirectories(tmp.resolve("libtorch/lib"));
     Files.writeString(tmp.resolve("libtorch/build-version"), "2.7.1+cu128\n");
