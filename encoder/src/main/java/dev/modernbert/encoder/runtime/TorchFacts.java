@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  *     null when that jar is not on the classpath
  * @param jarJniFlavors the flavors the pytorch-jni jar holds a JNI of for this platform
  * @param jniSource where DJL would take the JNI ({@code libdjl_torch.so}) from
- * @param jniPath that JNI's file, or for {@link JniSource#JAR} its resource; null for NONE
+ * @param jniPath that JNI's file, or for {@link JniSource#JAR} its entry ({@code
+ *     pytorch-jni-2.7.1-0.35.1.jar!/jnilib/linux-x86_64/cu128/libdjl_torch.so}); null for NONE
  * @param jniFlavor the flavor of that JNI ({@code cpu}, {@code cu128}); null when unknown (a JNI in
  *     the libtorch folder)
  * @param jniBuiltFor the libtorch version that JNI was built for; null when unknown

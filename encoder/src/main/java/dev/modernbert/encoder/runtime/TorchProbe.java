@@ -119,15 +119,14 @@ public final class TorchProbe {
           && jarFlavors.contains(flavor)) {
         jniSource = JniSource.JAR;
         jniPath =
-            "jnilib/"
+            "pytorch-jni-"
+                + jarJniVersion
+                + ".jar!/jnilib/"
                 + classifier
                 + '/'
                 + flavor
                 + '/'
-                + JNI_NAME
-                + " (pytorch-jni "
-                + jarJniVersion
-                + ")";
+                + JNI_NAME;
         jniFlavor = flavor;
         jniBuiltFor = base;
       }

@@ -37,7 +37,7 @@ class TorchCheckTest {
     m.put("jarJniVersion", "2.7.1-0.35.1");
     m.put("jarJniFlavors", List.of("cpu", "cu128"));
     m.put("jniSource", JniSource.JAR);
-    m.put("jniPath", "jnilib/linux-x86_64/cu128/libdjl_torch.so (pytorch-jni 2.7.1-0.35.1)");
+    m.put("jniPath", "pytorch-jni-2.7.1-0.35.1.jar!/jnilib/linux-x86_64/cu128/libdjl_torch.so");
     m.put("jniFlavor", "cu128");
     m.put("jniBuiltFor", "2.7.1");
     m.put("cudartLoaded", true);
@@ -162,7 +162,7 @@ class TorchCheckTest {
             "jniFlavor",
             "cpu",
             "jniPath",
-            "jnilib/linux-x86_64/cpu/libdjl_torch.so");
+            "pytorch-jni-2.7.1-0.35.1.jar!/jnilib/linux-x86_64/cpu/libdjl_torch.so");
     assertTrue(TorchCheck.load(f).ok(), "the CPU JNI loads");
     assertCause(
         Cause.WRONG_FLAVOR,

@@ -59,6 +59,9 @@ public final class ExecutorModels {
     if (NODE_LOGGED.compareAndSet(false, true)) {
       TorchDoctor.Report report = TorchDoctor.examine(device);
       report.lines().forEach(line -> LOG.info("node: {}", line));
+      if (!report.verdict().ok()) {
+        LOG.warn("device {} cannot be used here: {}", device, report.verdict().message());
+      }
     }
     DeviceSpec d = DeviceSpec.parse(device);
     if (d.kind() == DeviceSpec.Kind.CUDA) {
