@@ -307,7 +307,7 @@ public final class TorchCheck {
           Cause.NO_GPU,
           asked
               + "the CUDA runtime "
-              + (f.cudaRuntimeVersion() == null ? "" : f.cudaRuntimeVersion() + " ")
+              + (f.cudaRuntimeVersion() == null ? "" : "(cu" + f.cudaRuntimeVersion() + ") ")
               + "reports no GPU (CUDA_VISIBLE_DEVICES="
               + setting(f.cudaVisibleDevices())
               + "). Fix: check the node with nvidia-smi: an NVIDIA driver of version 525 or later"
