@@ -149,11 +149,7 @@ public final class TorchDoctor {
         out,
         "cudart",
         f.cudartLoaded()
-            ? "loaded by JNA, CUDA "
-                + f.cudaRuntimeVersion()
-                + ", "
-                + f.cudartGpuCount()
-                + " GPU(s)"
+            ? "loaded by JNA, cu" + f.cudaRuntimeVersion() + ", " + f.cudartGpuCount() + " GPU(s)"
             : "not loadable by JNA"
                 + (f.cudartCandidates().isEmpty()
                     ? ""

@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  *     the libtorch folder)
  * @param jniBuiltFor the libtorch version that JNI was built for; null when unknown
  * @param cudartLoaded whether JNA loads {@code cudart} (DJL counts GPUs through it)
- * @param cudaRuntimeVersion cudart's CUDA version ({@code 12.8}), or null
+ * @param cudaRuntimeVersion cudart's CUDA version as DJL writes it ({@code 128} for 12.8), or null
  * @param cudartGpuCount the GPUs cudart reports (0 without cudart)
  * @param cudartCandidates {@code libcudart*.so*} files near libtorch and on the library paths (for
  *     the message when JNA cannot load cudart)

@@ -243,7 +243,7 @@ class TorchCheckTest {
     assertCause(
         Cause.NO_GPU,
         cuda(f),
-        "the CUDA runtime 128 reports no GPU (CUDA_VISIBLE_DEVICES=\"\")",
+        "the CUDA runtime (cu128) reports no GPU (CUDA_VISIBLE_DEVICES=\"\")",
         "525 or later");
   }
 
