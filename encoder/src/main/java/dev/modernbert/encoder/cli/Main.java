@@ -7,7 +7,8 @@ import java.util.Arrays;
 
 /**
  * The {@code modernbert} command line ({@code bin/modernbert}): {@code encode}, {@code fill-mask},
- * {@code classify}, {@code token-classify}, {@code tokenize}, {@code colbert} and {@code bench}.
+ * {@code classify}, {@code token-classify}, {@code tokenize}, {@code colbert}, {@code bench} and
+ * {@code doctor}.
  *
  * <p>Exit codes: 0 success, 1 failure (model, device, I/O), 2 bad usage or bad input. Input is
  * validated in full before anything is computed, and output files appear only complete.
@@ -32,6 +33,8 @@ public final class Main {
                     feeds the model)
         colbert     ColBERT token vectors of queries or documents (PyLate checkpoints)
         bench       the benchmark harness
+        doctor      what this node runs on (Java, CPU, libtorch, JNI, CUDA, GPUs) and whether
+                    a device can be used: doctor --device cuda checks a GPU node
 
       Run 'modernbert <command> --help' for a command's options.
       --model demo selects the bundled demo model (random weights, for trying things out).
@@ -78,6 +81,9 @@ public final class Main {
         }
         case ColbertCommand.NAME -> {
           return ColbertCommand.run(rest, out, err);
+        }
+        case DoctorCommand.NAME -> {
+          return DoctorCommand.run(rest, out, err);
         }
         case "bench" -> {
           return BenchCommand.run(rest);
@@ -130,6 +136,7 @@ public final class Main {
       case TokenClassifyCommand.NAME -> TokenClassifyCommand.USAGE;
       case TokenizeCommand.NAME -> TokenizeCommand.USAGE;
       case ColbertCommand.NAME -> ColbertCommand.USAGE;
+      case DoctorCommand.NAME -> DoctorCommand.USAGE;
       default -> USAGE;
     };
   }

@@ -2,10 +2,14 @@ package dev.modernbert.spark.executor;
 
 import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.TorchDoctor;
+import dev.modernbert.encoder.runtime.TorchRuntime;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * The executor's model cache: one {@link SharedModel} per (model files, device, dtype, maxLength)
  * per JVM, loaded by the first task that needs it and shared by every later task, whatever its
  * batch settings (those are per request). Models live as long as the executor.
+ *
+ * <p>The first acquire of an executor logs what {@code bin/modernbert doctor} prints (Java, CPU,
+ * libtorch, JNI, cudart, GPUs); a CUDA device is checked before any model file is fetched, so a
+ * node without a usable CUDA set-up fails the task at once with the cause and the fix.
  */
 public final class ExecutorModels {
   /** What identifies a loaded model: what changes its outputs (maxLength: where texts are cut). */
@@ -23,6 +31,7 @@ public final class ExecutorModels {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
   private static final Map<Key, Holder> CACHE = new ConcurrentHashMap<>();
+  private static final AtomicBoolean NODE_LOGGED = new AtomicBoolean();
 
   private ExecutorModels() {}
 
@@ -33,9 +42,31 @@ public final class ExecutorModels {
 
   public static Acquired acquire(StageSpec spec, HadoopConf conf, List<String> taskGpus) {
     ResolvedDevice device = DeviceResolver.resolve(spec.device(), spec.dtype(), taskGpus);
+    checkDevice(device.device());
     Path dir = ModelFiles.localize(spec.modelPath(), conf);
     Key key = new Key(dir.toString(), device.device(), device.dtype(), spec.maxLength());
     return CACHE.computeIfAbsent(key, k -> new Holder()).get(key, spec, dir);
+  }
+
+  /**
+   * Logs the node's doctor lines once per executor, then, for {@code cuda:N}, checks that CUDA is
+   * usable ({@link TorchRuntime#requireCuda}).
+   *
+   * @throws dev.modernbert.encoder.runtime.TorchCheck.TorchSetupException naming the cause and the
+   *     fix (a CPU-only libtorch, the CPU JNI, no cudart, no GPU, another libtorch version)
+   */
+  static void checkDevice(String device) {
+    if (NODE_LOGGED.compareAndSet(false, true)) {
+      TorchDoctor.Report report = TorchDoctor.examine(device);
+      report.lines().forEach(line -> LOG.info("node: {}", line));
+      if (!report.verdict().ok()) {
+        LOG.warn("device {} cannot be used here: {}", device, report.verdict().message());
+      }
+    }
+    DeviceSpec d = DeviceSpec.parse(device);
+    if (d.kind() == DeviceSpec.Kind.CUDA) {
+      TorchRuntime.requireCuda(d.ordinal(), device);
+    }
   }
 
   private static final class Holder {
