@@ -66,7 +66,8 @@ JAVA="$JRE/bin/java"
 export DJL_CACHE_DIR=/tmp/modernbert-djl-cache ENGINE_CACHE_DIR=/tmp/modernbert-djl-cache
 mkdir -p "$DJL_CACHE_DIR"
 CP="$GPU/lib/*"
-JOPTS=(-Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+# DJL's PyTorch engine at info: which libtorch, flavor and JNI it loaded, in every process's log
+JOPTS=(-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.ai.djl.pytorch=info)
 
 if [ $DRY = 1 ]; then
   DEV=cpu
@@ -122,7 +123,7 @@ G=encoder/src/test/resources/golden
 # C: GPUs as DJL sees them ("count,cuda version,compute capability"; the dry run prints 0,-1)
 step C timeout "$(limit 60)" "${J[@]}" ai.djl.util.cuda.CudaUtils | tee "$OUT/cudautils.txt"
 if "${M[@]}" help 2>/dev/null | grep -q doctor; then
-  step C-doctor timeout "$(limit 60)" "${M[@]}" doctor --device "$DEV" > "$OUT/doctor.txt" 2>&1
+  step C-doctor timeout "$(limit 60)" "${M[@]}" doctor > "$OUT/doctor.txt" 2>&1
   cat "$OUT/doctor.txt"
 fi
 

@@ -60,20 +60,24 @@ for j in encoder/target/lib/*.jar; do
   esac
 done
 tok="$(ls "$GPU"/lib/tokenizers-*.jar)"
-others="$(unzip -Z1 "$tok" | grep '^native/lib/' | grep -v '^native/lib/linux-x86_64/' | grep -v '/$' || true)"
+# only other platforms' folders: native/lib/tokenizers.properties must stay (DJL's Platform reads it)
+others="$(unzip -Z1 "$tok" | grep -E '^native/lib/[^/]+/' | grep -v '^native/lib/linux-x86_64/' \
+  | grep -v '/$' || true)"
 if [ -n "$others" ]; then
   # shellcheck disable=SC2086
   zip -q -d "$tok" $others
 fi
 unzip -Z1 "$tok" | grep -q '^native/lib/linux-x86_64/.*tokenizers' \
   || die "$tok lost its linux-x86_64 native"
+unzip -Z1 "$tok" | grep -qx 'native/lib/tokenizers.properties' \
+  || die "$tok lost native/lib/tokenizers.properties"
 
 # jre.tar.xz
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 "$JAVA_HOME/bin/jlink" --add-modules "$JRE_MODULES" --strip-debug --no-man-pages \
   --no-header-files --compress=2 --output "$tmp/jre"
-tar -C "$tmp" -cf - jre | xz -9 -T0 > "$GPU/jre.tar.xz"
+tar -C "$tmp" -cf - jre | xz -6 -T0 > "$GPU/jre.tar.xz"
 
 # jni/
 cp "$JAVA_HOME/include/jni.h" "$GPU/jni/"
@@ -103,7 +107,8 @@ PY
 # size: .gpu/ plus the tracked tree
 gpu_kib=$(du -sk "$GPU" | cut -f1)
 tree_kib=$(( $(git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1) / 1024 ))
-du -sh "$GPU"/* "$GPU"
+du -sh "$GPU"/*
+du -sh "$GPU"
 total_kib=$(( gpu_kib + tree_kib ))
 echo "gpu-prepare: .gpu ${gpu_kib} KiB + git tree ${tree_kib} KiB = $(( total_kib / 1024 )) MiB (limit ${LIMIT_MIB} MiB)"
 [ "$total_kib" -lt $(( LIMIT_MIB * 1024 )) ] || die "over ${LIMIT_MIB} MiB: the carry would be refused"
