@@ -234,7 +234,7 @@ public final class BenchCommand {
     }
     try {
       return TorchRuntime.device(spec.toString());
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (RuntimeException | UnsatisfiedLinkError e) { // whatever libtorch's start throws
       throw new DeviceUnavailableException("--device " + spec + ": " + e.getMessage(), e);
     }
   }
