@@ -22,6 +22,7 @@ DRY=0
 OUT="${OUT:-$root/gpu-out}"
 mkdir -p "$OUT"
 exec > >(tee "$OUT/log.txt") 2>&1
+exec 3>&1 # the log, for STEP lines of steps whose output goes to their own file
 GPU="$root/.gpu"
 T0=$(date +%s)
 [ $DRY = 1 ] && BUDGET_S="${BUDGET_S:-1500}" # the CPU is slow at float16
@@ -45,10 +46,10 @@ step() {
   local name="$1" s rc
   shift
   s=$(date +%s)
-  echo "=== step $name: $* ==="
+  echo "=== step $name: $* ===" >&3
   "$@"
   rc=$?
-  echo "STEP $name rc=$rc seconds=$(($(date +%s) - s))" | tee -a "$OUT/steps.txt"
+  echo "STEP $name rc=$rc seconds=$(($(date +%s) - s))" | tee -a "$OUT/steps.txt" >&3
   return $rc
 }
 
@@ -94,6 +95,10 @@ print("FLAVOR=cu%s" % (torch.version.cuda or "").replace(".", ""))
 print("ABI=%d" % int(torch.compiled_with_cxx11_abi()))
 PY
 )"
+  if [ -z "${TD:-}" ] || [ "$FLAVOR" = cu ]; then
+    echo "gpu-check: python3 has no CUDA torch (import torch failed or torch.version.cuda is None)"
+    exit 4
+  fi
   echo "gpu-check: torch $V at $TD, flavor $FLAVOR, cxx11 abi $ABI"
   JNI_SO="$ENGINE_CACHE_DIR/pytorch/$V-$FLAVOR-linux-x86_64/0.35.1-libdjl_torch.so"
   export CXX11_ABI=$ABI
