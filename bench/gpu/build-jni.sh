@@ -9,6 +9,10 @@
 # drops DJL's emptyCache and its optional separate inference stream; every op still runs on CUDA
 # through libtorch's dispatcher. Env: CXX11_ABI (0/1, from torch.compiled_with_cxx11_abi(); 1),
 # CUDA_ARCH (TORCH_CUDA_ARCH_LIST for route 1; 9.0), JOBS (nproc), ROUTE (auto, cmake or direct).
+# Checked on the development machine (2026-12-07): route 2 against the include/ and lib/ of the
+# PyPI wheel torch-2.11.0 (CUDA 13.0) compiles DJL v0.35.1's sources without an error and links a
+# libdjl_torch.so exporting all 265 functions of the header (loading it needs the GPU machine).
+# Each source takes about a minute of one core: -j 16 needs about 2 minutes.
 set -uo pipefail
 TD="$1" DJL="$2" JNI="$3" OUT_SO="$4"
 native="$DJL/engines/pytorch/pytorch-native"
