@@ -11,7 +11,9 @@
 # CUDA_ARCH (TORCH_CUDA_ARCH_LIST for route 1; 9.0), JOBS (nproc), ROUTE (auto, cmake or direct).
 # Checked on the development machine (2026-12-07): route 2 against the include/ and lib/ of the
 # PyPI wheel torch-2.11.0 (CUDA 13.0) compiles DJL v0.35.1's sources without an error and links a
-# libdjl_torch.so exporting all 265 functions of the header (loading it needs the GPU machine).
+# libdjl_torch.so exporting all 265 functions of the header, and every strong symbol it imports is
+# defined by the wheel's libtorch, libtorch_cpu, libc10 or the C++ runtime (nm); loading it needs
+# the GPU machine (libtorch_cuda's CUDA libraries).
 # Each source takes about a minute of one core: -j 16 needs about 2 minutes.
 set -uo pipefail
 TD="$1" DJL="$2" JNI="$3" OUT_SO="$4"
@@ -62,5 +64,8 @@ if [ $rc = 0 ]; then
   ls -la "$OUT_SO"
   nm -D --defined-only "$OUT_SO" | grep -c ' T Java_ai_djl_pytorch_jni_PyTorchLibrary_' \
     | sed 's/^/build-jni: JNI functions exported: /'
+  # what the dynamic linker would miss when DJL loads it (expected: nothing)
+  LD_LIBRARY_PATH="$TD/lib:${LD_LIBRARY_PATH:-}" ldd -r "$OUT_SO" 2>&1 \
+    | grep -E 'undefined symbol|not found' | head -20 | sed 's/^/build-jni: ldd: /'
 fi
 exit $rc
