@@ -77,7 +77,8 @@ if [ $DRY = 1 ]; then
     CP="$CP:$root/$j"
   done
   JOPTS+=(-Xmx3g)
-  step A-syntax python3 -m py_compile bench/gpu/probe.py bench/gpu/compare.py
+  step A-syntax python3 -c 'import ast, sys; [ast.parse(open(f).read(), f) for f in sys.argv[1:]]' \
+    bench/gpu/probe.py bench/gpu/compare.py
   step B-syntax bash -n bench/gpu/build-jni.sh
 else
   DEV=cuda
