@@ -14,6 +14,11 @@
 #   djl/        DJL v0.35.1's native sources (engines/pytorch/pytorch-native, api/src/main/native)
 #               and the JNI header javac -h writes from PyTorchLibrary.java (build/include)
 #   tiny.jsonl  the input_ids of golden/tiny-modernbert/inputs.json, one line per sequence
+#   jni-prebuilt/<version>-<flavor>/libdjl_torch.so  (optional) the JNI built here for the GPU
+#               machine's torch, used there when step B cannot build one (no compiler): give
+#               TORCH_DIR=<an unpacked torch wheel of that version>/torch to build it here
+#               (bench/gpu/build-jni.sh, route 2, about 15 CPU-minutes), or PREBUILT_JNI=<a .so
+#               built that way> with PREBUILT_FOR=<version>-<flavor> (e.g. 2.11.0-cu130) to copy it
 # and the size check: .gpu/ plus the git tree must stay under 64 MiB.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -103,6 +108,21 @@ with open(sys.argv[2], "w") as f:
     for i, seq in enumerate(ids):
         f.write(json.dumps({"id": "seq%d" % i, "input_ids": seq}) + "\n")
 PY
+
+# jni-prebuilt/: optional
+if [ -n "${TORCH_DIR:-}" ]; then
+  tv="$(sed -n "s/^__version__ = '\(.*\)'$/\1/p" "$TORCH_DIR/version.py")"
+  PREBUILT_FOR="${tv%%+*}-${tv##*+}"
+  PREBUILT_JNI="$tmp/libdjl_torch.so"
+  ROUTE=direct bash "$root/bench/gpu/build-jni.sh" "$TORCH_DIR" "$GPU/djl" "$GPU/jni" "$PREBUILT_JNI" \
+    || die "the JNI did not build against $TORCH_DIR"
+fi
+if [ -n "${PREBUILT_JNI:-}" ]; then
+  [ -n "${PREBUILT_FOR:-}" ] || die "PREBUILT_JNI needs PREBUILT_FOR=<torch version>-<flavor>, e.g. 2.11.0-cu130"
+  mkdir -p "$GPU/jni-prebuilt/$PREBUILT_FOR"
+  cp "$PREBUILT_JNI" "$GPU/jni-prebuilt/$PREBUILT_FOR/libdjl_torch.so"
+  echo "gpu-prepare: prebuilt JNI for torch $PREBUILT_FOR"
+fi
 
 # size: .gpu/ plus the tracked tree
 gpu_kib=$(du -sk "$GPU" | cut -f1)
