@@ -121,8 +121,9 @@ PY
   # libtorch from the Python torch; a libcudart.so that JNA's Native.load("cudart") finds
   CUDART=/tmp/modernbert-cudart
   mkdir -p "$CUDART"
-  rt="$(ls /usr/local/cuda/lib64/libcudart.so* 2>/dev/null | head -1)"
-  [ -n "$rt" ] || rt="$(find "$TD/.." -path '*nvidia*' -name 'libcudart.so*' 2>/dev/null | sort | tail -1)"
+  # torch's own runtime first (the version libtorch_cuda was built with), else the system's
+  rt="$(find "$TD/.." -maxdepth 5 -path '*nvidia*' -name 'libcudart.so*' 2>/dev/null | sort | tail -1)"
+  [ -n "$rt" ] || rt="$(ls /usr/local/cuda/lib64/libcudart.so* 2>/dev/null | head -1)"
   if [ -n "$rt" ]; then ln -sf "$rt" "$CUDART/libcudart.so"; fi
   echo "gpu-check: cudart ${rt:-NOT FOUND}"
   export PYTORCH_LIBRARY_PATH="$TD/lib" PYTORCH_VERSION="$V" PYTORCH_FLAVOR="$FLAVOR"
