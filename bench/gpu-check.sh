@@ -10,7 +10,8 @@
 # others unless they need it):
 #   A probe.py: attention kernels, varlen flash vs the banded scheme, HF ModernBERT fp16/sdpa
 #   B DJL's JNI built against this torch (bench/gpu/build-jni.sh), put where DJL looks for it
-#   C the GPU count and CUDA version as DJL sees them (CudaUtils), and `modernbert doctor` if built
+#   C the GPU count and CUDA version as DJL sees them (CudaUtils), libtorch's start and one op on
+#     the device (EngineCheck, with every cause on a failure), and `modernbert doctor` if built
 #   D golden parity: encode on the goldens in float32 and float16, compare.py (1e-4 / 0.05)
 #   E bench W1/W2b and W3 at two token budgets in float16 (+ the GEMM rate), nvidia-smi dmon alongside
 # The whole run stops itself before BUDGET_S seconds (default 520).
@@ -137,6 +138,11 @@ G=encoder/src/test/resources/golden
 
 # C: GPUs as DJL sees them ("count,cuda version,compute capability"; the dry run prints 0,-1)
 step C timeout "$(limit 60)" "${J[@]}" ai.djl.util.cuda.CudaUtils | tee "$OUT/cudautils.txt"
+# libtorch started as the encoder starts it, one op on the device read back; on a failure the
+# whole chain of causes (the library dlopen missed, a JNI/libtorch mismatch, ...)
+step C-engine timeout "$(limit 60)" "${J[@]}" dev.modernbert.encoder.bench.EngineCheck "$DEV" \
+  > "$OUT/engine.txt" 2>&1
+grep -v '^\s*at ' "$OUT/engine.txt" | head -30
 if "${M[@]}" help 2>/dev/null | grep -q doctor; then
   step C-doctor timeout "$(limit 60)" "${M[@]}" doctor > "$OUT/doctor.txt" 2>&1
   cat "$OUT/doctor.txt"
@@ -177,6 +183,10 @@ grep -h '^DEVICE\|^RESULT\|^PAIR' "$OUT"/bench-*.txt | tee "$OUT/bench.txt"
 {
   cat "$OUT/steps.txt"
   grep -h '^PROBE' "$OUT/probe.txt" 2>/dev/null
-  cat "$OUT/cudautils.txt" "$OUT/compare.txt" "$OUT/bench.txt" 2>/dev/null
+  cat "$OUT/cudautils.txt" 2>/dev/null
+  grep -h '^ENGINE' "$OUT/engine.txt" 2>/dev/null
+  cat "$OUT/compare.txt" "$OUT/bench.txt" 2>/dev/null
 } > "$OUT/summary.txt"
 echo "gpu-check: done in $(($(date +%s) - T0)) s; results in $OUT (summary.txt first)"
+# exit 0 only when every step passed
+! grep -qv ' rc=0 ' "$OUT/steps.txt"
