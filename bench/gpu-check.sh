@@ -128,6 +128,9 @@ PY
   if [ -n "$rt" ]; then ln -sf "$rt" "$CUDART/libcudart.so"; fi
   echo "gpu-check: cudart ${rt:-NOT FOUND}"
   export PYTORCH_LIBRARY_PATH="$TD/lib" PYTORCH_VERSION="$V" PYTORCH_FLAVOR="$FLAVOR"
+  # DJL loads every library in that folder; libshm.so (Python's shared-memory tensors) is not
+  # needed and pulls in libcupti: leave it out
+  export PYTORCH_LIBRARY_EXCLUSION="${PYTORCH_LIBRARY_EXCLUSION:-libshm.so}"
   export LD_LIBRARY_PATH="$CUDART:$TD/lib:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
   JOPTS+=(-Djna.library.path="$CUDART")
 fi
