@@ -5,6 +5,7 @@ import static dev.modernbert.encoder.testing.Assertions.flatten;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.encoder.testing.Golden;
+import dev.modernbert.encoder.testing.TestDevice;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +31,7 @@ class GoldenParityTest {
   @MethodSource("fixtures")
   void eachSequenceAloneMatchesHfSingleRun(String fixture) {
     try (Golden g = Golden.open(fixture);
-        ModernBertEncoder enc = ModernBertEncoder.load(g.dir, EncoderOptions.defaults())) {
+        ModernBertEncoder enc = ModernBertEncoder.load(g.dir, TestDevice.options())) {
       List<int[]> seqs = g.sequences();
       for (int i = 0; i < seqs.size(); i++) {
         List<int[]> one = List.of(seqs.get(i));
@@ -56,7 +57,7 @@ class GoldenParityTest {
   void allSixThroughThePlannerMatchHfBatchedRun(String fixture, int batchTokens) {
     try (Golden g = Golden.open(fixture);
         ModernBertEncoder enc =
-            ModernBertEncoder.load(g.dir, EncoderOptions.defaults().withBatchTokens(batchTokens))) {
+            ModernBertEncoder.load(g.dir, TestDevice.options().withBatchTokens(batchTokens))) {
       List<int[]> seqs = g.sequences();
       List<float[][]> hidden = enc.lastHiddenState(seqs);
       List<float[][]> logits = enc.maskedLmLogits(seqs, g.logitPositions());
@@ -84,7 +85,7 @@ class GoldenParityTest {
   void everyLayerMatchesHfHiddenStates(String fixture) {
     // Pinpoints the first diverging layer when the end-to-end comparison fails.
     try (Golden g = Golden.open(fixture);
-        ModernBertEncoder enc = ModernBertEncoder.load(g.dir, EncoderOptions.defaults())) {
+        ModernBertEncoder enc = ModernBertEncoder.load(g.dir, TestDevice.options())) {
       int[] seq = g.sequences().get(5);
       var layout = dev.modernbert.encoder.batch.BatchLayout.packed(new int[] {seq.length});
       try (var batch = enc.model().newBatch(List.of(seq), layout)) {
@@ -111,7 +112,7 @@ class GoldenParityTest {
     // The GPU path's dtype, run on CPU: same code, half-precision rounding (values reach ~5).
     try (Golden g = Golden.open(fixture);
         ModernBertEncoder enc =
-            ModernBertEncoder.load(g.dir, EncoderOptions.defaults().withDtype("float16"))) {
+            ModernBertEncoder.load(g.dir, TestDevice.options().withDtype("float16"))) {
       List<float[][]> hidden = enc.lastHiddenState(g.sequences());
       for (int i = 0; i < hidden.size(); i++) {
         assertClose(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.testing.Golden;
+import dev.modernbert.encoder.testing.TestDevice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class MmBertGoldenParityTest {
       assertEquals(List.of(true, false, false, true), c.globalLayers());
       List<int[]> seqs = g.sequences();
       List<int[]> positions = g.logitPositions();
-      try (ModernBertEncoder enc = ModernBertEncoder.load(dir, EncoderOptions.defaults())) {
+      try (ModernBertEncoder enc = ModernBertEncoder.load(dir, TestDevice.options())) {
         Golden.assertMatchesHf(enc, seqs, positions, g::floats, ATOL, ATOL, configFile);
       }
     }

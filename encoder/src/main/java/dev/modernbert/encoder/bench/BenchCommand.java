@@ -12,6 +12,7 @@ import dev.modernbert.encoder.model.AttentionKernel;
 import dev.modernbert.encoder.model.BatchTensors;
 import dev.modernbert.encoder.model.ModernBertModel;
 import dev.modernbert.encoder.runtime.BFloat16Products;
+import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.weights.HeadKind;
@@ -35,16 +36,24 @@ import java.util.Map;
  *
  * <p>Without {@code --impl}, every (workload, implementation) pair runs in its own child JVM, so
  * each peak RSS is that pair's alone (the protocol's "one process per pair"); the parent prints the
- * table and the ratios. Timing: 2 warm-up passes of a [2, 128] batch, then the median of {@code
- * --reps} repetitions of the whole workload.
+ * table and the ratios. Timing: {@code --warmup} untimed passes of each workload (its own batch
+ * shapes, so a GPU has loaded its kernels and grown its allocator before the clock runs), then the
+ * median of {@code --reps} repetitions of the whole workload. Each repetition's clock stops after a
+ * device-to-host read of one element of its last output, which waits for every queued kernel (on
+ * CUDA the ops only enqueue; on the CPU the read is free).
  */
 public final class BenchCommand {
   private static final String USAGE =
       "usage: modernbert bench [--workloads W1,W2a:128,W2b:128,W2a,W3] [--reps 3] [--threads 2]\n"
           + "                        [--batch-tokens 4096] [--naive-skip W2a,W3] [--dtype float32]\n"
+          + "                        [--device cpu|cuda|cuda:N] [--warmup 1]\n"
           + "       modernbert bench --impl ours|naive|gemm --workload W[,W...] [--reps N] [--threads N]\n"
           + "                        [--batch-tokens N] [--dtype float32[,bfloat16]]\n"
+          + "                        [--device cpu|cuda|cuda:N] [--warmup N]\n"
           + "Workloads (docs/workloads.md): W1, W2a[:N] (input order), W2b[:N] (sorted), W3.\n"
+          + "--device picks where the model runs (cpu by default); each repetition's timer stops\n"
+          + "after a read of its last output, so queued GPU work is counted. --warmup untimed\n"
+          + "passes of each workload run first, at its own batch shapes.\n"
           + "Several workloads after --impl run interleaved in one process, one repetition of each in\n"
           + "turn; with two (e.g. W1,W3) a PAIR line gives the ratio of their per-token times. With\n"
           + "two dtypes (--dtype float32,bfloat16) each workload runs in both, interleaved, and a\n"
@@ -73,6 +82,8 @@ public final class BenchCommand {
               "--dtype",
               "float32, float16 or bfloat16 (CPU bf16 products); with --impl a list runs each"
                   + " workload in each, interleaved (float32)")
+          .value("--device", "cpu, cuda or cuda:N: where the model runs (cpu)")
+          .value("--warmup", "untimed passes of each workload before the timed ones (1)")
           .build();
 
   private static final List<String> IMPLS = List.of("ours", "naive", "gemm");
@@ -88,7 +99,9 @@ public final class BenchCommand {
       int reps,
       int threads,
       int batchTokens,
-      List<Precision> dtypes) {}
+      List<Precision> dtypes,
+      DeviceSpec device,
+      int warmup) {}
 
   private BenchCommand() {}
 
@@ -119,6 +132,9 @@ public final class BenchCommand {
     } catch (IllegalArgumentException e) {
       err.println("bench: " + e.getMessage() + "\n" + USAGE);
       return 2;
+    } catch (DeviceUnavailableException e) {
+      err.println("bench: " + e.getMessage());
+      return 1;
     } catch (IOException | InterruptedException e) {
       err.println("bench: " + e);
       return 1;
@@ -157,9 +173,16 @@ public final class BenchCommand {
     for (String w : workloads) {
       Workloads.byName(w); // throws, naming it, for an unknown workload or a bad prefix
     }
+    DeviceSpec device = device(f.getOrDefault("--device", "cpu"));
+    // Device.gpu(n) only names the device: libtorch is not started while parsing
+    Device named = device.kind() == DeviceSpec.Kind.CUDA ? Device.gpu(0) : Device.cpu();
     List<Precision> dtypes = new ArrayList<>();
     for (String d : list(f, "--dtype", "float32")) {
-      dtypes.add(Precision.of(d, Device.cpu())); // refuses bfloat16 on a CPU without it
+      try {
+        dtypes.add(Precision.of(d, named)); // refuses bfloat16 on a GPU or a CPU without it
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--dtype: " + e.getMessage(), e);
+      }
     }
     if (impl == null && dtypes.size() > 1) {
       throw new IllegalArgumentException(
@@ -172,7 +195,64 @@ public final class BenchCommand {
         FlagParser.intAtLeast(f, "--reps", 3, 1),
         FlagParser.intAtLeast(f, "--threads", 2, 1),
         FlagParser.intAtLeast(f, "--batch-tokens", BatchPlanner.DEFAULT_BATCH_TOKENS, 1),
-        List.copyOf(dtypes));
+        List.copyOf(dtypes),
+        device,
+        FlagParser.intAtLeast(f, "--warmup", 1, 0));
+  }
+
+  /**
+   * {@code cpu}, {@code cuda} or {@code cuda:N}; {@code auto} is refused: a bench names its device.
+   */
+  static DeviceSpec device(String value) {
+    DeviceSpec d;
+    try {
+      d = DeviceSpec.parse(value);
+    } catch (IllegalArgumentException e) {
+      d = null;
+    }
+    if (d == null || d.kind() == DeviceSpec.Kind.AUTO) {
+      throw new IllegalArgumentException(
+          "--device: bad value \"" + value + "\" (expected cpu, cuda or cuda:N)");
+    }
+    return d;
+  }
+
+  /** A device the command line named that this machine's libtorch cannot give (exit 1). */
+  static final class DeviceUnavailableException extends RuntimeException {
+    DeviceUnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * The device of {@code spec}, from libtorch: a CUDA device it does not see, or a libtorch that
+   * does not start, is a {@link DeviceUnavailableException} naming the device and the cause.
+   */
+  static Device resolve(DeviceSpec spec) {
+    if (spec.kind() == DeviceSpec.Kind.CPU) {
+      return Device.cpu();
+    }
+    try {
+      return TorchRuntime.device(spec.toString());
+    } catch (RuntimeException | UnsatisfiedLinkError e) { // whatever libtorch's start throws
+      throw new DeviceUnavailableException("--device " + spec + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The line at the top of the output: the device, and for CUDA what libtorch sees. */
+  static String deviceLine(DeviceSpec spec, Device device) {
+    if (!device.isGpu()) {
+      return "DEVICE device=cpu";
+    }
+    var engine = TorchRuntime.engine();
+    return "DEVICE device=cuda:"
+        + device.getDeviceId()
+        + " asked="
+        + spec
+        + " gpus="
+        + engine.getGpuCount()
+        + " libtorch="
+        + engine.getVersion();
   }
 
   private static List<String> list(Map<String, String> f, String name, String fallback) {
@@ -198,9 +278,11 @@ public final class BenchCommand {
     int reps = opts.reps();
     int batchTokens = opts.batchTokens();
     String impl = opts.impl();
+    Device device = resolve(opts.device());
+    System.out.println(deviceLine(opts.device(), device));
     TorchRuntime.setThreads(opts.threads());
     if (impl.equals("gemm")) {
-      opts.dtypes().forEach(p -> gemm(reps, p));
+      opts.dtypes().forEach(p -> gemm(reps, p, device));
       return 0;
     }
     List<Workloads.Workload> ws = opts.workloads().stream().map(Workloads::byName).toList();
@@ -209,11 +291,15 @@ public final class BenchCommand {
     List<ModernBertModel> models = new ArrayList<>();
     try {
       for (Precision p : dtypes) {
-        models.add(ModernBertModel.random(config, HeadKind.NONE, TorchRuntime.device("cpu"), p));
+        models.add(ModernBertModel.random(config, HeadKind.NONE, device, p));
       }
       List<List<Batch>> plans =
           ws.stream().map(w -> impl.equals("naive") ? naive(w) : ours(w, batchTokens)).toList();
-      models.forEach(BenchCommand::warmUp);
+      for (int k = 0; k < opts.warmup(); k++) {
+        for (List<Batch> plan : plans) {
+          models.forEach(m -> pass(m, plan));
+        }
+      }
       double[][][] seconds = new double[ws.size()][dtypes.size()][reps];
       long cpu0 = cpuNanos();
       long wall0 = System.nanoTime();
@@ -221,9 +307,7 @@ public final class BenchCommand {
         for (int i = 0; i < ws.size(); i++) {
           for (int d = 0; d < dtypes.size(); d++) {
             long t0 = System.nanoTime();
-            for (Batch b : plans.get(i)) {
-              forward(models.get(d), b);
-            }
+            pass(models.get(d), plans.get(i));
             seconds[i][d][r] = (System.nanoTime() - t0) / 1e9;
           }
         }
@@ -231,7 +315,8 @@ public final class BenchCommand {
       double cpuRatio = (cpuNanos() - cpu0) / (double) (System.nanoTime() - wall0);
       for (int i = 0; i < ws.size(); i++) {
         for (int d = 0; d < dtypes.size(); d++) {
-          printResult(impl, ws.get(i), dtypes.get(d), plans.get(i), seconds[i][d], cpuRatio);
+          printResult(
+              impl, ws.get(i), dtypes.get(d), device, plans.get(i), seconds[i][d], cpuRatio);
         }
       }
       if (ws.size() == 2 && dtypes.size() == 1) {
@@ -263,6 +348,7 @@ public final class BenchCommand {
       String impl,
       Workloads.Workload w,
       Precision dtype,
+      Device device,
       List<Batch> batches,
       double[] seconds,
       double cpuRatio) {
@@ -272,11 +358,12 @@ public final class BenchCommand {
         batches.stream().mapToLong(b -> (long) b.layout.batchSize() * b.layout.width()).sum();
     System.out.printf(
         Locale.ROOT,
-        "RESULT impl=%s workload=%s dtype=%s batches=%d real_tokens=%d computed_rows=%d padded_slots=%d median_s=%.3f"
+        "RESULT impl=%s workload=%s dtype=%s device=%s batches=%d real_tokens=%d computed_rows=%d padded_slots=%d median_s=%.3f"
             + " real_tok_s=%.1f padded_tok_s=%.1f peak_rss_mb=%.0f cpu_per_wall=%.2f load=%s reps=%s%n",
         impl,
         w.name(),
         dtype.id(),
+        deviceId(device),
         batches.size(),
         w.realTokens(),
         padded,
@@ -331,55 +418,76 @@ public final class BenchCommand {
     return out;
   }
 
-  private static void forward(ModernBertModel model, Batch b) {
-    try (BatchTensors batch = model.newBatch(b.sequences, b.layout)) {
-      model.forward(batch, b.kernel).close();
+  /**
+   * One pass over a workload's batches; returns once the device has finished them: the last
+   * output's first element is read to the host, which on CUDA waits for every queued kernel.
+   */
+  private static void pass(ModernBertModel model, List<Batch> batches) {
+    for (int i = 0; i < batches.size(); i++) {
+      Batch b = batches.get(i);
+      try (BatchTensors batch = model.newBatch(b.sequences, b.layout);
+          NDArray y = model.forward(batch, b.kernel)) {
+        if (i == batches.size() - 1) {
+          sync(y);
+        }
+      }
     }
   }
 
-  private static void warmUp(ModernBertModel model) {
-    int[] s0 = Workloads.sequence(0, 128);
-    for (int i = 0; i < 2; i++) {
-      forward(
-          model,
-          new Batch(
-              List.of(s0, s0), BatchLayout.packed(new int[] {128, 128}), AttentionKernel.dense()));
+  /**
+   * Waits for the work that produced {@code y}: a device-to-host copy of its first element (DJL has
+   * no stream synchronise; the copy is ordered after every kernel on the stream). Returns the
+   * number of bytes read, so the read cannot be optimised away.
+   */
+  static int sync(NDArray y) {
+    if (y.getShape().dimension() == 0) {
+      return y.toByteArray().length;
     }
+    try (NDArray first = y.get(new long[y.getShape().dimension()])) { // y[0, 0, ...]
+      return first.toByteArray().length;
+    }
+  }
+
+  /** {@code cpu} or {@code cuda:N}. */
+  static String deviceId(Device device) {
+    return device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu";
   }
 
   /**
    * The GEMM rate of W1's biggest projection shape, [4096, 768] x [768, 2304], in {@code dtype}:
    * through DJL (float32, float16), or the bf16 products of {@code dtype=bfloat16}.
    */
-  private static void gemm(int reps, Precision dtype) {
-    try (NDManager m = TorchRuntime.engine().newBaseManager();
+  private static void gemm(int reps, Precision dtype, Device device) {
+    try (NDManager m = TorchRuntime.engine().newBaseManager(device);
         BFloat16Products bf16 = dtype.bf16Products() ? BFloat16Products.create() : null) {
       NDArray a = m.randomNormal(new Shape(4096, 768)).toType(dtype.dataType(), false);
       NDArray b = m.randomNormal(new Shape(2304, 768)).toType(dtype.dataType(), false);
       int index = bf16 == null ? -1 : bf16.put(b);
-      Runnable product =
-          () -> {
-            try (NDArray y =
-                bf16 == null
-                    ? ai.djl.nn.core.Linear.linear(a, b).singletonOrThrow()
-                    : bf16.linear(index, a, null)) {
-              // only the time counts
+      java.util.function.IntConsumer products =
+          n -> {
+            for (int i = 0; i < n; i++) {
+              try (NDArray y =
+                  bf16 == null
+                      ? ai.djl.nn.core.Linear.linear(a, b).singletonOrThrow()
+                      : bf16.linear(index, a, null)) {
+                if (i == n - 1) {
+                  sync(y); // the clock stops when the device is done
+                }
+              }
             }
           };
-      for (int i = 0; i < 3; i++) {
-        product.run();
-      }
+      products.accept(3);
       int calls = Math.max(10, reps * 10);
       long t0 = System.nanoTime();
-      for (int i = 0; i < calls; i++) {
-        product.run();
-      }
+      products.accept(calls);
       double s = (System.nanoTime() - t0) / 1e9;
       double gflops = 2.0 * 4096 * 768 * 2304 * calls / s / 1e9;
       System.out.printf(
           Locale.ROOT,
-          "RESULT impl=gemm workload=4096x768x2304 dtype=%s gflops=%.1f peak_rss_mb=%.0f%n",
+          "RESULT impl=gemm workload=4096x768x2304 dtype=%s device=%s gflops=%.1f"
+              + " peak_rss_mb=%.0f%n",
           dtype.id(),
+          deviceId(device),
           gflops,
           peakRssMb());
     }
@@ -387,6 +495,8 @@ public final class BenchCommand {
 
   /** Runs each pair in a child JVM and prints the table with ratios. */
   private static int runAll(Options opts) throws IOException, InterruptedException {
+    // a CUDA device is checked here, once, before any child starts
+    System.out.println(deviceLine(opts.device(), resolve(opts.device())));
     List<String> workloads = opts.workloads();
     List<String> skipNaive = opts.naiveSkip();
     Map<String, String> results = new LinkedHashMap<>();
@@ -447,7 +557,11 @@ public final class BenchCommand {
             "--batch-tokens",
             String.valueOf(opts.batchTokens()),
             "--dtype",
-            opts.dtypes().get(0).id()));
+            opts.dtypes().get(0).id(),
+            "--device",
+            opts.device().toString(),
+            "--warmup",
+            String.valueOf(opts.warmup())));
   }
 
   public static void main(String[] args) {

@@ -1,18 +1,25 @@
 package dev.modernbert.encoder.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.modernbert.encoder.flags.FlagException;
+import dev.modernbert.encoder.runtime.TorchRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** The bench's command line; parsing only, nothing here runs a benchmark. */
+/** The bench's command line and its device sync; nothing here runs a benchmark. */
 class BenchCommandTest {
 
   private record Result(int code, String out, String err) {}
@@ -110,6 +117,87 @@ class BenchCommandTest {
     assertEquals(
         List.of(),
         BenchCommand.parse(new String[] {"--workloads", "W1", "--naive-skip", ""}).naiveSkip());
+  }
+
+  @Test
+  void deviceIsCpuByDefaultAndTakesCudaWithOrWithoutAnOrdinal() {
+    BenchCommand.Options plain = BenchCommand.parse(new String[] {"--impl", "ours"});
+    assertEquals("cpu", plain.device().toString());
+    assertEquals(1, plain.warmup());
+    assertEquals(
+        "cuda",
+        BenchCommand.parse(new String[] {"--impl", "ours", "--device", "cuda"})
+            .device()
+            .toString());
+    BenchCommand.Options one =
+        BenchCommand.parse(
+            new String[] {"--impl", "ours", "--device=CUDA:1", "--dtype", "float16", "--warmup=0"});
+    assertEquals("cuda:1", one.device().toString());
+    assertEquals(0, one.warmup());
+    assertEquals(
+        "cuda:0", BenchCommand.parse(new String[] {"--device", "cuda:0"}).device().toString());
+    // dtype auto is float16 on a GPU, float32 on the CPU
+    assertEquals(
+        "float16",
+        BenchCommand.parse(new String[] {"--impl", "ours", "--device", "cuda", "--dtype", "auto"})
+            .dtypes()
+            .get(0)
+            .id());
+    assertEquals(
+        "float32",
+        BenchCommand.parse(new String[] {"--impl", "ours", "--dtype", "auto"})
+            .dtypes()
+            .get(0)
+            .id());
+  }
+
+  @Test
+  void badDevicesAndDtypesAreUsageErrors() {
+    for (String bad : new String[] {"gpu", "auto", "cuda:x", "cuda:", ""}) {
+      assertEquals(
+          "--device: bad value \"" + bad + "\" (expected cpu, cuda or cuda:N)",
+          refused("--impl", "ours", "--device", bad));
+    }
+    assertTrue(
+        refused("--impl", "ours", "--device", "cuda", "--dtype", "bfloat16")
+            .startsWith("--dtype: dtype bfloat16 is the CPU's mixed precision"));
+    assertEquals(
+        "--warmup: -1 is too small (at least 0)", refused("--impl", "ours", "--warmup", "-1"));
+    Result r = run("--impl", "gemm", "--device", "tpu");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("usage: modernbert bench"), r.err());
+    assertEquals("", r.out());
+  }
+
+  @Test
+  void anUnavailableCudaDeviceFailsAtOnceNamingIt() {
+    // This machine's libtorch is the bundled CPU one (the project's tests run without a GPU).
+    Assumptions.assumeTrue(
+        TorchRuntime.engine().getGpuCount() == 0, "a GPU is visible: nothing to refuse");
+    for (String device : new String[] {"cuda", "cuda:3"}) {
+      for (String mode : new String[] {"--impl=gemm", "--workloads=W3"}) {
+        Result r = run(mode, "--device", device, "--reps", "1");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().startsWith("bench: --device " + device + ": "), r.err());
+        assertTrue(r.err().contains("is not available"), r.err());
+        assertTrue(r.err().contains("0 GPU(s)"), r.err());
+        assertFalse(r.out().contains("RESULT"), r.out()); // nothing ran
+        assertFalse(r.err().contains("running"), r.err()); // no child JVM was started
+      }
+    }
+  }
+
+  @Test
+  void theSyncReadsOneElementOfAnyShapeAndDtype() {
+    try (NDManager m = TorchRuntime.engine().newBaseManager(Device.cpu())) {
+      assertEquals(4, BenchCommand.sync(m.ones(new Shape(3, 5, 7))));
+      assertEquals(2, BenchCommand.sync(m.ones(new Shape(4, 9)).toType(DataType.FLOAT16, false)));
+      assertEquals(4, BenchCommand.sync(m.create(2f)));
+      // a non-contiguous view: element [0, 0] only
+      assertEquals(4, BenchCommand.sync(m.ones(new Shape(6, 8)).transpose()));
+    }
+    assertEquals("cpu", BenchCommand.deviceId(Device.cpu()));
+    assertEquals("cuda:2", BenchCommand.deviceId(Device.gpu(2)));
   }
 
   @Test

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.task.ColbertEmbed;
 import dev.modernbert.encoder.testing.ColbertGolden;
 import dev.modernbert.encoder.testing.Golden;
+import dev.modernbert.encoder.testing.TestDevice;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ class ColbertGoldenParityTest {
   @BeforeAll
   static void load() {
     golden = ColbertGolden.open(Golden.resource("golden/colbert"));
-    encoder = ModernBertEncoder.load(golden.dir, EncoderOptions.defaults());
+    encoder = ModernBertEncoder.load(golden.dir, TestDevice.options());
   }
 
   @AfterAll

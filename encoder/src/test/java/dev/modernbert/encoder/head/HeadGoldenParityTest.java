@@ -4,10 +4,10 @@ import static dev.modernbert.encoder.testing.Assertions.assertClose;
 import static dev.modernbert.encoder.testing.Assertions.flatten;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.testing.Golden;
+import dev.modernbert.encoder.testing.TestDevice;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +26,7 @@ class HeadGoldenParityTest {
   @Test
   void sequenceClassificationAloneMatchesHf() {
     try (Golden g = Golden.open(Golden.SEQCLS);
-        ModernBertEncoder enc = ModernBertEncoder.load(g.dir, EncoderOptions.defaults())) {
+        ModernBertEncoder enc = ModernBertEncoder.load(g.dir, TestDevice.options())) {
       Pooling pooling = SequenceClassifier.pooling(enc.config());
       assertEquals(Pooling.MEAN, pooling, "the fixture pools by mean");
       List<int[]> seqs = g.sequences();
@@ -51,7 +51,7 @@ class HeadGoldenParityTest {
   void sequenceClassificationBatchedMatchesHf(int batchTokens) {
     try (Golden g = Golden.open(Golden.SEQCLS);
         ModernBertEncoder enc =
-            ModernBertEncoder.load(g.dir, EncoderOptions.defaults().withBatchTokens(batchTokens))) {
+            ModernBertEncoder.load(g.dir, TestDevice.options().withBatchTokens(batchTokens))) {
       List<int[]> seqs = g.sequences();
       List<SequenceClassification> all = enc.classify(seqs);
       List<float[]> pooled = enc.embed(seqs, SequenceClassifier.pooling(enc.config()), false);
@@ -67,7 +67,7 @@ class HeadGoldenParityTest {
   @Test
   void tokenClassificationAloneMatchesHf() {
     try (Golden g = Golden.open(Golden.TOKCLS);
-        ModernBertEncoder enc = ModernBertEncoder.load(g.dir, EncoderOptions.defaults())) {
+        ModernBertEncoder enc = ModernBertEncoder.load(g.dir, TestDevice.options())) {
       List<int[]> seqs = g.sequences();
       for (int i = 0; i < seqs.size(); i++) {
         TokenClassification c = enc.tokenClassify(List.of(seqs.get(i))).get(0);
@@ -83,7 +83,7 @@ class HeadGoldenParityTest {
   void tokenClassificationBatchedMatchesHf(int batchTokens) {
     try (Golden g = Golden.open(Golden.TOKCLS);
         ModernBertEncoder enc =
-            ModernBertEncoder.load(g.dir, EncoderOptions.defaults().withBatchTokens(batchTokens))) {
+            ModernBertEncoder.load(g.dir, TestDevice.options().withBatchTokens(batchTokens))) {
       List<int[]> seqs = g.sequences();
       List<TokenClassification> all = enc.tokenClassify(seqs);
       for (int i = 0; i < seqs.size(); i++) {

@@ -4,10 +4,10 @@ import static dev.modernbert.encoder.testing.Assertions.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.encoder.testing.StFixture;
+import dev.modernbert.encoder.testing.TestDevice;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +24,7 @@ class StGoldenParityTest {
   @ValueSource(strings = {"st-mean-normalize", "st-cls-dense", "st-modes"})
   void everyCaseAloneAndBatched(String fixture) {
     StFixture f = StFixture.open(fixture);
-    try (ModernBertEncoder enc = ModernBertEncoder.load(f.dir, EncoderOptions.defaults())) {
+    try (ModernBertEncoder enc = ModernBertEncoder.load(f.dir, TestDevice.options())) {
       boolean pipelineNormalizes = enc.pipeline().normalizes();
       for (Map.Entry<String, List<StFixture.Case>> e : f.byCase().entrySet()) {
         List<StFixture.Case> cases = e.getValue();
@@ -55,11 +55,11 @@ class StGoldenParityTest {
           case "st-cls-dense" -> 48; // tokenizer_config.json model_max_length (5.7 layout)
           default -> 96;
         };
-    try (ModernBertEncoder enc = ModernBertEncoder.load(f.dir, EncoderOptions.defaults())) {
+    try (ModernBertEncoder enc = ModernBertEncoder.load(f.dir, TestDevice.options())) {
       assertEquals(want, enc.maxLength());
     }
     try (ModernBertEncoder enc =
-        ModernBertEncoder.load(f.dir, EncoderOptions.defaults().withMaxLength(20))) {
+        ModernBertEncoder.load(f.dir, TestDevice.options().withMaxLength(20))) {
       assertEquals(20, enc.maxLength(), "a given maxLength wins");
     }
   }
