@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.modernbert.encoder.runtime.ScaledDotProductAttention;
+import dev.modernbert.encoder.runtime.VarlenFlashAttention;
 
 /**
  * Scaled dot-product attention over the padded view {@code [batch, heads, width, headDim]}.
@@ -16,6 +17,10 @@ import dev.modernbert.encoder.runtime.ScaledDotProductAttention;
  * length. Global layers are one call over all queries and keys (key padding masked); local
  * (sliding-window) layers take blocks of about one window radius of queries against only the keys
  * within the radius, so their work grows with the window, not with the square of the length.
+ *
+ * <p>On CUDA in float16/bfloat16, {@link #fused} runs attention on the packed rows instead: one
+ * varlen FlashAttention call per layer ({@link VarlenFlashAttention}, see {@link #varlen}), these
+ * padded kernels being the fallback where the op is absent.
  *
  * <p>{@link #dense}: HF's eager path, {@code softmax(q k^T + mask) v} with all scores at once and a
  * full mask; the naive baseline and the reference in tests.
@@ -33,6 +38,17 @@ public final class AttentionKernel {
 
   public static AttentionKernel dense() {
     return new AttentionKernel(true);
+  }
+
+  /**
+   * True when attention of this batch runs on its packed rows through {@link VarlenFlashAttention}
+   * (one call per layer): the fused kernel, a packed batch, and a GPU in half precision where the
+   * op is present. Otherwise {@link #attend} runs on the padded view.
+   */
+  boolean varlen(BatchTensors batch, int headDim) {
+    return !dense
+        && !batch.layout().isPadded()
+        && VarlenFlashAttention.available(batch.manager(), batch.dtype(), headDim);
   }
 
   /**
