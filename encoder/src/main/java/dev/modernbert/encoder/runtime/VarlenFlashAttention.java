@@ -45,10 +45,10 @@ public final class VarlenFlashAttention {
         __buffers__ = []
         training : bool
         def forward(self: __torch__.VarlenFlash, q: Tensor, k: Tensor, v: Tensor, cu: Tensor, max_len: int) -> Tensor:
-          out = torch.ops.aten._flash_attention_forward(q, k, v, cu, cu, max_len, max_len, 0., False, False, scale=1.)
+          out = ops.aten._flash_attention_forward(q, k, v, cu, cu, max_len, max_len, 0., False, False, scale=1.)
           return out[0]
         def local(self: __torch__.VarlenFlash, q: Tensor, k: Tensor, v: Tensor, cu: Tensor, max_len: int, radius: int) -> Tensor:
-          out = torch.ops.aten._flash_attention_forward(q, k, v, cu, cu, max_len, max_len, 0., False, False, scale=1., window_size_left=radius, window_size_right=radius)
+          out = ops.aten._flash_attention_forward(q, k, v, cu, cu, max_len, max_len, 0., False, False, scale=1., window_size_left=radius, window_size_right=radius)
           return out[0]
       """;
 
