@@ -3,13 +3,12 @@ package dev.modernbert.encoder.model;
 import ai.djl.ndarray.NDArray;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.runtime.BFloat16Products;
-import dev.modernbert.encoder.runtime.VarlenFlashAttention;
 import dev.modernbert.encoder.weights.Weights;
 
 /**
  * {@code attn}: fused QKV projection and RoPE on the packed rows, attention on the padded view of
  * the batch (through {@link AttentionKernel}), output projection back on the packed rows. On CUDA
- * in half precision, attention runs on the packed rows themselves ({@link VarlenFlashAttention}).
+ * in half precision, attention runs on the packed rows themselves ({@code VarlenFlashAttention}).
  */
 final class Attention {
   private final Linear wq;
@@ -38,7 +37,7 @@ final class Attention {
 
   NDArray forward(NDArray x, BatchTensors batch, AttentionKernel kernel) {
     if (kernel.varlen(batch, headDim)) {
-      return varlen(x, batch);
+      return varlen(x, batch, kernel);
     }
     int b = batch.layout().batchSize();
     int width = batch.layout().width();
@@ -60,17 +59,16 @@ final class Attention {
    * CUDA: attention over the packed rows in one varlen FlashAttention call, RoPE with the tables
    * gathered by each row's position; no padded view, gather or mask.
    */
-  private NDArray varlen(NDArray x, BatchTensors batch) {
+  private NDArray varlen(NDArray x, BatchTensors batch, AttentionKernel kernel) {
     long rows = batch.layout().rows();
     Rope.Tables k = batch.ropeRows(ropeTheta, headDim, 1.0);
     Rope.Tables q = batch.ropeRows(ropeTheta, headDim, 1.0 / Math.sqrt(headDim));
     NDArray out =
-        VarlenFlashAttention.apply(
+        kernel.attendRows(
             q.apply(wq.forward(x).reshape(rows, heads, headDim)),
             k.apply(wk.forward(x).reshape(rows, heads, headDim)),
             wv.forward(x).reshape(rows, heads, headDim),
-            batch.cuSeqlens(),
-            batch.layout().width(),
+            batch,
             radius); // [rows, heads, headDim]
     return wo.forward(out.reshape(rows, (long) heads * headDim));
   }
