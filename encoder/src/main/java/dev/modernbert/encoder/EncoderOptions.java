@@ -13,8 +13,9 @@ import dev.modernbert.encoder.batch.BatchPlanner;
  *     dev.modernbert.encoder.runtime.Precision}) or {@code auto} (float16 on a GPU)
  * @param maxLength tokens per text after truncation; 0 means the model's {@code
  *     max_position_embeddings}
- * @param batchTokens budget per batch, counted as {@code rows x longest} (the padded size)
- * @param maxBatchRows cap on rows per batch
+ * @param batchTokens budget per batch, counted as {@code rows x longest} (the padded size); the
+ *     default 4,096 becomes 32,768 when the model loads on a GPU ({@link #forDevice})
+ * @param maxBatchRows cap on rows per batch; the default 256 becomes 1,024 on a GPU
  * @param numThreads libtorch intra-op threads; 0 leaves libtorch's default (all cores)
  */
 public record EncoderOptions(
@@ -28,6 +29,28 @@ public record EncoderOptions(
         BatchPlanner.DEFAULT_BATCH_TOKENS,
         BatchPlanner.DEFAULT_MAX_BATCH_ROWS,
         0);
+  }
+
+  /**
+   * These options for a model on a GPU ({@code gpu}) or the CPU: on a GPU, a batch setting left at
+   * its CPU default ({@link BatchPlanner#DEFAULT_BATCH_TOKENS}, {@link
+   * BatchPlanner#DEFAULT_MAX_BATCH_ROWS}) becomes the GPU default ({@link
+   * BatchPlanner#DEFAULT_GPU_BATCH_TOKENS}, {@link BatchPlanner#DEFAULT_GPU_MAX_BATCH_ROWS}); any
+   * other value is kept. On the CPU nothing changes.
+   */
+  public EncoderOptions forDevice(boolean gpu) {
+    if (!gpu) {
+      return this;
+    }
+    int tokens =
+        batchTokens == BatchPlanner.DEFAULT_BATCH_TOKENS
+            ? BatchPlanner.DEFAULT_GPU_BATCH_TOKENS
+            : batchTokens;
+    int rows =
+        maxBatchRows == BatchPlanner.DEFAULT_MAX_BATCH_ROWS
+            ? BatchPlanner.DEFAULT_GPU_MAX_BATCH_ROWS
+            : maxBatchRows;
+    return new EncoderOptions(device, dtype, maxLength, tokens, rows, numThreads);
   }
 
   /** The batch planner of calls that do not give their own. */

@@ -94,7 +94,8 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
         ModernBertModel.load(dir, config, device, Precision.of(options.dtype(), device));
     TextTokenizer tokenizer =
         TextTokenizer.existsIn(dir) ? TextTokenizer.load(dir, maxLength) : null;
-    return new ModernBertEncoder(dir, model, tokenizer, options, maxLength);
+    return new ModernBertEncoder(
+        dir, model, tokenizer, options.forDevice(device.isGpu()), maxLength);
   }
 
   /**

@@ -90,6 +90,24 @@ public final class BatchLayout {
     return ids;
   }
 
+  /** True for the padded layout (every sequence occupies {@code width} rows). */
+  public boolean isPadded() {
+    return padded;
+  }
+
+  /**
+   * {@link #tokenIds} followed by the {@code batchSize()} sequence lengths: the one array a batch
+   * uploads (the device builds every index and mask from the lengths).
+   */
+  public long[] tokenIdsAndLengths(List<int[]> sequences, int padId) {
+    long[] ids = tokenIds(sequences, padId);
+    long[] all = java.util.Arrays.copyOf(ids, rows + lengths.length);
+    for (int b = 0; b < lengths.length; b++) {
+      all[rows + b] = lengths[b];
+    }
+    return all;
+  }
+
   /**
    * For each padded slot {@code b * width + t}, the row holding it. Padding slots point at the
    * sequence's first row: their keys are masked and their outputs dropped, so any real row serves

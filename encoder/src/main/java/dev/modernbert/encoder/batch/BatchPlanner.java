@@ -20,6 +20,15 @@ public record BatchPlanner(int batchTokens, int maxRows) implements java.io.Seri
 
   public static final int DEFAULT_MAX_BATCH_ROWS = 256;
 
+  /**
+   * 32,768 padded tokens on a GPU: a 4,096-token batch leaves a GPU waiting for the host's kernel
+   * launches (docs/gpu.md). Applies where the CPU default was left in place ({@code
+   * EncoderOptions#forDevice}).
+   */
+  public static final int DEFAULT_GPU_BATCH_TOKENS = 32768;
+
+  public static final int DEFAULT_GPU_MAX_BATCH_ROWS = 1024;
+
   public BatchPlanner {
     if (batchTokens <= 0) {
       throw new IllegalArgumentException("batchTokens must be positive, got " + batchTokens);
@@ -31,6 +40,13 @@ public record BatchPlanner(int batchTokens, int maxRows) implements java.io.Seri
 
   public static BatchPlanner defaults() {
     return new BatchPlanner(DEFAULT_BATCH_TOKENS, DEFAULT_MAX_BATCH_ROWS);
+  }
+
+  /** The default planner for a GPU ({@code gpu}) or the CPU. */
+  public static BatchPlanner defaults(boolean gpu) {
+    return gpu
+        ? new BatchPlanner(DEFAULT_GPU_BATCH_TOKENS, DEFAULT_GPU_MAX_BATCH_ROWS)
+        : defaults();
   }
 
   /** Padded tokens of a batch: {@code rows x longest}, what the budget counts. */

@@ -7,7 +7,8 @@ import dev.modernbert.encoder.weights.Weights;
 
 /**
  * {@code attn}: fused QKV projection and RoPE on the packed rows, attention on the padded view of
- * the batch (through {@link AttentionKernel}), output projection back on the packed rows.
+ * the batch (through {@link AttentionKernel}), output projection back on the packed rows. On CUDA
+ * in half precision, attention runs on the packed rows themselves ({@code VarlenFlashAttention}).
  */
 final class Attention {
   private final Linear wq;
@@ -35,6 +36,9 @@ final class Attention {
   }
 
   NDArray forward(NDArray x, BatchTensors batch, AttentionKernel kernel) {
+    if (kernel.varlen(batch, headDim)) {
+      return varlen(x, batch, kernel);
+    }
     int b = batch.layout().batchSize();
     int width = batch.layout().width();
     // Projections on the packed rows; the rest on the padded view, where slot t of every sequence
@@ -49,6 +53,24 @@ final class Attention {
             batch,
             radius); // [b, width, heads, headDim]
     return wo.forward(batch.toRows(out.reshape((long) b * width, (long) heads * headDim)));
+  }
+
+  /**
+   * CUDA: attention over the packed rows in one varlen FlashAttention call, RoPE with the tables
+   * gathered by each row's position; no padded view, gather or mask.
+   */
+  private NDArray varlen(NDArray x, BatchTensors batch, AttentionKernel kernel) {
+    long rows = batch.layout().rows();
+    Rope.Tables k = batch.ropeRows(ropeTheta, headDim, 1.0);
+    Rope.Tables q = batch.ropeRows(ropeTheta, headDim, 1.0 / Math.sqrt(headDim));
+    NDArray out =
+        kernel.attendRows(
+            q.apply(wq.forward(x).reshape(rows, heads, headDim)),
+            k.apply(wk.forward(x).reshape(rows, heads, headDim)),
+            wv.forward(x).reshape(rows, heads, headDim),
+            batch,
+            radius); // [rows, heads, headDim]
+    return wo.forward(out.reshape(rows, (long) heads * headDim));
   }
 
   /** One projection of the packed rows, as the padded view {@code [b, width, heads, headDim]}. */

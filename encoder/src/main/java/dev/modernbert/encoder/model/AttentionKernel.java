@@ -6,7 +6,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.modernbert.encoder.batch.BatchLayout;
 import dev.modernbert.encoder.runtime.ScaledDotProductAttention;
+import dev.modernbert.encoder.runtime.VarlenFlashAttention;
 
 /**
  * Scaled dot-product attention over the padded view {@code [batch, heads, width, headDim]}.
@@ -17,14 +20,32 @@ import dev.modernbert.encoder.runtime.ScaledDotProductAttention;
  * (sliding-window) layers take blocks of about one window radius of queries against only the keys
  * within the radius, so their work grows with the window, not with the square of the length.
  *
+ * <p>On CUDA in float16/bfloat16, {@link #fused} runs attention on the packed rows instead: one
+ * varlen FlashAttention call per layer ({@link VarlenFlashAttention}, see {@link #varlen}), these
+ * padded kernels being the fallback where the op is absent.
+ *
  * <p>{@link #dense}: HF's eager path, {@code softmax(q k^T + mask) v} with all scores at once and a
  * full mask; the naive baseline and the reference in tests.
  */
 public final class AttentionKernel {
   private final boolean dense;
+  private final boolean varlenReference; // tests: the varlen route, its op emulated on any device
+
+  private AttentionKernel(boolean dense, boolean varlenReference) {
+    this.dense = dense;
+    this.varlenReference = varlenReference;
+  }
 
   private AttentionKernel(boolean dense) {
-    this.dense = dense;
+    this(dense, false);
+  }
+
+  /**
+   * For tests on a CPU: the varlen route of {@link #fused} (packed q/k/v, RoPE by position,
+   * cu_seqlens), with FlashAttention's op replaced by one masked SDPA call per sequence.
+   */
+  static AttentionKernel varlenReference() {
+    return new AttentionKernel(false, true);
   }
 
   public static AttentionKernel fused() {
@@ -33,6 +54,58 @@ public final class AttentionKernel {
 
   public static AttentionKernel dense() {
     return new AttentionKernel(true);
+  }
+
+  /**
+   * True when attention of this batch runs on its packed rows through {@link VarlenFlashAttention}
+   * (one call per layer): the fused kernel, a packed batch, and a GPU in half precision where the
+   * op is present. Otherwise {@link #attend} runs on the padded view.
+   */
+  boolean varlen(BatchTensors batch, int headDim) {
+    return !dense
+        && !batch.layout().isPadded()
+        && (varlenReference
+            || VarlenFlashAttention.available(batch.manager(), batch.dtype(), headDim));
+  }
+
+  /**
+   * Attention over packed rows {@code [rows, heads, headDim]} (queries scaled), within each
+   * sequence and, for {@code radius >= 0}, the window.
+   */
+  NDArray attendRows(NDArray q, NDArray k, NDArray v, BatchTensors batch, int radius) {
+    if (!varlenReference) {
+      return VarlenFlashAttention.apply(q, k, v, batch.cuSeqlens(), batch.layout().width(), radius);
+    }
+    // The op's definition, one sequence at a time (host-built masks: tests only).
+    BatchLayout layout = batch.layout();
+    NDList parts = new NDList();
+    for (int b = 0; b < layout.batchSize(); b++) {
+      int r0 = layout.rowStart(b);
+      int n = layout.length(b);
+      NDIndex seq = new NDIndex("{}:{}", r0, r0 + n);
+      NDArray mask = null;
+      if (radius >= 0) {
+        float hidden = q.getDataType() == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
+        float[] m = new float[n * n];
+        for (int i = 0; i < n; i++) {
+          for (int j = 0; j < n; j++) {
+            m[i * n + j] = Math.abs(i - j) > radius ? hidden : 0f;
+          }
+        }
+        mask = batch.manager().create(m, new Shape(1, 1, n, n)).toType(q.getDataType(), false);
+      }
+      parts.add(
+          ScaledDotProductAttention.apply(
+                  perSequence(q.get(seq)), perSequence(k.get(seq)), perSequence(v.get(seq)), mask)
+              .squeeze(0)
+              .transpose(1, 0, 2));
+    }
+    return NDArrays.concat(parts, 0);
+  }
+
+  /** {@code [n, heads, d]} as {@code [1, heads, n, d]}. */
+  private static NDArray perSequence(NDArray x) {
+    return x.transpose(1, 0, 2).expandDims(0);
   }
 
   /**

@@ -35,6 +35,7 @@ public final class ModernBertModel implements AutoCloseable {
   private final PredictionHead head;
   private final Linear decoder;
   private final Linear classifier;
+  private final Rope.Constants rope; // uploaded once, here: batches upload nothing for RoPE
 
   private ModernBertModel(
       ModernBertConfig config,
@@ -55,6 +56,9 @@ public final class ModernBertModel implements AutoCloseable {
     this.head = headKind == HeadKind.NONE ? null : new PredictionHead(w.scope("head"), config);
     this.decoder = headKind == HeadKind.MASKED_LM ? new Linear(w.scope("decoder")) : null;
     this.classifier = headKind.hasClassifier() ? new Linear(w.scope("classifier")) : null;
+    this.rope =
+        new Rope.Constants(
+            manager, config.headDim(), config.globalRopeTheta(), config.localRopeTheta());
   }
 
   /** Loads a checkpoint folder's weights onto {@code device} in {@code precision}. */
@@ -120,7 +124,7 @@ public final class ModernBertModel implements AutoCloseable {
 
   /** Uploads a batch; close the result when the batch is done. */
   public BatchTensors newBatch(List<int[]> sequences, BatchLayout layout) {
-    return new BatchTensors(manager, layout, sequences, config.padTokenId(), dtype());
+    return new BatchTensors(manager, layout, sequences, config.padTokenId(), dtype(), rope);
   }
 
   /** {@code last_hidden_state} as {@code [rows, hidden]}, owned by the batch. */

@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.modernbert.encoder.runtime.DeviceTransfers;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Rotary position embeddings, HF's non-interleaved ("rotate_half") convention: {@code x * cos +
@@ -30,20 +33,72 @@ final class Rope {
     }
   }
 
-  /** {@code scale} multiplies both tables: 1 for keys, head_dim^-0.5 for queries. */
-  static Tables tables(
-      NDManager manager, int width, int headDim, double theta, double scale, DataType dtype) {
+  /**
+   * What the tables are built from, uploaded once when the model loads: {@code inv_freq} per theta
+   * ({@code [1, headDim/2]}, float32) and the query scale {@code headDim^-0.5} (a float64 scalar,
+   * as DJL's {@code muli(double)} would create it), so that a batch uploads nothing for RoPE.
+   */
+  static final class Constants {
+    private final NDManager manager;
+    private final int headDim;
+    private final Map<Double, NDArray> invFreq = new HashMap<>();
+    private final NDArray queryScale;
+
+    Constants(NDManager manager, int headDim, double... thetas) {
+      this.manager = manager;
+      this.headDim = headDim;
+      for (double theta : thetas) {
+        invFreq(theta);
+      }
+      this.queryScale = DeviceTransfers.upload(manager, 1.0 / Math.sqrt(headDim));
+    }
+
+    int headDim() {
+      return headDim;
+    }
+
+    /** The scale tensor for {@code scale} (1 or the query scale). */
+    NDArray scale(double scale) {
+      if (scale == 1.0) {
+        return null;
+      }
+      if (scale != 1.0 / Math.sqrt(headDim)) {
+        throw new IllegalArgumentException("no RoPE constant for scale " + scale);
+      }
+      return queryScale;
+    }
+
+    synchronized NDArray invFreq(double theta) {
+      return invFreq.computeIfAbsent(
+          theta,
+          t ->
+              DeviceTransfers.upload(manager, Rope.invFreq(t, headDim), new Shape(1, headDim / 2)));
+    }
+  }
+
+  static float[] invFreq(double theta, int headDim) {
     float[] invFreq = new float[headDim / 2];
     for (int j = 0; j < invFreq.length; j++) {
       invFreq[j] = (float) (1.0 / Math.pow(theta, (2.0 * j) / headDim));
     }
+    return invFreq;
+  }
+
+  /**
+   * Tables for positions {@code 0..width-1} from the model's constants: no upload.
+   *
+   * @param scale a 0-d tensor multiplying both tables (the query scale), or null for 1
+   */
+  static Tables tables(
+      NDManager manager, int width, NDArray invFreq, NDArray scale, DataType dtype) {
+    int headDim = (int) invFreq.getShape().get(1) * 2;
     NDArray positions = manager.arange(0f, (float) width, 1f, DataType.FLOAT32).reshape(width, 1);
-    NDArray freqs = positions.mul(manager.create(invFreq, new Shape(1, invFreq.length)));
+    NDArray freqs = positions.mul(invFreq);
     NDArray cos = freqs.cos();
     NDArray sin = freqs.sin();
     NDArray fullCos = cos.concat(cos, 1);
     NDArray signedSin = sin.neg().concat(sin, 1);
-    if (scale != 1.0) {
+    if (scale != null) {
       fullCos = fullCos.muli(scale);
       signedSin = signedSin.muli(scale);
     }

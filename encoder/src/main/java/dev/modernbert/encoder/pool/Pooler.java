@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.modernbert.encoder.batch.BatchLayout;
 import dev.modernbert.encoder.model.BatchTensors;
+import dev.modernbert.encoder.runtime.DeviceTransfers;
 import java.util.Arrays;
 import java.util.List;
 
@@ -95,8 +96,8 @@ public final class Pooler {
           // and modules after pooling see the dtype they always did; in float32 nothing is cast.
           NDArray padded = float32(padded(hidden, batch));
           NDManager m = batch.manager();
-          NDArray w = m.create(weights, new Shape(b, width, 1));
-          NDArray divisor = m.create(totals, new Shape(b, 1));
+          NDArray w = DeviceTransfers.upload(m, weights, new Shape(b, width, 1));
+          NDArray divisor = DeviceTransfers.upload(m, totals, new Shape(b, 1));
           return padded.mul(w).sum(new int[] {1}).div(divisor).toType(hidden.getDataType(), false);
         }
       case MAX:
@@ -113,9 +114,7 @@ public final class Pooler {
           }
           NDArray padded = padded(hidden, batch);
           NDArray add =
-              batch
-                  .manager()
-                  .create(penalty, new Shape(b, width, 1))
+              DeviceTransfers.upload(batch.manager(), penalty, new Shape(b, width, 1))
                   .toType(hidden.getDataType(), false);
           return padded.add(add).max(new int[] {1});
         }
