@@ -32,25 +32,15 @@ public record EncoderOptions(
   }
 
   /**
-   * These options for a model on a GPU ({@code gpu}) or the CPU: on a GPU, a batch setting left at
-   * its CPU default ({@link BatchPlanner#DEFAULT_BATCH_TOKENS}, {@link
-   * BatchPlanner#DEFAULT_MAX_BATCH_ROWS}) becomes the GPU default ({@link
-   * BatchPlanner#DEFAULT_GPU_BATCH_TOKENS}, {@link BatchPlanner#DEFAULT_GPU_MAX_BATCH_ROWS}); any
-   * other value is kept. On the CPU nothing changes.
+   * These options for a model on a GPU ({@code gpu}) or the CPU: the batch settings as {@link
+   * BatchPlanner#forDevice} chooses them.
    */
   public EncoderOptions forDevice(boolean gpu) {
     if (!gpu) {
       return this;
     }
-    int tokens =
-        batchTokens == BatchPlanner.DEFAULT_BATCH_TOKENS
-            ? BatchPlanner.DEFAULT_GPU_BATCH_TOKENS
-            : batchTokens;
-    int rows =
-        maxBatchRows == BatchPlanner.DEFAULT_MAX_BATCH_ROWS
-            ? BatchPlanner.DEFAULT_GPU_MAX_BATCH_ROWS
-            : maxBatchRows;
-    return new EncoderOptions(device, dtype, maxLength, tokens, rows, numThreads);
+    BatchPlanner p = planner().forDevice(true);
+    return new EncoderOptions(device, dtype, maxLength, p.batchTokens(), p.maxRows(), numThreads);
   }
 
   /** The batch planner of calls that do not give their own. */

@@ -152,6 +152,13 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
     return model;
   }
 
+  /**
+   * Whether the model runs on a GPU (batch defaults differ there: {@link BatchPlanner#forDevice}).
+   */
+  public boolean onGpu() {
+    return model.device().isGpu();
+  }
+
   public EncoderOptions options() {
     return options;
   }

@@ -22,8 +22,7 @@ public record BatchPlanner(int batchTokens, int maxRows) implements java.io.Seri
 
   /**
    * 32,768 padded tokens on a GPU: a 4,096-token batch leaves a GPU waiting for the host's kernel
-   * launches (docs/gpu.md). Applies where the CPU default was left in place ({@code
-   * EncoderOptions#forDevice}).
+   * launches (docs/gpu.md). Applies where the CPU default was left in place ({@link #forDevice}).
    */
   public static final int DEFAULT_GPU_BATCH_TOKENS = 32768;
 
@@ -47,6 +46,22 @@ public record BatchPlanner(int batchTokens, int maxRows) implements java.io.Seri
     return gpu
         ? new BatchPlanner(DEFAULT_GPU_BATCH_TOKENS, DEFAULT_GPU_MAX_BATCH_ROWS)
         : defaults();
+  }
+
+  /**
+   * This planner for a model on a GPU ({@code gpu}) or the CPU: on a GPU, a setting left at its CPU
+   * default ({@link #DEFAULT_BATCH_TOKENS}, {@link #DEFAULT_MAX_BATCH_ROWS}) becomes the GPU
+   * default ({@link #DEFAULT_GPU_BATCH_TOKENS}, {@link #DEFAULT_GPU_MAX_BATCH_ROWS}); any other
+   * value is kept. On the CPU nothing changes. The one rule for the CLI, the Java API and Spark's
+   * executors.
+   */
+  public BatchPlanner forDevice(boolean gpu) {
+    if (!gpu) {
+      return this;
+    }
+    return new BatchPlanner(
+        batchTokens == DEFAULT_BATCH_TOKENS ? DEFAULT_GPU_BATCH_TOKENS : batchTokens,
+        maxRows == DEFAULT_MAX_BATCH_ROWS ? DEFAULT_GPU_MAX_BATCH_ROWS : maxRows);
   }
 
   /** Padded tokens of a batch: {@code rows x longest}, what the budget counts. */

@@ -79,4 +79,17 @@ class BatchPlannerTest {
     assertEquals(9, padded.rows());
     assertTrue(padded.rowsAreSlots());
   }
+
+  @Test
+  void onAGpuOnlyTheCpuDefaultsBecomeTheGpuDefaults() {
+    assertEquals(
+        new BatchPlanner(
+            BatchPlanner.DEFAULT_GPU_BATCH_TOKENS, BatchPlanner.DEFAULT_GPU_MAX_BATCH_ROWS),
+        BatchPlanner.defaults().forDevice(true));
+    assertEquals(BatchPlanner.defaults(), BatchPlanner.defaults().forDevice(false));
+    assertEquals(
+        new BatchPlanner(8192, BatchPlanner.DEFAULT_GPU_MAX_BATCH_ROWS),
+        new BatchPlanner(8192, BatchPlanner.DEFAULT_MAX_BATCH_ROWS).forDevice(true));
+    assertEquals(new BatchPlanner(8192, 64), new BatchPlanner(8192, 64).forDevice(true));
+  }
 }

@@ -156,7 +156,12 @@ class HubFaultsTest {
     List<Request> gets = cdnGets();
     assertEquals(2, gets.size(), "" + gets);
     assertEquals(null, gets.get(0).range());
-    assertEquals("bytes=" + weights.length / 2 + "-", gets.get(1).range());
+    // resumed where the kept bytes end: at most the half the server sent before breaking (bytes in
+    // flight when the connection is cut may be lost), and never from the start
+    String range = gets.get(1).range();
+    assertTrue(range != null && range.matches("bytes=\\d+-"), range);
+    long from = Long.parseLong(range.substring("bytes=".length(), range.length() - 1));
+    assertTrue(from > 0 && from <= weights.length / 2, range);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.modernbert.spark.executor;
 
 import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.task.TextPlan;
 import dev.modernbert.encoder.task.TextPlans;
 import dev.modernbert.encoder.task.TextTask;
@@ -133,7 +134,10 @@ public final class TextRunner<V> {
   }
 
   private <A, W> CompletableFuture<DeviceRunner.Result<W>> submit(TextPlans.Group<A, W, V> g) {
-    return model().runner().submit(g.task(), spec.planner(), g.ids(), g.args());
+    SharedModel m = model();
+    // batch settings left at their CPU defaults become the GPU defaults on a GPU
+    BatchPlanner planner = spec.planner().forDevice(m.encoder().onGpu());
+    return m.runner().submit(g.task(), planner, g.ids(), g.args());
   }
 
   /** Waits for a window's values; texts the runner could not compute carry their error. */
