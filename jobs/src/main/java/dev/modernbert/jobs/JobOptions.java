@@ -244,34 +244,11 @@ public final class JobOptions {
   private static final FlagParser FLAG_PARSER = flagParser();
 
   /**
-   * True when {@code -h} or {@code --help} stands where a flag stands: read as the parser reads (a
-   * value flag takes the next argument unless it starts with {@code --}; a boolean flag takes a
-   * following true or false), so a flag's value such as {@code --prompt -h} is never a help
-   * request.
+   * True when {@code -h} or {@code --help} stands where a flag stands ({@link
+   * FlagParser#wantsHelp}): a flag's value such as {@code --prompt -h} is never a help request.
    */
   static boolean wantsHelp(String[] args) {
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("-h") || a.equals("--help")) {
-        return true;
-      }
-      if (!a.startsWith("--") || a.indexOf('=') > 2) {
-        continue;
-      }
-      Spec s = BY_NAME.get(a.substring(2));
-      if (s == null || i + 1 >= args.length) {
-        continue;
-      }
-      String next = args[i + 1];
-      if (s.bool()) {
-        if (next.equalsIgnoreCase("true") || next.equalsIgnoreCase("false")) {
-          i++;
-        }
-      } else if (!next.startsWith("--")) {
-        i++;
-      }
-    }
-    return false;
+    return FLAG_PARSER.wantsHelp(args);
   }
 
   private static FlagParser flagParser() {

@@ -76,7 +76,7 @@ final class JsonInput {
       for (t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
         String name = p.currentName();
         JsonToken v = p.nextToken();
-        if (name.equals(textCol)
+        if (name.equalsIgnoreCase(textCol) // Spark resolves columns case-insensitively
             && problem == null
             && v != JsonToken.VALUE_STRING
             && v != JsonToken.VALUE_NULL) {

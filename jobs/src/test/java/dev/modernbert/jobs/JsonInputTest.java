@@ -21,6 +21,8 @@ class JsonInputTest {
     assertNull(JsonInput.problem("{\"id\": {\"a\": [1, {\"text\": 5}]}, \"text\": \"x\"}", "text"));
     assertNull(JsonInput.problem("   ", "text")); // blank: skipped, as Spark skips it
     assertNull(JsonInput.problem("{\"text\": 5}", "body")); // only the text column is checked
+    // Spark resolves the text column case-insensitively: "Text" would be coerced to "5"
+    assertTrue(JsonInput.problem("{\"Text\": 5}", "text").contains("not a string"));
   }
 
   @Test

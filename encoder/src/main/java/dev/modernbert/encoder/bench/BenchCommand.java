@@ -111,11 +111,9 @@ public final class BenchCommand {
 
   /** Parses, then runs; usage problems are exit 2, before anything runs. */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    for (String a : args) {
-      if (a.equals("--help") || a.equals("-h")) {
-        out.println(USAGE);
-        return 0;
-      }
+    if (FLAGS.wantsHelp(args)) { // in a flag's position only: --device -h is a (bad) device
+      out.println(USAGE);
+      return 0;
     }
     Options opts;
     try {

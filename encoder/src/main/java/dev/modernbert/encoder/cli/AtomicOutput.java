@@ -29,10 +29,11 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>A symbolic link is followed: the file it points to is replaced atomically, the link stays.
  *   <li>A target that exists and is neither a regular file nor a folder (a FIFO, a character or
- *       block device), and any existing target under {@code /dev} or {@code /proc} ({@code
- *       /dev/stdout} even when it is redirected to a file), is written in place, never renamed
- *       over; so is standard output ({@code --output -}). Such output is not atomic: a failed run
- *       may have written part.
+ *       block device) is written in place, never renamed over; a file descriptor's name ({@code
+ *       /dev/stderr}, {@code /dev/fd/N}, {@code /proc/self/fd/N}) is appended to where it points;
+ *       standard output ({@code --output -} or {@code /dev/stdout}) is written to. Such output is
+ *       not atomic: a failed run may have written part. A regular file anywhere (also under {@code
+ *       /dev/shm}) is replaced atomically.
  *   <li>The temporary file is locked while it is written. A process killed with {@code kill -9}
  *       cannot delete its own, so each run first deletes the {@code .NAME.<uuid>.tmp} files of the
  *       same output that no running process holds locked.
@@ -65,9 +66,17 @@ final class AtomicOutput implements AutoCloseable {
     if (stdout != null) {
       return new AtomicOutput(target, null, writer(new KeepOpen(stdout)));
     }
-    Path file = followLinks(target.toAbsolutePath());
-    boolean special = target.toAbsolutePath().startsWith("/dev") || file.startsWith("/proc");
-    if (Files.exists(file) && (special || !Files.isRegularFile(file) && !Files.isDirectory(file))) {
+    Path given = target.toAbsolutePath().normalize();
+    Path file = followLinks(given);
+    if (isFileDescriptor(given)) {
+      // /dev/stderr, /dev/fd/N, /proc/self/fd/N: where the descriptor points, appended to (a
+      // redirect's file keeps what it holds), never renamed over
+      return new AtomicOutput(
+          file,
+          null,
+          writer(Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)));
+    }
+    if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)) {
       // a FIFO or a device: renaming over it would replace it (as root, /dev/null) with a file
       return new AtomicOutput(
           file, null, writer(Files.newOutputStream(file, StandardOpenOption.WRITE)));
@@ -84,6 +93,14 @@ final class AtomicOutput implements AutoCloseable {
     }
     tmp.toFile().deleteOnExit(); // on Ctrl-C; a no-op once the file has been moved
     return new AtomicOutput(file, tmp, writer(Channels.newOutputStream(channel)));
+  }
+
+  /** A path that names one of this process's file descriptors rather than a file. */
+  static boolean isFileDescriptor(Path absolute) {
+    return absolute.equals(Path.of("/dev/stdout"))
+        || absolute.equals(Path.of("/dev/stderr"))
+        || absolute.startsWith("/dev/fd")
+        || absolute.startsWith("/proc/self/fd");
   }
 
   /** {@code create(target, null)}: a file. */

@@ -31,6 +31,10 @@ record Job(
   /** {@code --output -}: standard output. */
   static final String STDOUT = "-";
 
+  /** Names of standard output that are written like {@code -}: never reopened, never replaced. */
+  private static final Set<Path> STDOUT_NAMES =
+      Set.of(Path.of("/dev/stdout"), Path.of("/dev/fd/1"), Path.of("/proc/self/fd/1"));
+
   /** Rows per encoder call: large enough to batch well, small enough to bound memory. */
   static final int DEFAULT_CHUNK_ROWS = 4096;
 
@@ -97,7 +101,7 @@ record Job(
       throw CliException.usage(cmd, "--input: no such file: " + in);
     }
     Path output;
-    if (out.equals(STDOUT)) {
+    if (out.equals(STDOUT) || STDOUT_NAMES.contains(Path.of(out).toAbsolutePath().normalize())) {
       output = Path.of(STDOUT);
     } else {
       output = Path.of(out).toAbsolutePath();

@@ -3,6 +3,9 @@ package dev.modernbert.encoder.config;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
 
 /**
  * JSON text from an untrusted source (a checkpoint's files, a safetensors header, an input line, a
@@ -24,8 +27,29 @@ public final class BoundedJson {
    *     one-line message
    */
   public static JsonElement parse(String text) {
-    checkDepth(text);
-    return JsonParser.parseString(text);
+    checkDepth(text); // cheap, and refuses before a deep tree is built
+    JsonElement e = JsonParser.parseString(text);
+    checkDepth(e); // Gson reads leniently: 'strings' and comments can hide brackets from the scan
+    return e;
+  }
+
+  /** Refuses a parsed value nested deeper than {@link #MAX_DEPTH}: an iterative walk. */
+  public static void checkDepth(JsonElement root) {
+    Deque<Map.Entry<JsonElement, Integer>> todo = new ArrayDeque<>();
+    todo.push(Map.entry(root, 0));
+    while (!todo.isEmpty()) {
+      Map.Entry<JsonElement, Integer> next = todo.pop();
+      JsonElement e = next.getKey();
+      int depth = next.getValue() + (e.isJsonArray() || e.isJsonObject() ? 1 : 0);
+      if (depth > MAX_DEPTH) {
+        throw new JsonParseException("JSON nested deeper than " + MAX_DEPTH + " levels");
+      }
+      if (e.isJsonArray()) {
+        e.getAsJsonArray().forEach(child -> todo.push(Map.entry(child, depth)));
+      } else if (e.isJsonObject()) {
+        e.getAsJsonObject().entrySet().forEach(c -> todo.push(Map.entry(c.getValue(), depth)));
+      }
+    }
   }
 
   /**

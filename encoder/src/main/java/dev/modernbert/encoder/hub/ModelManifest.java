@@ -246,11 +246,13 @@ final class ModelManifest {
     String n = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
     boolean ok = !n.isEmpty() && !n.startsWith("/") && !n.contains("\\") && !n.contains("//");
     for (String part : n.split("/")) {
-      // a file name a file system holds: no control character, at most 255 bytes
+      // a file name a file system holds: no control character, no lone UTF-16 surrogate (no
+      // UTF-8 form: Path refuses it), at most 255 bytes
       ok &=
           !part.equals("..")
               && !part.equals(".")
               && part.chars().noneMatch(c -> c < 0x20 || c == 0x7f)
+              && part.codePoints().noneMatch(c -> c >= 0xD800 && c <= 0xDFFF)
               && part.getBytes(StandardCharsets.UTF_8).length <= 255;
     }
     if (!ok) {

@@ -107,7 +107,8 @@ public final class VarlenFlashAttention {
         || "false".equalsIgnoreCase(System.getProperty(PROPERTY))) {
       return false;
     }
-    return AVAILABLE.computeIfAbsent(device + "/" + dtype, key -> probe(manager, dtype, headDim));
+    return AVAILABLE.computeIfAbsent(
+        device + "/" + dtype + "/" + headDim, key -> probe(manager, dtype, headDim));
   }
 
   private static boolean probe(NDManager parent, DataType dtype, int headDim) {

@@ -84,6 +84,9 @@ class BenchCommandTest {
     assertEquals(0, r.code());
     assertTrue(r.out().contains("usage: modernbert bench"), r.out());
     assertTrue(r.out().contains("docs/workloads.md"), r.out());
+    Result value = run("--device", "-h"); // a flag's value is never a help request
+    assertEquals(2, value.code(), value.err());
+    assertFalse(value.out().contains("usage: modernbert bench"), value.out());
   }
 
   @Test

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -330,6 +331,31 @@ class HostileInputTest {
     List<String> lines = Files.readAllLines(real);
     assertEquals(1, lines.size());
     assertTrue(lines.get(0).startsWith("{\"id\":1,\"embedding\":["), lines.get(0));
+  }
+
+  @Test
+  void devStdoutIsStandardOutputAndARegularFileUnderDevIsReplacedWhole() throws IOException {
+    Path in = input("{\"id\": 1, \"text\": \"a\"}", "{\"id\": 2, \"text\": \"b\"}");
+    Result r =
+        run("tokenize", "--model", "demo", "--input", in.toString(), "--output", "/dev/stdout");
+    assertEquals(Main.EXIT_OK, r.code(), r.err());
+    assertEquals(2, r.out().lines().count(), r.out());
+
+    Path shm = Path.of("/dev/shm");
+    Assumptions.assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm), "no /dev/shm");
+    Path out = shm.resolve("modernbert-test-" + UUID.randomUUID() + ".jsonl");
+    try {
+      Files.writeString(out, "an older and much longer output\n".repeat(1000));
+      Path one = input("{\"id\": 1, \"text\": \"a\"}");
+      Result again =
+          run("tokenize", "--model", "demo", "--input", one.toString(), "--output", out.toString());
+      assertEquals(Main.EXIT_OK, again.code(), again.err());
+      List<String> lines = Files.readAllLines(out);
+      assertEquals(1, lines.size(), "no tail of the older output may stay");
+      assertTrue(lines.get(0).startsWith("{\"id\":1,"), lines.get(0));
+    } finally {
+      Files.deleteIfExists(out);
+    }
   }
 
   // 15: temp files of killed runs are swept; ones in use are not

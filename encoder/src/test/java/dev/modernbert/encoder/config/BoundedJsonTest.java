@@ -35,6 +35,19 @@ class BoundedJsonTest {
     assertEquals("[".repeat(1000) + "\"{", BoundedJson.parse(s).getAsString());
   }
 
+  @Test
+  void lenientSyntaxCannotHideNesting() {
+    String deep = nested(200, "[", "]");
+    for (String hidden :
+        new String[] {
+          "['\"', " + deep + ", '\"']", "[\"x\", // \"\n " + deep + "]", "{'a\"': " + deep + "}"
+        }) {
+      JsonParseException e =
+          assertThrows(JsonParseException.class, () -> BoundedJson.parse(hidden), hidden);
+      assertTrue(e.getMessage().startsWith("JSON nested deeper than 128 levels"), e.getMessage());
+    }
+  }
+
   private static int depthOf(com.google.gson.JsonElement e) {
     int d = 0;
     while (e.isJsonArray() && e.getAsJsonArray().size() > 0) {

@@ -118,6 +118,8 @@ class ModelManifestFuzzTest {
             "[{\"path\": \"a\\u0000b\"}]",
             "names \"a\\u0000b\", which is not a file",
             "[{\"path\": \"" + "x".repeat(300) + "\"}]",
+            "which is not a file",
+            "[{\"path\": \"a\\ud800b\"}]", // a lone surrogate: no file name can hold it
             "which is not a file");
     modules.forEach(
         (json, expected) -> {
