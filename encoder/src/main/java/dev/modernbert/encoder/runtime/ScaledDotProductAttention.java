@@ -1,11 +1,8 @@
 package dev.modernbert.encoder.runtime;
 
+import static dev.modernbert.encoder.runtime.ScriptModule.arg;
+
 import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValue;
-import ai.djl.pytorch.jni.IValueUtils;
 
 /**
  * libtorch's fused {@code torch.nn.functional.scaled_dot_product_attention}, which DJL's NDArray
@@ -15,7 +12,8 @@ import ai.djl.pytorch.jni.IValueUtils;
  * attention.
  *
  * <p>The op is reached through a TorchScript module with no weights whose source is the two methods
- * in {@link #SOURCE}, written in memory by {@link TorchScriptArchive} and loaded once per process.
+ * in {@link #SOURCE}, written in memory by {@link TorchScriptArchive} and loaded once per process
+ * ({@link ScriptModule}).
  */
 public final class ScaledDotProductAttention {
   /** {@code scale=1.}: callers fold {@code head_dim^-0.5} into the queries. */
@@ -44,43 +42,11 @@ public final class ScaledDotProductAttention {
    * @return {@code [batch, heads, queries, headDim]}, owned by {@code q}'s manager
    */
   public static NDArray apply(NDArray q, NDArray k, NDArray v, NDArray mask) {
-    IValue[] args =
-        mask == null
-            ? new IValue[] {ivalue(q), ivalue(k), ivalue(v)}
-            : new IValue[] {ivalue(q), ivalue(k), ivalue(v), ivalue(mask)};
-    try (IValue out = IValueUtils.runMethod(module(), mask == null ? "forward" : "masked", args)) {
-      return out.toTensor((PtNDManager) q.getManager());
-    } finally {
-      for (IValue a : args) {
-        a.close();
-      }
-    }
+    return mask == null
+        ? MODULE.run("forward", q, arg(q), arg(k), arg(v))
+        : MODULE.run("masked", q, arg(q), arg(k), arg(v), arg(mask));
   }
 
-  private static IValue ivalue(NDArray a) {
-    return IValue.from((PtNDArray) a);
-  }
-
-  private static volatile PtSymbolBlock module;
-
-  /**
-   * Loaded on first use; it holds no tensors, so one module serves every device and thread. A
-   * failed load is not cached: every call reports it with its cause.
-   */
-  private static PtSymbolBlock module() {
-    PtSymbolBlock m = module;
-    if (m == null) {
-      synchronized (ScaledDotProductAttention.class) {
-        if (module == null) {
-          module = load();
-        }
-        m = module;
-      }
-    }
-    return m;
-  }
-
-  private static PtSymbolBlock load() {
-    return TorchScriptArchive.load("Sdpa", SOURCE, "scaled_dot_product_attention");
-  }
+  private static final ScriptModule MODULE =
+      new ScriptModule("Sdpa", SOURCE, "scaled_dot_product_attention");
 }

@@ -1,15 +1,12 @@
 package dev.modernbert.encoder.runtime;
 
+import static dev.modernbert.encoder.runtime.ScriptModule.arg;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValue;
-import ai.djl.pytorch.jni.IValueUtils;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -68,27 +65,14 @@ public final class VarlenFlashAttention {
    */
   public static NDArray apply(
       NDArray q, NDArray k, NDArray v, NDArray cuSeqlens, int maxLength, int radius) {
-    IValue[] args =
-        radius < 0
-            ? new IValue[] {
-              ivalue(q), ivalue(k), ivalue(v), ivalue(cuSeqlens), IValue.from((long) maxLength)
-            }
-            : new IValue[] {
-              ivalue(q),
-              ivalue(k),
-              ivalue(v),
-              ivalue(cuSeqlens),
-              IValue.from((long) maxLength),
-              IValue.from((long) radius)
-            };
-    try (IValue out = IValueUtils.runMethod(module(), radius < 0 ? "forward" : "local", args)) {
-      return out.toTensor((PtNDManager) q.getManager());
-    } finally {
-      for (IValue a : args) {
-        a.close();
-      }
-    }
+    return radius < 0
+        ? MODULE.run("forward", q, arg(q), arg(k), arg(v), arg(cuSeqlens), arg(maxLength))
+        : MODULE.run(
+            "local", q, arg(q), arg(k), arg(v), arg(cuSeqlens), arg(maxLength), arg(radius));
   }
+
+  private static final ScriptModule MODULE =
+      new ScriptModule("VarlenFlash", SOURCE, "varlen flash attention");
 
   private static final Map<String, Boolean> AVAILABLE = new ConcurrentHashMap<>();
 
@@ -126,25 +110,5 @@ public final class VarlenFlashAttention {
           e.toString());
       return false;
     }
-  }
-
-  private static IValue ivalue(NDArray a) {
-    return IValue.from((PtNDArray) a);
-  }
-
-  private static volatile PtSymbolBlock module;
-
-  /** Loaded on first use; it holds no tensors, so one module serves every device and thread. */
-  private static PtSymbolBlock module() {
-    PtSymbolBlock m = module;
-    if (m == null) {
-      synchronized (VarlenFlashAttention.class) {
-        if (module == null) {
-          module = TorchScriptArchive.load("VarlenFlash", SOURCE, "varlen flash attention");
-        }
-        m = module;
-      }
-    }
-    return m;
   }
 }
