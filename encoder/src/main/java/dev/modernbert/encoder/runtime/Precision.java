@@ -2,9 +2,6 @@ package dev.modernbert.encoder.runtime;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -41,13 +38,13 @@ public enum Precision {
 
   /** True when this machine's CPU multiplies bfloat16 natively (AVX512-BF16 or AMX). */
   public static boolean cpuHasBf16() {
-    return CpuFlags.hasBf16(CpuFlags.read());
+    return hasBf16(CpuInfo.flags());
   }
 
   /** {@code dtype} on {@code device}, checked against this machine's CPU. */
   public static Precision of(String dtype, Device device) {
     boolean bf16 = DeviceSpec.dtype(dtype, device.isGpu()).equals("bfloat16");
-    return of(dtype, device, bf16 ? CpuFlags.read() : ""); // /proc/cpuinfo only when it matters
+    return of(dtype, device, bf16 ? CpuInfo.flags() : ""); // /proc/cpuinfo only when it matters
   }
 
   /**
@@ -58,7 +55,7 @@ public enum Precision {
    */
   static Precision of(String dtype, Device device, String cpuFlags) {
     Precision p = valueOf(DeviceSpec.dtype(dtype, device.isGpu()).toUpperCase(Locale.ROOT));
-    if (p == BFLOAT16 && !CpuFlags.hasBf16(cpuFlags)) {
+    if (p == BFLOAT16 && !hasBf16(cpuFlags)) {
       throw new IllegalArgumentException(
           "dtype bfloat16 needs a CPU with native bfloat16 products (AVX512-BF16 or AMX, e.g."
               + " AMD Zen 4 or later, Intel Cooper Lake, Sapphire Rapids or later); this CPU has"
@@ -67,27 +64,8 @@ public enum Precision {
     return p;
   }
 
-  /** The CPU's feature flags, as Linux reports them. */
-  static final class CpuFlags {
-    private CpuFlags() {}
-
-    /** The first {@code flags} line of /proc/cpuinfo, or "" where there is none. */
-    static String read() {
-      try {
-        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-          if (line.startsWith("flags")) {
-            return line;
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        // not Linux, or not readable: no native bf16 is assumed
-      }
-      return "";
-    }
-
-    static boolean hasBf16(String flags) {
-      String padded = " " + flags.replace(':', ' ').replace('\t', ' ') + " ";
-      return padded.contains(" avx512_bf16 ") || padded.contains(" amx_bf16 ");
-    }
+  /** Whether a CPU with {@code flags} multiplies bf16 natively (AVX512-BF16 or AMX). */
+  static boolean hasBf16(String flags) {
+    return CpuInfo.hasFlag(flags, "avx512_bf16") || CpuInfo.hasFlag(flags, "amx_bf16");
   }
 }

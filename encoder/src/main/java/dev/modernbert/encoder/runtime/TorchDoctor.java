@@ -3,9 +3,6 @@ package dev.modernbert.encoder.runtime;
 import dev.modernbert.encoder.runtime.TorchCheck.Cause;
 import dev.modernbert.encoder.runtime.TorchCheck.Verdict;
 import dev.modernbert.encoder.runtime.TorchFacts.LibtorchSource;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -71,7 +68,7 @@ public final class TorchDoctor {
 
   static List<String> lines(TorchFacts f, Verdict verdict, String device, String resolved) {
     List<String> out = new ArrayList<>();
-    String cpuinfo = readCpuinfo();
+    String cpuinfo = CpuInfo.text();
     add(
         out,
         "java",
@@ -90,7 +87,7 @@ public final class TorchDoctor {
             + " ("
             + System.getProperty("os.arch")
             + ")");
-    String model = cpuinfoValue(cpuinfo, "model name");
+    String model = CpuInfo.value(cpuinfo, "model name");
     add(
         out,
         "cpu",
@@ -98,7 +95,7 @@ public final class TorchDoctor {
             + ", "
             + Runtime.getRuntime().availableProcessors()
             + " cores for this JVM");
-    add(out, "cpu isa", isa(cpuinfoValue(cpuinfo, "flags")));
+    add(out, "cpu isa", isa(CpuInfo.value(cpuinfo, "flags")));
     add(out, "djl", f.djlVersion() + ", offline mode " + f.offline());
     add(
         out,
@@ -175,31 +172,11 @@ public final class TorchDoctor {
 
   /** {@code avx2 yes, avx512f no, ...} for a {@code flags} value of /proc/cpuinfo. */
   static String isa(String flags) {
-    String padded = " " + flags.trim() + " ";
     List<String> parts = new ArrayList<>();
     for (String f : ISA) {
-      parts.add(f + (padded.contains(" " + f + " ") ? " yes" : " no"));
+      parts.add(f + (CpuInfo.hasFlag(flags, f) ? " yes" : " no"));
     }
     return flags.isBlank() ? "unknown (no /proc/cpuinfo flags)" : String.join(", ", parts);
-  }
-
-  /** The value of the first {@code key : value} line of /proc/cpuinfo text; "" when none. */
-  static String cpuinfoValue(String cpuinfo, String key) {
-    for (String line : cpuinfo.split("\n")) {
-      int colon = line.indexOf(':');
-      if (colon > 0 && line.substring(0, colon).trim().equals(key)) {
-        return line.substring(colon + 1).trim();
-      }
-    }
-    return "";
-  }
-
-  private static String readCpuinfo() {
-    try {
-      return Files.readString(Path.of("/proc/cpuinfo"));
-    } catch (IOException | RuntimeException e) {
-      return "";
-    }
   }
 
   private static String loaded(TorchFacts f) {

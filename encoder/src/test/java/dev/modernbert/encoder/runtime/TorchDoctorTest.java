@@ -18,14 +18,13 @@ class TorchDoctorTest {
 
   @Test
   void cpuModelAndIsaFlags() {
-    assertEquals(
-        "AMD EPYC 9654 96-Core Processor", TorchDoctor.cpuinfoValue(CPUINFO, "model name"));
-    String flags = TorchDoctor.cpuinfoValue(CPUINFO, "flags");
+    assertEquals("AMD EPYC 9654 96-Core Processor", CpuInfo.value(CPUINFO, "model name"));
+    String flags = CpuInfo.value(CPUINFO, "flags");
     assertEquals("avx2 yes, avx512f yes, avx512_bf16 yes, amx_bf16 no", TorchDoctor.isa(flags));
     assertEquals(
         "avx2 yes, avx512f no, avx512_bf16 no, amx_bf16 no",
         TorchDoctor.isa("fpu avx2 avx512_vnni"));
-    assertEquals("", TorchDoctor.cpuinfoValue("", "flags"));
+    assertEquals("", CpuInfo.value("", "flags"));
     assertEquals("unknown (no /proc/cpuinfo flags)", TorchDoctor.isa(""));
   }
 }
