@@ -268,7 +268,7 @@ class CheckpointClusterTest {
     assertTrue(
         killedAt.get() != null,
         "the driver was not killed mid-run:\n" + SparkCluster.tail(killed.log()));
-    assertTrue(killed.exitCode() != 0, "the killed run exited 0");
+    assertEquals(128 + 9, killed.exitCode(), "the killed run's exit code: 128 + SIGKILL");
     int before = committed(ckpt);
     assertTrue(before < BATCHES, "all micro-batches were committed before the kill");
 

@@ -2,7 +2,6 @@ package dev.modernbert.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
@@ -384,15 +383,19 @@ class EmbedJobClusterTest {
     }
   }
 
-  private static void assertFailsNaming(String name, Path in, Path out, String... expected)
-      throws Exception {
+  /**
+   * Runs the job on {@code in}: it must exit with {@code exitCode}, name each of {@code expected}.
+   */
+  private static void assertFailsNaming(
+      String name, int exitCode, Path in, Path out, String... expected) throws Exception {
     SparkCluster.Submitted r =
         cluster.submit(
             name,
             List.of("--input", in.toString(), "--output", out.toString(), "--model", "demo"),
             SUBMIT_TIMEOUT,
             null);
-    assertNotEquals(0, r.exitCode(), name + " should fail:\n" + SparkCluster.tail(r.log()));
+    assertEquals(
+        exitCode, r.exitCode(), name + ": exit code; output:\n" + SparkCluster.tail(r.log()));
     for (String e : expected) {
       assertTrue(
           r.output().contains(e),
@@ -414,6 +417,7 @@ class EmbedJobClusterTest {
         "this is not a parquet file at all".getBytes(StandardCharsets.UTF_8));
     assertFailsNaming(
         "corrupt-parquet",
+        1, // read failure while running (EmbedJob.read)
         in,
         work.resolve("out-corrupt"),
         "EmbedJob: ERROR: cannot read the input",
@@ -427,6 +431,7 @@ class EmbedJobClusterTest {
     Files.writeString(in.resolve("a.jsonl"), "{\"id\": 1, \"body\": \"hello\"}\n");
     assertFailsNaming(
         "missing-column",
+        2, // bad input: transformSchema refuses it before anything runs
         in,
         work.resolve("out-missing-column"),
         "input column \"text\" does not exist; the columns are [body, id]");
@@ -439,6 +444,7 @@ class EmbedJobClusterTest {
     Files.writeString(in.resolve("a.jsonl"), "{\"id\": 1, \"text\": [1, 2]}\n");
     assertFailsNaming(
         "wrong-type",
+        2, // bad input: the JSON line check (--bad-input fail)
         in,
         work.resolve("out-wrong-type"),
         "1 bad JSON line",

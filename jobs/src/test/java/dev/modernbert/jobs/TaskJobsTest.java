@@ -108,13 +108,9 @@ class TaskJobsTest {
   @Test
   void classifyWritesTheEncodersLabelsAndProbabilities() throws Exception {
     Path model =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("seqcls"),
-            HeadKind.SEQUENCE_CLASSIFICATION,
-            List.of("neg", "neu", "pos"),
-            null,
-            null,
-            31);
+        TinyHeadCheckpoint.of(HeadKind.SEQUENCE_CLASSIFICATION, List.of("neg", "neu", "pos"))
+            .seed(31)
+            .write(tmp.resolve("seqcls"));
     Map<Integer, JsonObject> rows =
         run("classify", model.toString(), "--raw-prediction-col", "logits");
     try (ModernBertEncoder enc = ModernBertEncoder.load(model, EncoderOptions.defaults())) {
@@ -135,13 +131,10 @@ class TaskJobsTest {
   @Test
   void tokenClassifyWritesTheEncodersEntities() throws Exception {
     Path model =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("tokcls"),
-            HeadKind.TOKEN_CLASSIFICATION,
-            List.of("O", "B-PER", "I-PER", "B-LOC"),
-            null,
-            null,
-            32);
+        TinyHeadCheckpoint.of(
+                HeadKind.TOKEN_CLASSIFICATION, List.of("O", "B-PER", "I-PER", "B-LOC"))
+            .seed(32)
+            .write(tmp.resolve("tokcls"));
     Map<Integer, JsonObject> rows = run("token-classify", model.toString());
     try (ModernBertEncoder enc = ModernBertEncoder.load(model, EncoderOptions.defaults())) {
       List<TokenClassification> expected = enc.tokenClassifyTexts(TEXTS);

@@ -1,7 +1,6 @@
 package dev.modernbert.encoder.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -85,12 +84,12 @@ class EncodeSentenceTransformersTest {
     StFixture f = StFixture.open("st-modes");
     Path out = tmp.resolve("out.jsonl");
     MainTest.Result r = encode(f, out, "--prompt-name", "search");
-    assertNotEquals(0, r.code());
+    assertEquals(Main.EXIT_USAGE, r.code(), r.err()); // a usage error, like a wrong head
     assertTrue(r.err().contains("unknown prompt name \"search\""), r.err());
     assertTrue(r.err().contains("classification, document, query"), r.err());
     assertTrue(Files.notExists(out));
     r = encode(f, out, "--pooling", "none", "--prompt-name", "query");
-    assertNotEquals(0, r.code());
+    assertEquals(Main.EXIT_USAGE, r.code(), r.err());
     assertTrue(r.err().contains("--prompt-name needs a pooled embedding"), r.err());
   }
 }

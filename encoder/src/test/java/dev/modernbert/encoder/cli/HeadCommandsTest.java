@@ -152,13 +152,11 @@ class HeadCommandsTest {
   @Test
   void tokenClassifyTextGivesEntitiesWithExactOffsets() throws IOException {
     Path model =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("tok"),
-            HeadKind.TOKEN_CLASSIFICATION,
-            List.of("O", "B-PER", "I-PER", "B-LOC"),
-            null,
-            new float[] {0f, 3f, 0f, 0f},
-            5);
+        TinyHeadCheckpoint.of(
+                HeadKind.TOKEN_CLASSIFICATION, List.of("O", "B-PER", "I-PER", "B-LOC"))
+            .forcedBias(0f, 3f, 0f, 0f)
+            .seed(5)
+            .write(tmp.resolve("tok"));
     String text = "Zoë went to Zürich, 東京 too";
     Path in =
         write(
@@ -198,13 +196,11 @@ class HeadCommandsTest {
   @Test
   void classifyMultiLabelAndRegressionFields() throws IOException {
     Path multi =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("multi"),
-            HeadKind.SEQUENCE_CLASSIFICATION,
-            List.of("a", "b", "c"),
-            "multi_label_classification",
-            new float[] {2f, -1f, 1f},
-            6);
+        TinyHeadCheckpoint.of(HeadKind.SEQUENCE_CLASSIFICATION, List.of("a", "b", "c"))
+            .problemType("multi_label_classification")
+            .forcedBias(2f, -1f, 1f)
+            .seed(6)
+            .write(tmp.resolve("multi"));
     Path in = write("in.jsonl", List.of("{\"id\": \"x\", \"text\": \"snow and rain\"}"));
     Path out = tmp.resolve("multi.jsonl");
     Result r = cli("classify", multi, in, out, "--top-k", "5");
@@ -219,8 +215,9 @@ class HeadCommandsTest {
     assertEquals(3, row.getAsJsonArray("top").size(), "K is capped at the number of labels");
 
     Path reg =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("reg"), HeadKind.SEQUENCE_CLASSIFICATION, List.of("stars"), null, null, 7);
+        TinyHeadCheckpoint.of(HeadKind.SEQUENCE_CLASSIFICATION, List.of("stars"))
+            .seed(7)
+            .write(tmp.resolve("reg"));
     Path regOut = tmp.resolve("reg.jsonl");
     r = cli("classify", reg, in, regOut);
     assertEquals(0, r.code(), r.err());

@@ -170,7 +170,7 @@ class TokenizeCommandTest {
             tmp.resolve("x.jsonl").toString(),
             "--prompt-name",
             "nope");
-    assertTrue(unknown.code() != Main.EXIT_OK);
+    assertEquals(Main.EXIT_USAGE, unknown.code(), unknown.err()); // as in encode
     assertTrue(unknown.err().contains("nope"), unknown.err());
   }
 

@@ -23,17 +23,65 @@ public final class TinyHeadCheckpoint {
   private TinyHeadCheckpoint() {}
 
   /**
-   * Writes a checkpoint into {@code dir}. {@code labels} become {@code id2label} (a null entry is
-   * left out of it, to test the {@code LABEL_i} fallback). With {@code forcedBias}, the classifier
-   * weight is zero and its bias is {@code forcedBias}, so the logits equal the bias for every row.
+   * A checkpoint with {@code head} and {@code labels} ({@code id2label}; a null entry is left out
+   * of it, to test the {@code LABEL_i} fallback), random weights of seed 1, no {@code
+   * problem_type}. Change those with the builder's setters, then {@link Builder#write}:
+   *
+   * <pre>{@code
+   * TinyHeadCheckpoint.of(HeadKind.SEQUENCE_CLASSIFICATION, List.of("a", "b"))
+   *     .problemType("multi_label_classification").forcedBias(2f, -1f).seed(6).write(dir);
+   * }</pre>
    */
-  public static Path write(
-      Path dir,
-      HeadKind head,
-      List<String> labels,
-      String problemType,
-      float[] forcedBias,
-      long seed) {
+  public static Builder of(HeadKind head, List<String> labels) {
+    return new Builder(head, labels);
+  }
+
+  /** The options of one checkpoint, each named; unset ones keep the defaults of {@link #of}. */
+  public static final class Builder {
+    private final HeadKind head;
+    private final List<String> labels;
+    private String problemType;
+    private float[] forcedBias;
+    private long seed = 1;
+
+    private Builder(HeadKind head, List<String> labels) {
+      this.head = head;
+      this.labels = labels;
+    }
+
+    /** The config's {@code problem_type} (e.g. {@code regression}); null leaves it out. */
+    public Builder problemType(String problemType) {
+      this.problemType = problemType;
+      return this;
+    }
+
+    /**
+     * A zero classifier weight and this bias (one value per label), so the logits equal the bias
+     * for every row and token; null keeps the random classifier.
+     */
+    public Builder forcedBias(float... bias) {
+      this.forcedBias = bias;
+      return this;
+    }
+
+    /** The seed of the random weights. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Writes the checkpoint into {@code dir} (created if missing) and returns {@code dir}. */
+    public Path write(Path dir) {
+      return TinyHeadCheckpoint.write(dir, this);
+    }
+  }
+
+  private static Path write(Path dir, Builder b) {
+    HeadKind head = b.head;
+    List<String> labels = b.labels;
+    String problemType = b.problemType;
+    float[] forcedBias = b.forcedBias;
+    long seed = b.seed;
     try {
       Files.createDirectories(dir);
       JsonObject c = new JsonObject();

@@ -38,13 +38,11 @@ class ClassifyProblemTypesTest {
   void multiLabelScoresAreIndependentSigmoids() {
     List<String> labels = List.of("sports", "politics", "tech");
     Path dir =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("multi"),
-            HeadKind.SEQUENCE_CLASSIFICATION,
-            labels,
-            "multi_label_classification",
-            new float[] {2f, 1f, -3f},
-            7);
+        TinyHeadCheckpoint.of(HeadKind.SEQUENCE_CLASSIFICATION, labels)
+            .problemType("multi_label_classification")
+            .forcedBias(2f, 1f, -3f)
+            .seed(7)
+            .write(tmp.resolve("multi"));
     for (SequenceClassification c : classify(dir)) {
       assertEquals(ProblemType.MULTI_LABEL, c.problemType());
       Assertions.assertClose(new float[] {2f, 1f, -3f}, c.logits(), 1e-5, "forced logits");
@@ -61,13 +59,10 @@ class ClassifyProblemTypesTest {
     }
     // Random classifier weights: still one sigmoid per logit, row by row.
     Path random =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("multi-random"),
-            HeadKind.SEQUENCE_CLASSIFICATION,
-            labels,
-            "multi_label_classification",
-            null,
-            8);
+        TinyHeadCheckpoint.of(HeadKind.SEQUENCE_CLASSIFICATION, labels)
+            .problemType("multi_label_classification")
+            .seed(8)
+            .write(tmp.resolve("multi-random"));
     for (SequenceClassification c : classify(random)) {
       for (int i = 0; i < 3; i++) {
         assertEquals(1 / (1 + Math.exp(-c.logits()[i])), c.scores()[i], 1e-6);
@@ -79,8 +74,9 @@ class ClassifyProblemTypesTest {
   @Test
   void oneLabelWithoutProblemTypeIsRegressionWithTheRawValue() {
     Path dir =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("reg"), HeadKind.SEQUENCE_CLASSIFICATION, List.of("stars"), null, null, 9);
+        TinyHeadCheckpoint.of(HeadKind.SEQUENCE_CLASSIFICATION, List.of("stars"))
+            .seed(9)
+            .write(tmp.resolve("reg"));
     List<SequenceClassification> out = classify(dir);
     for (SequenceClassification c : out) {
       assertEquals(ProblemType.REGRESSION, c.problemType());
@@ -96,13 +92,11 @@ class ClassifyProblemTypesTest {
   @Test
   void explicitRegressionWithSeveralOutputsKeepsRawValues() {
     Path dir =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("reg2"),
-            HeadKind.SEQUENCE_CLASSIFICATION,
-            List.of("valence", "arousal"),
-            "regression",
-            new float[] {-0.5f, 3.25f},
-            10);
+        TinyHeadCheckpoint.of(HeadKind.SEQUENCE_CLASSIFICATION, List.of("valence", "arousal"))
+            .problemType("regression")
+            .forcedBias(-0.5f, 3.25f)
+            .seed(10)
+            .write(tmp.resolve("reg2"));
     for (SequenceClassification c : classify(dir)) {
       assertEquals(ProblemType.REGRESSION, c.problemType());
       Assertions.assertClose(new float[] {-0.5f, 3.25f}, c.scores(), 1e-5, "raw values");
@@ -114,13 +108,11 @@ class ClassifyProblemTypesTest {
   @Test
   void singleLabelNamesComeFromId2labelOrFallBackToLabelI() {
     Path named =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("named"),
-            HeadKind.SEQUENCE_CLASSIFICATION,
-            List.of("cat", "dog", "bird"),
-            "single_label_classification",
-            new float[] {0f, 0f, 1f},
-            11);
+        TinyHeadCheckpoint.of(HeadKind.SEQUENCE_CLASSIFICATION, List.of("cat", "dog", "bird"))
+            .problemType("single_label_classification")
+            .forcedBias(0f, 0f, 1f)
+            .seed(11)
+            .write(tmp.resolve("named"));
     for (SequenceClassification c : classify(named)) {
       assertEquals("bird", c.label());
       assertEquals(2, c.labelIndex());
@@ -131,13 +123,10 @@ class ClassifyProblemTypesTest {
     }
     List<String> none = Arrays.asList(null, null);
     Path unnamed =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("unnamed"),
-            HeadKind.SEQUENCE_CLASSIFICATION,
-            none,
-            null,
-            new float[] {-1f, 1f},
-            12);
+        TinyHeadCheckpoint.of(HeadKind.SEQUENCE_CLASSIFICATION, none)
+            .forcedBias(-1f, 1f)
+            .seed(12)
+            .write(tmp.resolve("unnamed"));
     for (SequenceClassification c : classify(unnamed)) {
       assertEquals(ProblemType.SINGLE_LABEL, c.problemType(), "two labels: single-label");
       assertEquals("LABEL_1", c.label());

@@ -28,13 +28,10 @@ class TokenSpansTest {
 
   private TokenClassification run(float[] forcedBias, long seed) {
     Path dir =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("tok" + seed),
-            HeadKind.TOKEN_CLASSIFICATION,
-            LABELS,
-            null,
-            forcedBias,
-            seed);
+        TinyHeadCheckpoint.of(HeadKind.TOKEN_CLASSIFICATION, LABELS)
+            .forcedBias(forcedBias)
+            .seed(seed)
+            .write(tmp.resolve("tok" + seed));
     try (ModernBertEncoder enc = ModernBertEncoder.load(dir, EncoderOptions.defaults())) {
       List<TokenClassification> out = enc.tokenClassifyTexts(List.of("snow", TEXT, ""));
       assertEquals(3, out.size());
@@ -97,8 +94,9 @@ class TokenSpansTest {
   @Test
   void tokenizerOffsetsAreUtf16AndWordIdsMarkPieces() {
     Path dir =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("t"), HeadKind.TOKEN_CLASSIFICATION, LABELS, null, null, 4);
+        TinyHeadCheckpoint.of(HeadKind.TOKEN_CLASSIFICATION, LABELS)
+            .seed(4)
+            .write(tmp.resolve("t"));
     try (ModernBertEncoder enc = ModernBertEncoder.load(dir, EncoderOptions.defaults())) {
       TokenizedText t = enc.tokenize(TEXT);
       assertEquals(-1, t.wordIds()[0]);

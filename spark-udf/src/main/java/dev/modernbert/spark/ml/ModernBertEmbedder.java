@@ -27,7 +27,7 @@ import org.apache.spark.sql.types.DataTypes;
  * array<float>} or an ML vector). Any checkpoint embeds: a classifier or MLM checkpoint embeds with
  * its encoder (its task head is not used). The object holds only Params; the model is loaded on the
  * executors (once per executor JVM, see {@code ExecutorModels}) and shared by their tasks. See
- * docs/spark-layer.md for the Params, the executor cache, GPU resolution and the error policy.
+ * docs/spark-api.md for the Params, the executor cache, GPU resolution and the error policy.
  */
 public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
   private static final long serialVersionUID = 1L;

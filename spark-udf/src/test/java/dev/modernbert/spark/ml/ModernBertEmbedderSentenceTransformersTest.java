@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.modernbert.encoder.testing.Assertions;
+import dev.modernbert.encoder.testing.Golden;
 import dev.modernbert.encoder.testing.StFixture;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,21 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * explicit empty prompt and truncateDim; the new Params survive save and load.
  */
 class ModernBertEmbedderSentenceTransformersTest {
-  private static final StFixture ST_MODES = StFixture.at(resource("golden/st-modes"));
+  private static final StFixture ST_MODES = StFixture.at(Golden.resource("golden/st-modes"));
 
   @TempDir Path tmp;
-
-  private static Path resource(String path) {
-    try {
-      return Path.of(
-          ModernBertEmbedderSentenceTransformersTest.class
-              .getClassLoader()
-              .getResource(path)
-              .toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   private static void assertCase(
       String caseName, double tol, UnaryOperator<ModernBertEmbedder> set) {

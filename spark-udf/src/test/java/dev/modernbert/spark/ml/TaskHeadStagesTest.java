@@ -55,54 +55,36 @@ class TaskHeadStagesTest {
   @BeforeAll
   static void checkpoints() {
     singleLabel =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("single"),
-            HeadKind.SEQUENCE_CLASSIFICATION,
-            List.of("negative", "neutral", "positive"),
-            null,
-            null,
-            11);
+        TinyHeadCheckpoint.of(
+                HeadKind.SEQUENCE_CLASSIFICATION, List.of("negative", "neutral", "positive"))
+            .seed(11)
+            .write(tmp.resolve("single"));
     multiLabel =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("multi"),
-            HeadKind.SEQUENCE_CLASSIFICATION,
-            List.of("sports", "politics", "science"),
-            "multi_label_classification",
-            null,
-            12);
+        TinyHeadCheckpoint.of(
+                HeadKind.SEQUENCE_CLASSIFICATION, List.of("sports", "politics", "science"))
+            .problemType("multi_label_classification")
+            .seed(12)
+            .write(tmp.resolve("multi"));
     regression =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("regression"),
-            HeadKind.SEQUENCE_CLASSIFICATION,
-            List.of("rating"),
-            null,
-            null,
-            13);
+        TinyHeadCheckpoint.of(HeadKind.SEQUENCE_CLASSIFICATION, List.of("rating"))
+            .seed(13)
+            .write(tmp.resolve("regression"));
     List<String> fallbackLabels = new ArrayList<>(Arrays.asList((String) null, null));
     forcedFallback =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("fallback"),
-            HeadKind.SEQUENCE_CLASSIFICATION,
-            fallbackLabels,
-            null,
-            new float[] {0f, 5f},
-            14);
+        TinyHeadCheckpoint.of(HeadKind.SEQUENCE_CLASSIFICATION, fallbackLabels)
+            .forcedBias(0f, 5f)
+            .seed(14)
+            .write(tmp.resolve("fallback"));
     tokens =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("tokens"),
-            HeadKind.TOKEN_CLASSIFICATION,
-            List.of("O", "B-PER", "I-PER", "B-LOC", "I-LOC"),
-            null,
-            null,
-            15);
+        TinyHeadCheckpoint.of(
+                HeadKind.TOKEN_CLASSIFICATION, List.of("O", "B-PER", "I-PER", "B-LOC", "I-LOC"))
+            .seed(15)
+            .write(tmp.resolve("tokens"));
     forcedTokens =
-        TinyHeadCheckpoint.write(
-            tmp.resolve("forced-tokens"),
-            HeadKind.TOKEN_CLASSIFICATION,
-            List.of("O", "B-PER", "I-PER"),
-            null,
-            new float[] {0f, 0f, 6f},
-            16);
+        TinyHeadCheckpoint.of(HeadKind.TOKEN_CLASSIFICATION, List.of("O", "B-PER", "I-PER"))
+            .forcedBias(0f, 0f, 6f)
+            .seed(16)
+            .write(tmp.resolve("forced-tokens"));
     singleRef = ModernBertEncoder.load(singleLabel, EncoderOptions.defaults());
     tokenRef = ModernBertEncoder.load(tokens, EncoderOptions.defaults());
   }
