@@ -416,7 +416,7 @@ class EmbedJobClusterTest {
         "corrupt-parquet",
         in,
         work.resolve("out-corrupt"),
-        "EmbedJob: ERROR: cannot read the input",
+        "modernbert-embed: ERROR: cannot read the input",
         "part-00000.parquet");
   }
 
