@@ -51,25 +51,16 @@ final class BatchRun {
           e);
     }
     long rowsOut = JobOutput.countRows(spark, output, outputFormat, result.schema()) - before;
-    double wallS = (System.nanoTime() - t0) / 1e9;
-
     JobSummary s =
-        new JobSummary(
-            o.get("task"),
-            input.path(),
-            input.format(),
-            output,
-            outputFormat,
-            o.get("model"),
+        JobSummary.of(
+            spark,
+            o,
+            input,
             new JobSummary.Batch(mode, input.files().size()),
             rowsIn,
             rowsOut,
-            input.isJson() ? input.badLines() : null,
             metrics.totals(),
-            wallS,
-            spark.sparkContext().master(),
-            spark.sparkContext().applicationId(),
-            o.given());
+            t0);
     s.write(conf);
     s.print(out);
     return s;

@@ -173,25 +173,16 @@ final class CheckpointRun {
     // files pending when the run started: Trigger.AvailableNow reads just those) are dropped.
     long rowsIn = counter.inputRows() - input.droppedLines();
     Set<String> files = StreamingLogs.sourceFilesAfter(ckpt, committedBefore, conf);
-    double wallS = (System.nanoTime() - t0) / 1e9;
-
     JobSummary s =
-        new JobSummary(
-            task,
-            input.path(),
-            input.format(),
-            output,
-            outputFormat,
-            o.get("model"),
+        JobSummary.of(
+            spark,
+            o,
+            input,
             new JobSummary.Streaming(dir, counter.batches(), files.size(), rowsTotal),
             rowsIn,
             rowsTotal - rowsBefore,
-            input.isJson() ? input.badLines() : null,
             metrics.totals(),
-            wallS,
-            spark.sparkContext().master(),
-            spark.sparkContext().applicationId(),
-            o.given());
+            t0);
     if (JobOutput.exists(output, conf)) {
       s.write(conf);
     }

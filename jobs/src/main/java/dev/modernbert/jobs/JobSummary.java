@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * What a run did: written to {@code --output}/{@value #FILE} beside {@code _SUCCESS} and printed as
@@ -51,6 +52,37 @@ record JobSummary(
    */
   record Streaming(String checkpoint, long microBatches, int filesProcessed, long rowsOutTotal)
       implements Run {}
+
+  /**
+   * The summary of a run of {@code o} over {@code input} that started at {@code t0} ({@link
+   * System#nanoTime}) and ends now.
+   */
+  static JobSummary of(
+      SparkSession spark,
+      JobOptions o,
+      JobInput input,
+      Run run,
+      long rowsIn,
+      long rowsOut,
+      StageMetrics.Totals metrics,
+      long t0) {
+    return new JobSummary(
+        o.get("task"),
+        input.path(),
+        input.format(),
+        o.get("output"),
+        o.get("output-format"),
+        o.get("model"),
+        run,
+        rowsIn,
+        rowsOut,
+        input.isJson() ? input.badLines() : null,
+        metrics,
+        (System.nanoTime() - t0) / 1e9,
+        spark.sparkContext().master(),
+        spark.sparkContext().applicationId(),
+        o.given());
+  }
 
   /** 0 when rows out == rows in, else {@link JobException#ROW_MISMATCH}. */
   int exitCode() {

@@ -49,6 +49,9 @@ import org.apache.spark.sql.types.StructType;
  * {@code longText} chunk or late and {@code aggregate} none, a text's value is its chunks, {@code
  * ARRAY<}{@link #CHUNK}{@code >}.
  *
+ * <p>Every output of the registry ({@link Output}) has the same two functions through {@link
+ * #register(SparkSession, Output, String, Map)}: a text's value is its stage's output columns.
+ *
  * <p>Classification: {@link #registerClassifier} registers {@code name(text STRING) -> STRUCT<label
  * STRING, score FLOAT>} over a {@code ModernBertForSequenceClassification} checkpoint, with the
  * same results as {@link ModernBertClassifier} ({@code score} is the label's score).
