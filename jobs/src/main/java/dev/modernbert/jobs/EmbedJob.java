@@ -156,7 +156,7 @@ public final class EmbedJob {
     String output = o.require("output");
     String model = o.require("model");
     String mode = o.choice("mode", List.of("error", "overwrite", "append"));
-    o.choice("output-format", List.of("parquet", "json"));
+    o.choice("output-format", List.of("parquet", "json")); // checked now, read by the runs
     String textCol = o.require("text-col");
     String idCol = o.require("id-col");
     List<String> keepCols = o.getList("keep-cols");

@@ -114,6 +114,17 @@ public final class ModernBertUdfs {
     register(spark, name, spec, stage.stageOutput());
   }
 
+  /**
+   * {@link #register(SparkSession, Output, String, Map)} with the output by its id ({@code
+   * "fill-mask"}), for callers that have no Java enum (Python, through py4j).
+   *
+   * @throws IllegalArgumentException naming an unknown output and the known ones
+   */
+  public static void register(
+      SparkSession spark, String output, String name, Map<String, String> options) {
+    register(spark, Output.of(output), name, options);
+  }
+
   /** Registers {@code name} (one text) and {@code name_batch} (an array of texts). */
   private static <V> void register(
       SparkSession spark, String name, StageSpec spec, StageOutput<V> output) {

@@ -58,8 +58,7 @@ class OutputFunctionsTest {
     }
     texts.set(1, null);
     frame(texts, 2).createOrReplaceTempView("fm_docs");
-    ModernBertUdfs.register(
-        spark(), Output.FILL_MASK, "fill", Map.of("modelPath", "demo", "topK", "3"));
+    ModernBertUdfs.register(spark(), "fill-mask", "fill", Map.of("modelPath", "demo", "topK", "3"));
     List<Row> sql = spark().sql("SELECT id, fill(text) FROM fm_docs ORDER BY id").collectAsList();
     List<Row> stage =
         new ModernBertFillMask()
@@ -97,7 +96,7 @@ class OutputFunctionsTest {
   }
 
   @Test
-  void aCheckpointWithoutTheOutputsHeadIsRefusedAtRegistration() {
+  void registrationRefusesAWrongHeadAndAnUnknownOutput() {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
@@ -105,5 +104,13 @@ class OutputFunctionsTest {
                 ModernBertUdfs.register(
                     spark(), Output.TOKEN_CLASSIFY, "tc", Map.of("modelPath", "demo")));
     assertTrue(e.getMessage().startsWith("tc: modelPath demo: "), e.getMessage());
+    IllegalArgumentException unknown =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ModernBertUdfs.register(spark(), "encode", "x", Map.of("modelPath", "demo")));
+    assertEquals(
+        "unknown output \"encode\"; the outputs are [embed, classify, token-classify, fill-mask,"
+            + " colbert]",
+        unknown.getMessage());
   }
 }
