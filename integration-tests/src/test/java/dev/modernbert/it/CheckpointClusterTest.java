@@ -216,7 +216,8 @@ class CheckpointClusterTest {
       assertEquals(FILES, s.get("files_processed").getAsInt());
       assertEquals(ROWS, s.get("rows_in").getAsLong());
       assertEquals(ROWS, s.get("rows_out").getAsLong());
-      assertTrue(r.output().contains("EmbedJob: progress: "), "no progress line:\n" + r.output());
+      assertTrue(
+          r.output().contains("modernbert-embed: progress: "), "no progress line:\n" + r.output());
       Map<Long, float[]> got = readWithSpark(out);
       assertMatchesReference(got, ROWS, "undisturbed run");
       undisturbed = got;

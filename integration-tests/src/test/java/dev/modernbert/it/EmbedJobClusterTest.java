@@ -420,7 +420,7 @@ class EmbedJobClusterTest {
         1, // read failure while running (EmbedJob.read)
         in,
         work.resolve("out-corrupt"),
-        "EmbedJob: ERROR: cannot read the input",
+        "modernbert-embed: ERROR: cannot read the input",
         "part-00000.parquet");
   }
 

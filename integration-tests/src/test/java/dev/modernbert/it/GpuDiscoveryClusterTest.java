@@ -125,9 +125,9 @@ class GpuDiscoveryClusterTest {
     String error =
         r.output()
             .lines()
-            .filter(l -> l.contains("EmbedJob: ERROR:"))
+            .filter(l -> l.contains("modernbert-embed: ERROR:"))
             .findFirst()
-            .orElseThrow(() -> new AssertionError("no EmbedJob: ERROR line:\n" + log));
+            .orElseThrow(() -> new AssertionError("no modernbert-embed: ERROR line:\n" + log));
     assertTrue(error.contains("cuda:0"), error);
     assertTrue(error.contains("libtorch"), error);
     assertFalse(error.contains("cuda:" + PHYSICAL_GPU), error);

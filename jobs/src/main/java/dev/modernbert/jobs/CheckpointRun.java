@@ -1,13 +1,10 @@
 package dev.modernbert.jobs;
 
-import com.google.gson.GsonBuilder;
 import dev.modernbert.encoder.progress.ProgressTicker;
 import dev.modernbert.spark.executor.StageMetrics;
 import java.io.PrintStream;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -87,7 +84,7 @@ final class CheckpointRun {
                 + CheckpointManifest.FILE
                 + "); give a new or empty folder");
       }
-      if (EmbedJob.exists(output, conf)) {
+      if (JobOutput.exists(output, conf)) {
         throw JobException.usage(
             sinkLog
                 ? "--output "
@@ -102,55 +99,41 @@ final class CheckpointRun {
     }
   }
 
-  /** The file source over the input, with the schema read from it now. */
-  static Dataset<Row> readStream(
+  /**
+   * Runs the stage over the input files the checkpoint has not seen, until every available file is
+   * done; writes and prints the summary.
+   *
+   * @param schema the input's schema, read from it now (a stream's source needs one)
+   */
+  static JobSummary run(
       SparkSession spark,
       JobOptions o,
-      String format,
-      String input,
+      JobInput input,
       StructType schema,
-      boolean skipBadJson,
-      String textCol) {
-    DataStreamReader r = spark.readStream().option("maxFileAge", MAX_FILE_AGE);
-    int maxFiles = o.getInt("max-files-per-trigger");
-    if (maxFiles > 0) {
-      r = r.option("maxFilesPerTrigger", maxFiles);
-    }
-    if (skipBadJson) { // the lines, checked one by one (JsonInput), then parsed
-      return JsonInput.goodRows(r.format("text").load(input), schema, textCol);
-    }
-    return r.format(format).schema(schema).options(EmbedJob.readOptions(format)).load(input);
-  }
-
-  /** Runs the query until every available file is done; writes and prints the summary. */
-  static EmbedJob.Result run(
-      SparkSession spark,
-      JobOptions o,
-      String task,
-      String format,
-      StructType rawSchema,
-      Dataset<Row> result,
-      StageMetrics metrics,
-      long badRows,
-      long droppedLines,
+      JobStage stage,
       long t0,
       PrintStream out) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    String input = o.get("input");
+    String task = o.get("task");
     String output = o.get("output");
     String outputFormat = o.get("output-format");
     String dir = o.get("checkpoint");
     Path ckpt = new Path(dir);
+    StageMetrics metrics = StageMetrics.register(spark.sparkContext());
+    Dataset<Row> result =
+        stage.transform(stage.input(input.withId(readStream(spark, o, input, schema))), metrics);
     long committedBefore = StreamingLogs.lastCommittedBatch(ckpt, conf);
     long rowsBefore =
         StreamingLogs.hasSinkLog(output, conf)
-            ? EmbedJob.countOutput(spark, output, outputFormat, result.schema())
+            ? JobOutput.countRows(spark, output, outputFormat, result.schema())
             : 0;
     if (CheckpointManifest.read(ckpt, conf) == null) {
-      CheckpointManifest.of(o, task, input, output, conf).write(ckpt, conf);
+      CheckpointManifest.of(o, task, input.path(), output, conf).write(ckpt, conf);
     }
     long pending =
-        JobProgress.interval(o).isZero() ? 0 : pendingRows(spark, format, rawSchema, input, ckpt);
+        JobProgress.interval(o).isZero()
+            ? 0
+            : pendingRows(spark, input.format(), schema, input.path(), ckpt);
 
     MicroBatchCounter counter = new MicroBatchCounter();
     spark.streams().addListener(counter);
@@ -176,7 +159,7 @@ final class CheckpointRun {
           JobException.FAILURE,
           "the streaming query failed; the micro-batches it committed are kept, and the same"
               + " command resumes after them: "
-              + EmbedJob.describe(e),
+              + JobException.describe(e),
           e);
     } finally {
       spark.streams().removeListener(counter);
@@ -184,57 +167,44 @@ final class CheckpointRun {
 
     long rowsTotal =
         StreamingLogs.hasSinkLog(output, conf)
-            ? EmbedJob.countOutput(spark, output, outputFormat, result.schema())
+            ? JobOutput.countRows(spark, output, outputFormat, result.schema())
             : 0;
-    long rowsOut = rowsTotal - rowsBefore;
     // With --bad-input skip the source reads lines, and the bad and blank ones (found in the
     // files pending when the run started: Trigger.AvailableNow reads just those) are dropped.
-    long rowsIn = counter.inputRows() - droppedLines;
+    long rowsIn = counter.inputRows() - input.droppedLines();
     Set<String> files = StreamingLogs.sourceFilesAfter(ckpt, committedBefore, conf);
-    double wallS = (System.nanoTime() - t0) / 1e9;
+    JobSummary s =
+        JobSummary.of(
+            spark,
+            o,
+            input,
+            new JobSummary.Streaming(dir, counter.batches(), files.size(), rowsTotal),
+            rowsIn,
+            rowsTotal - rowsBefore,
+            metrics.totals(),
+            t0);
+    if (JobOutput.exists(output, conf)) {
+      s.write(conf);
+    }
+    s.print(out);
+    return s;
+  }
 
-    int code = rowsOut == rowsIn ? 0 : JobException.ROW_MISMATCH;
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("status", code == 0 ? "ok" : "rows_out_differs_from_rows_in");
-    s.put("task", task);
-    s.put("input", input);
-    s.put("input_format", format);
-    s.put("output", output);
-    s.put("output_format", outputFormat);
-    s.put("mode", "checkpoint");
-    s.put("checkpoint", dir);
-    s.put("model", o.get("model"));
-    s.put("micro_batches", counter.batches());
-    s.put("files_processed", files.size());
-    s.put("rows_in", rowsIn);
-    s.put("rows_out", rowsOut);
-    s.put("rows_out_total", rowsTotal);
-    if (format.equals("json")) {
-      s.put("bad_input_rows", badRows);
+  /** The file source over the input, with the schema read from it now. */
+  static Dataset<Row> readStream(
+      SparkSession spark, JobOptions o, JobInput input, StructType schema) {
+    DataStreamReader r = spark.readStream().option("maxFileAge", MAX_FILE_AGE);
+    int maxFiles = o.getInt("max-files-per-trigger");
+    if (maxFiles > 0) {
+      r = r.option("maxFilesPerTrigger", maxFiles);
     }
-    s.putAll(EmbedJob.figures(metrics.totals(), rowsOut, wallS));
-    s.put("spark_master", spark.sparkContext().master());
-    s.put("app_id", spark.sparkContext().applicationId());
-    s.put("options", new LinkedHashMap<>(o.given()));
-    String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(s);
-    if (EmbedJob.exists(output, conf)) {
-      EmbedJob.writeSummary(output, json, conf);
+    if (input.skipsBadJson()) { // the lines, checked one by one (JsonInput), then parsed
+      return JsonInput.goodRows(r.format("text").load(input.path()), schema, input.textCol());
     }
-    out.print(EmbedJob.block(s));
-    out.flush();
-    if (code != 0) {
-      throw new JobException(
-          code,
-          "rows written in this run ("
-              + rowsOut
-              + ") != rows read in this run ("
-              + rowsIn
-              + "); see "
-              + output
-              + "/"
-              + EmbedJob.SUMMARY_FILE);
-    }
-    return new EmbedJob.Result(s, code);
+    return r.format(input.format())
+        .schema(schema)
+        .options(JobInput.readOptions(input.format()))
+        .load(input.path());
   }
 
   /** Rows of the input files the checkpoint has not seen (for the progress lines' fraction). */
@@ -248,7 +218,7 @@ final class CheckpointRun {
         .read()
         .format(format)
         .schema(schema)
-        .options(EmbedJob.readOptions(format))
+        .options(JobInput.readOptions(format))
         .load(pending)
         .count();
   }

@@ -1,8 +1,7 @@
 package dev.modernbert.jobs;
 
+import dev.modernbert.encoder.task.Output;
 import dev.modernbert.spark.ml.ModernBertClassifier;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code --task classify}: {@link ModernBertClassifier} on a sequence-classification checkpoint;
@@ -10,16 +9,11 @@ import java.util.List;
  * {@code --output-type}.
  */
 public final class ClassifyTask extends StageTask<ModernBertClassifier> {
-  public static final String NAME = "classify";
+  public static final String NAME = Output.CLASSIFY.id();
 
   @Override
   public String name() {
     return NAME;
-  }
-
-  @Override
-  ModernBertClassifier defaultStage() {
-    return new ModernBertClassifier();
   }
 
   @Override
@@ -30,15 +24,5 @@ public final class ClassifyTask extends StageTask<ModernBertClassifier> {
             .setOutputType(o.get("output-type"));
     String raw = o.get("raw-prediction-col");
     return raw == null || raw.isBlank() ? c : c.setRawPredictionCol(raw);
-  }
-
-  @Override
-  List<String> taskColumns(JobOptions o) {
-    List<String> cols = new ArrayList<>(List.of(outputCol(o), o.get("probability-col")));
-    String raw = o.get("raw-prediction-col");
-    if (raw != null && !raw.isBlank()) {
-      cols.add(raw);
-    }
-    return cols;
   }
 }

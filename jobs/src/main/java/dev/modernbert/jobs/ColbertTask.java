@@ -1,6 +1,7 @@
 package dev.modernbert.jobs;
 
 import dev.modernbert.encoder.colbert.ColbertRole;
+import dev.modernbert.encoder.task.Output;
 import dev.modernbert.spark.ml.ModernBertColBERT;
 
 /**
@@ -8,16 +9,11 @@ import dev.modernbert.spark.ml.ModernBertColBERT;
  * | document} is required. The output column holds one vector per kept token.
  */
 public final class ColbertTask extends StageTask<ModernBertColBERT> {
-  public static final String NAME = "colbert";
+  public static final String NAME = Output.COLBERT.id();
 
   @Override
   public String name() {
     return NAME;
-  }
-
-  @Override
-  ModernBertColBERT defaultStage() {
-    return new ModernBertColBERT();
   }
 
   @Override

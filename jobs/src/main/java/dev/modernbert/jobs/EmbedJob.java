@@ -1,38 +1,24 @@
 package dev.modernbert.jobs;
 
-import com.google.gson.GsonBuilder;
-import dev.modernbert.encoder.demo.DemoModel;
-import dev.modernbert.encoder.progress.ProgressTicker;
-import dev.modernbert.spark.executor.ModelFiles;
-import dev.modernbert.spark.executor.StageMetrics;
-import dev.modernbert.spark.ml.ModernBertEmbedder;
 import dev.modernbert.spark.ml.ModernBertStage;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.StructType;
 
 /**
- * The spark-submit job: reads {@code --input}, runs the {@code --task} stage (default {@code
- * embed}: {@code ModernBertEmbedder}) on {@code --text-col}, writes {@code --output} with the id,
- * {@code --keep-cols} and the task's columns, then {@code _SUMMARY.json} beside {@code _SUCCESS}.
+ * The spark-submit job: reads {@code --input} ({@link JobInput}), runs the {@code --task} stage
+ * (default {@code embed}: {@code ModernBertEmbedder}) on {@code --text-col} as a {@link BatchRun}
+ * or, with {@code --checkpoint}, a streaming {@link CheckpointRun}, writes {@code --output} with
+ * the id, {@code --keep-cols} and the stage's columns, then the {@link JobSummary} ({@code
+ * _SUMMARY.json}) beside {@code _SUCCESS}. The class keeps its name for spark-submit; its app name
+ * and log lines name the task ({@code modernbert-embed: ERROR: ...}).
  *
  * <p>Everything is checked before any Spark job runs: options, model path, input files and format,
  * columns and types (the stage's {@code transformSchema}), the output location. The output is
@@ -42,7 +28,7 @@ import org.apache.spark.sql.types.StructType;
  * location (nothing written); 3 rows out != rows in.
  */
 public final class EmbedJob {
-  public static final String SUMMARY_FILE = "_SUMMARY.json";
+  public static final String SUMMARY_FILE = JobSummary.FILE;
 
   private EmbedJob() {}
 
@@ -82,15 +68,16 @@ public final class EmbedJob {
     try {
       o = JobOptions.parse(args);
     } catch (JobException e) {
-      err.println("EmbedJob: ERROR: " + e.getMessage());
+      err.println(JobTask.logPrefix("job") + "ERROR: " + e.getMessage());
       return e.exitCode();
     }
+    String prefix = JobTask.logPrefix(o.get("task"));
     SparkSession spark = null;
     try {
       String appName = o.get("app-name");
       SparkSession.Builder b =
           SparkSession.builder()
-              .appName(appName.isBlank() ? "modernbert-" + o.get("task") : appName);
+              .appName(appName.isBlank() ? JobTask.appName(o.get("task")) : appName);
       for (Map.Entry<String, String> e :
           sessionSettings(o.get("master"), new SparkConf(), System.getenv()).entrySet()) {
         if (e.getKey().equals("spark.master")) {
@@ -102,10 +89,10 @@ public final class EmbedJob {
       spark = b.getOrCreate();
       return run(spark, o, out).exitCode();
     } catch (JobException e) {
-      err.println("EmbedJob: ERROR: " + e.getMessage());
+      err.println(prefix + "ERROR: " + e.getMessage());
       return e.exitCode();
     } catch (Throwable t) {
-      err.println("EmbedJob: FAILED: " + describe(t));
+      err.println(prefix + "FAILED: " + JobException.describe(t));
       return JobException.FAILURE;
     } finally {
       if (spark != null) {
@@ -154,7 +141,10 @@ public final class EmbedJob {
   /** The job's result: the summary written and printed, and the exit code. */
   public record Result(Map<String, Object> summary, int exitCode) {}
 
-  /** Runs the job in an existing session (does not stop it). Throws JobException. */
+  /**
+   * Runs the job in an existing session (does not stop it). Everything is checked first, in this
+   * order, then a batch or a streaming run runs the stage. Throws JobException.
+   */
   public static Result run(SparkSession spark, JobOptions o, PrintStream out) {
     long t0 = System.nanoTime();
     JobTask task = JobTask.all().get(o.get("task"));
@@ -166,7 +156,7 @@ public final class EmbedJob {
     String output = o.require("output");
     String model = o.require("model");
     String mode = o.choice("mode", List.of("error", "overwrite", "append"));
-    String outputFormat = o.choice("output-format", List.of("parquet", "json"));
+    o.choice("output-format", List.of("parquet", "json")); // checked now, read by the runs
     String textCol = o.require("text-col");
     String idCol = o.require("id-col");
     List<String> keepCols = o.getList("keep-cols");
@@ -179,7 +169,7 @@ public final class EmbedJob {
     String checkpoint = o.get("checkpoint");
     boolean streaming = checkpoint != null && !checkpoint.isBlank();
     JobProgress.interval(o); // checked now, used once the job runs
-    JobProgress.logUi(spark, out);
+    JobProgress.logUi(spark, task.name(), out);
 
     // The stage's options together (e.g. --prompt with --prompt-name), before anything is read.
     ModernBertStage<?> stage = task.stage(o, textCol);
@@ -191,15 +181,14 @@ public final class EmbedJob {
     // 0. Output and checkpoint apart from the input and each other, before anything is deleted.
     PathOverlap.check(input, output, streaming ? checkpoint : null, hconf);
     // 1. The model path, before anything runs.
-    checkModel(model, hconf);
+    JobModel.checkModel(model, hconf);
     // 2. The input files and format.
-    List<Path> files = InputFiles.resolve(input, hconf);
-    String format = InputFiles.format(o.get("input-format"), input, files);
+    JobInput in = JobInput.resolve(input, o.get("input-format"), idCol, textCol, badInput, hconf);
     // 3. The output location (and, for --checkpoint, that checkpoint and output belong together).
     if (streaming) {
       CheckpointRun.check(o, task.name(), input, output, mode, hconf);
     } else {
-      checkOutput(output, mode, hconf);
+      JobOutput.checkNew(output, mode, hconf);
     }
     // 4. The model's checkpoint on the driver: readable, the task's head, the prompt name.
     try {
@@ -208,361 +197,23 @@ public final class EmbedJob {
       throw JobException.usage(e.getMessage());
     }
     // 5. JSON lines: every line checked (--bad-input), before the schema is inferred.
-    long badRows = 0;
-    long droppedLines = 0; // bad and blank lines: read by the stream's text source, then dropped
-    boolean skipBad = format.equals("json") && badInput.equals("skip");
-    if (format.equals("json")) {
-      JsonInput.Report bad =
-          streaming
-              ? JsonInput.check(
-                  spark, textCol, CheckpointRun.pendingFiles(spark, input, checkpoint))
-              : JsonInput.check(spark, textCol, input);
-      droppedLines = bad.bad() + bad.blank();
-      if (bad.bad() > 0) {
-        if (!skipBad) {
-          throw JsonInput.failure(input, bad);
-        }
-        badRows = bad.bad();
-        out.println("EmbedJob: --bad-input skip: skipping " + bad.describe());
-      }
-    }
-    // 6. The schema.
-    Dataset<Row> raw = read(spark, format, input);
-    if (skipBad) {
-      raw = JsonInput.goodRows(spark.read().text(input), raw.schema(), textCol);
-    }
-    Dataset<Row> df = withId(raw, format, idCol, textCol);
-    List<String> columns = List.of(df.columns());
-    List<String> carried = new ArrayList<>();
-    carried.add(idCol);
-    carried.addAll(keepCols);
-    for (String c : new LinkedHashSet<>(carried)) {
-      if (!columns.contains(c)) {
-        throw JobException.usage(
-            "column \""
-                + c
-                + "\" ("
-                + (c.equals(idCol) ? "--id-col" : "--keep-cols")
-                + ") does not exist in "
-                + input
-                + "; the columns are "
-                + columns);
-      }
-    }
-    List<String> selected = new ArrayList<>(new LinkedHashSet<>(carried));
-    if (!selected.contains(textCol)) {
-      selected.add(textCol);
-    }
-    StructType inSchema = df.schema();
-    try {
-      stage.transformSchema(inSchema);
-    } catch (IllegalArgumentException e) {
-      throw JobException.usage(e.getMessage() + " (in " + input + ", read as " + format + ")");
-    }
-    for (String c : task.outputColumns(o)) {
-      if (new LinkedHashSet<>(carried).contains(c)) {
-        throw JobException.usage(
-            "output column \"" + c + "\" is also an --id-col/--keep-cols column; rename it");
-      }
-    }
-    List<String> outCols = new ArrayList<>(new LinkedHashSet<>(carried));
-    outCols.addAll(task.outputColumns(o));
-    if (streaming) {
-      Dataset<Row> stream =
-          withId(
-              CheckpointRun.readStream(spark, o, format, input, raw.schema(), skipBad, textCol),
-              format,
-              idCol,
-              textCol);
-      Dataset<Row> in = stream.select(cols(selected));
-      if (partitions > 0) {
-        in = in.repartition(partitions);
-      }
-      StageMetrics metrics = StageMetrics.register(spark.sparkContext());
-      Dataset<Row> result = stage.transform(in, metrics).select(cols(outCols));
-      return CheckpointRun.run(
-          spark,
-          o,
-          task.name(),
-          format,
-          raw.schema(),
-          result,
-          metrics,
-          badRows,
-          skipBad ? droppedLines : 0,
-          t0,
-          out);
-    }
-    Dataset<Row> in = df.select(cols(selected));
-    if (partitions > 0) {
-      in = in.repartition(partitions);
-    }
-
-    // 7. Run: count the input, transform, write (only through Spark's writer).
-    long rowsIn;
-    try {
-      rowsIn = in.count();
-    } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
-      throw new JobException(
-          JobException.FAILURE,
-          "cannot read the input " + input + " as " + format + ": " + describe(e),
-          e);
-    }
-    long before = 0;
-    if (mode.equals("append") && exists(output, hconf)) {
-      before = countOutput(spark, output, outputFormat, null);
-    }
-    StageMetrics metrics = StageMetrics.register(spark.sparkContext());
-    Dataset<Row> result = stage.transform(in, metrics).select(cols(outCols));
-    try (ProgressTicker ticker = JobProgress.start(o, metrics, rowsIn, out)) {
-      result.write().mode(mode).format(outputFormat).save(output);
-    } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
-      throw new JobException(
-          JobException.FAILURE, "the job failed; no output committed: " + describe(e), e);
-    }
-    long rowsOut = countOutput(spark, output, outputFormat, result.schema()) - before;
-    double wallS = (System.nanoTime() - t0) / 1e9;
-
-    // 8. The summary.
-    int code = rowsOut == rowsIn ? 0 : JobException.ROW_MISMATCH;
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("status", code == 0 ? "ok" : "rows_out_differs_from_rows_in");
-    s.put("task", task.name());
-    s.put("input", input);
-    s.put("input_format", format);
-    s.put("input_files", files.size());
-    s.put("output", output);
-    s.put("output_format", outputFormat);
-    s.put("mode", mode);
-    s.put("model", model);
-    s.put("rows_in", rowsIn);
-    s.put("rows_out", rowsOut);
-    if (format.equals("json")) {
-      s.put("bad_input_rows", badRows);
-    }
-    s.putAll(figures(metrics.totals(), rowsOut, wallS));
-    s.put("spark_master", spark.sparkContext().master());
-    s.put("app_id", spark.sparkContext().applicationId());
-    s.put("options", new LinkedHashMap<>(o.given()));
-    String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(s);
-    writeSummary(output, json, hconf);
-    out.print(block(s));
-    out.flush();
-    if (code != 0) {
-      throw new JobException(
-          code,
-          "rows out ("
-              + rowsOut
-              + ") != rows in ("
-              + rowsIn
-              + "); see "
-              + output
-              + "/"
-              + SUMMARY_FILE);
-    }
-    return new Result(s, code);
-  }
-
-  /** The stage's figures as summary fields, after the rows. */
-  static Map<String, Object> figures(StageMetrics.Totals m, long rowsOut, double wallS) {
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("null_rows", m.nullRows());
-    s.put("truncated_rows", m.truncatedRows());
-    s.put("error_rows", m.errorRows());
-    s.put("tokens", m.realTokens());
-    s.put("padded_tokens", m.paddedTokens());
-    s.put(
-        "padding_ratio",
-        m.paddedTokens() == 0 ? 0.0 : round4(1.0 - (double) m.realTokens() / m.paddedTokens()));
-    s.put("wall_s", round4(wallS));
-    s.put("rows_per_s", round4(rowsOut / wallS));
-    s.put("tokens_per_s", round4(m.realTokens() / wallS));
-    if (m.chunkedRows() > 0) {
-      s.put("chunked_rows", m.chunkedRows());
-      s.put("chunks", m.chunks());
-    }
-    Map<String, Object> task = new LinkedHashMap<>();
-    task.put("rows", m.rows());
-    task.put("batches", m.batches());
-    task.put("model_loads", m.modelLoads());
-    task.put("model_load_ms", Math.round(m.modelLoadMs()));
-    task.put("inference_ms", Math.round(m.inferenceMs()));
-    s.put("task_metrics", task);
-    return s;
-  }
-
-  private static double round4(double v) {
-    return Math.round(v * 10000.0) / 10000.0;
-  }
-
-  private static Column[] cols(List<String> names) {
-    Column[] c = new Column[names.size()];
-    for (int i = 0; i < c.length; i++) {
-      c[i] = functions.col("`" + names.get(i).replace("`", "``") + "`");
-    }
-    return c;
-  }
-
-  /**
-   * Text input: the line is the text column and, without an id column, the id is {@code
-   * monotonically_increasing_id()} (unique, but not reproducible between runs).
-   */
-  static Dataset<Row> withId(Dataset<Row> df, String format, String idCol, String textCol) {
-    if (!format.equals("text")) {
-      return df;
-    }
-    Dataset<Row> t = df.withColumnRenamed("value", textCol);
-    return List.of(t.columns()).contains(idCol)
-        ? t
-        : t.withColumn(idCol, functions.monotonically_increasing_id());
-  }
-
-  /** The reader options of a format ({@code csv}: a header line). */
-  static Map<String, String> readOptions(String format) {
-    return format.equals("csv") ? Map.of("header", "true") : Map.of();
-  }
-
-  static Dataset<Row> read(SparkSession spark, String format, String input) {
-    try {
-      return switch (format) {
-        case "parquet" -> spark.read().parquet(input);
-        case "json" -> spark.read().json(input);
-        case "csv" -> spark.read().options(readOptions(format)).csv(input);
-        case "text" -> spark.read().text(input);
-        default -> throw JobException.usage("unknown input format " + format);
-      };
-    } catch (JobException e) {
-      throw e;
-    } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
-      throw new JobException(
-          JobException.FAILURE,
-          "cannot read the input " + input + " as " + format + ": " + describe(e),
-          e);
-    }
-  }
-
-  static void checkModel(String model, Configuration conf) {
-    if (DemoModel.NAME.equals(model)) {
-      return;
-    }
-    if (ModelFiles.isHubId(model)) {
-      try {
-        ModelFiles.pin(model); // the repository and revision exist (or are cached, offline)
-      } catch (IllegalArgumentException e) {
-        throw JobException.usage("--model " + model + ": " + e.getMessage());
-      }
-      return;
-    }
-    try {
-      if (ModelFiles.isRemote(model)) {
-        Path p = new Path(model);
-        FileSystem fs = p.getFileSystem(conf);
-        if (!fs.exists(p)) {
-          throw JobException.usage("--model " + model + ": the model path does not exist");
-        }
-        if (!fs.exists(new Path(p, "config.json"))) {
-          throw JobException.usage(
-              "--model " + model + ": no config.json there (it must be a checkpoint folder)");
-        }
-      } else {
-        java.nio.file.Path p = java.nio.file.Path.of(model);
-        if (!Files.exists(p)) {
-          throw JobException.usage(
-              "--model "
-                  + model
-                  + ": the model path does not exist (a local path must exist on the driver and"
-                  + " every executor; use a Hadoop URI such as hdfs:// or file:// to have it"
-                  + " copied, or demo)");
-        }
-        if (!Files.isRegularFile(p.resolve("config.json"))) {
-          throw JobException.usage(
-              "--model " + model + ": no config.json there (it must be a checkpoint folder)");
-        }
-      }
-    } catch (IOException e) {
-      throw JobException.usage("--model " + model + ": cannot check it: " + e.getMessage());
-    }
-  }
-
-  static boolean exists(String output, Configuration conf) {
-    try {
-      Path p = new Path(output);
-      return p.getFileSystem(conf).exists(p);
-    } catch (IOException e) {
-      throw JobException.usage("--output " + output + ": cannot check it: " + e.getMessage());
-    }
-  }
-
-  static void checkOutput(String output, String mode, Configuration conf) {
-    if (mode.equals("error") && exists(output, conf)) {
-      throw JobException.usage(
-          "--output "
-              + output
-              + " already exists; choose a new path or set --mode overwrite (or append)");
-    }
-  }
-
-  /**
-   * The output's rows, one per input row: when each chunk of a long text is a row of its own, an
-   * input row's rows are counted once, by its first chunk (or its null chunk when its text was null
-   * or failed), so the rows-in check holds exactly whatever the chunk counts.
-   */
-  static long countOutput(SparkSession spark, String output, String format, StructType schema) {
-    Dataset<Row> rows =
-        format.equals("json") && schema != null
-            ? spark.read().schema(schema).json(output)
-            : spark.read().format(format).load(output);
-    String first = ModernBertEmbedder.CHUNK_COLUMNS.get(0);
-    if (List.of(rows.columns()).contains(first)) {
-      rows = rows.where(functions.col(first).isNull().or(functions.col(first).equalTo(0)));
-    }
-    return rows.count();
-  }
-
-  static void writeSummary(String output, String json, Configuration conf) {
-    Path p = new Path(new Path(output), SUMMARY_FILE);
-    try (OutputStream os = p.getFileSystem(conf).create(p, true)) {
-      os.write((json + "\n").getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new JobException(JobException.FAILURE, "cannot write " + p + ": " + e, e);
-    }
-  }
-
-  /** The summary as one readable block. */
-  static String block(Map<String, Object> s) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("==== modernbert ").append(s.get("task")).append(" summary ====\n");
-    for (Map.Entry<String, Object> e : s.entrySet()) {
-      if (e.getKey().equals("options")) {
-        continue;
-      }
-      sb.append(String.format(Locale.ROOT, "%-16s %s%n", e.getKey(), e.getValue()));
-    }
-    sb.append("====\n");
-    return sb.toString();
-  }
-
-  /** The messages of an exception and its causes, without repeats, shortened. */
-  static String describe(Throwable t) {
-    LinkedHashSet<String> parts = new LinkedHashSet<>();
-    for (Throwable c = t; c != null && parts.size() < 6; c = c.getCause()) {
-      String msg = c.getMessage();
-      if (msg == null) {
-        msg = c.getClass().getName();
-      }
-      msg = msg.strip();
-      int nl = msg.indexOf("\n\tat ");
-      if (nl > 0) {
-        msg = msg.substring(0, nl);
-      }
-      if (msg.length() > 600) {
-        msg = msg.substring(0, 600) + "...";
-      }
-      parts.add(c.getClass().getSimpleName() + ": " + msg);
-      if (c.getCause() == c) {
-        break;
-      }
-    }
-    return String.join(" | caused by ", parts);
+    in =
+        in.checkJson(
+            spark,
+            streaming ? CheckpointRun.pendingFiles(spark, input, checkpoint) : new String[] {input},
+            JobTask.logPrefix(task.name()),
+            out);
+    // 6. The schema: the carried columns exist, the stage accepts the input and names its columns.
+    Dataset<Row> raw = in.read(spark);
+    Dataset<Row> rows = in.withId(raw);
+    JobStage run =
+        JobStage.of(stage, in, rows.schema(), in.carriedColumns(rows, keepCols), partitions);
+    // 7. Run and write the summary.
+    JobSummary summary =
+        streaming
+            ? CheckpointRun.run(spark, o, in, raw.schema(), run, t0, out)
+            : BatchRun.run(spark, o, in, rows, run, t0, out);
+    summary.requireRowsMatch();
+    return new Result(summary.fields(), summary.exitCode());
   }
 }

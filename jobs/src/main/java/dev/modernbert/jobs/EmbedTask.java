@@ -1,8 +1,7 @@
 package dev.modernbert.jobs;
 
+import dev.modernbert.encoder.task.Output;
 import dev.modernbert.spark.ml.ModernBertEmbedder;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code --task embed}: {@link ModernBertEmbedder}; adds {@code --pooling}, {@code --normalize},
@@ -11,27 +10,11 @@ import java.util.List;
  * --window-overlap}, {@code --chunk-tokens}, {@code --aggregate}).
  */
 public final class EmbedTask extends StageTask<ModernBertEmbedder> {
-  public static final String NAME = "embed";
+  public static final String NAME = Output.EMBED.id();
 
   @Override
   public String name() {
     return NAME;
-  }
-
-  @Override
-  ModernBertEmbedder defaultStage() {
-    return new ModernBertEmbedder();
-  }
-
-  /** The embedding, after the chunk columns when each chunk is a row of its own. */
-  @Override
-  List<String> taskColumns(JobOptions o) {
-    if (!newStage(o).explodes()) {
-      return super.taskColumns(o);
-    }
-    List<String> cols = new ArrayList<>(ModernBertEmbedder.CHUNK_COLUMNS);
-    cols.add(outputCol(o));
-    return cols;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.modernbert.jobs;
 
+import java.util.LinkedHashSet;
+
 /** A problem found before or while running a job, with the exit code the job ends with. */
 public final class JobException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -31,5 +33,29 @@ public final class JobException extends RuntimeException {
 
   public int exitCode() {
     return exitCode;
+  }
+
+  /** The messages of an exception and its causes, without repeats, shortened. */
+  static String describe(Throwable t) {
+    LinkedHashSet<String> parts = new LinkedHashSet<>();
+    for (Throwable c = t; c != null && parts.size() < 6; c = c.getCause()) {
+      String msg = c.getMessage();
+      if (msg == null) {
+        msg = c.getClass().getName();
+      }
+      msg = msg.strip();
+      int nl = msg.indexOf("\n\tat ");
+      if (nl > 0) {
+        msg = msg.substring(0, nl);
+      }
+      if (msg.length() > 600) {
+        msg = msg.substring(0, 600) + "...";
+      }
+      parts.add(c.getClass().getSimpleName() + ": " + msg);
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return String.join(" | caused by ", parts);
   }
 }

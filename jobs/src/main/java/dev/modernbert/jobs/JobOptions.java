@@ -2,6 +2,7 @@ package dev.modernbert.jobs;
 
 import dev.modernbert.encoder.flags.FlagException;
 import dev.modernbert.encoder.flags.FlagParser;
+import dev.modernbert.encoder.task.Output;
 import dev.modernbert.spark.ml.ModernBertClassifier;
 import dev.modernbert.spark.ml.ModernBertEmbedder;
 import dev.modernbert.spark.ml.ModernBertFillMask;
@@ -40,11 +41,7 @@ public final class JobOptions {
    */
   public static final List<Spec> SPECS =
       List.of(
-          new Spec(
-              "task",
-              "embed",
-              false,
-              "what to compute: embed | classify | token-classify | fill-mask | colbert"),
+          new Spec("task", "embed", false, "what to compute: " + String.join(" | ", Output.ids())),
           new Spec("input", null, false, "input path or glob (local path or Hadoop URI)"),
           new Spec(
               "input-format",

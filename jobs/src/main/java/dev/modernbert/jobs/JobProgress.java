@@ -14,8 +14,6 @@ import org.apache.spark.sql.SparkSession;
  * which the driver updates as tasks finish.
  */
 final class JobProgress {
-  static final String PREFIX = "EmbedJob: progress: ";
-
   private JobProgress() {}
 
   /**
@@ -23,7 +21,7 @@ final class JobProgress {
    */
   static ProgressTicker start(JobOptions o, StageMetrics metrics, long totalRows, PrintStream out) {
     return ProgressTicker.start(
-        PREFIX,
+        JobTask.logPrefix(o.get("task")) + "progress: ",
         new ProgressMeter(totalRows, System.nanoTime()),
         () -> counts(metrics.totals()),
         interval(o),
@@ -31,10 +29,11 @@ final class JobProgress {
   }
 
   /** Names the Spark UI, where the stage's accumulators are; the job's first line. */
-  static void logUi(SparkSession spark, PrintStream out) {
+  static void logUi(SparkSession spark, String task, PrintStream out) {
     scala.Option<String> ui = spark.sparkContext().uiWebUrl();
     out.println(
-        "EmbedJob: Spark UI "
+        JobTask.logPrefix(task)
+            + "Spark UI "
             + (ui.isDefined()
                 ? "at " + ui.get() + " (stage metrics: the modernbert.* accumulators)"
                 : "disabled (spark.ui.enabled=false)"));

@@ -1,5 +1,6 @@
 package dev.modernbert.jobs;
 
+import dev.modernbert.encoder.task.Output;
 import dev.modernbert.spark.ml.ModernBertTokenClassifier;
 
 /**
@@ -7,16 +8,11 @@ import dev.modernbert.spark.ml.ModernBertTokenClassifier;
  * checkpoint; the output column holds the entity spans.
  */
 public final class TokenClassifyTask extends StageTask<ModernBertTokenClassifier> {
-  public static final String NAME = "token-classify";
+  public static final String NAME = Output.TOKEN_CLASSIFY.id();
 
   @Override
   public String name() {
     return NAME;
-  }
-
-  @Override
-  ModernBertTokenClassifier defaultStage() {
-    return new ModernBertTokenClassifier();
   }
 
   @Override

@@ -196,7 +196,7 @@ class CheckpointRunTest {
         JobOptions.parse(a.toArray(new String[0])),
         new PrintStream(buf, true, StandardCharsets.UTF_8));
     String s = buf.toString(StandardCharsets.UTF_8);
-    assertTrue(s.contains("EmbedJob: Spark UI disabled"), s);
-    assertTrue(s.contains("EmbedJob: progress: ") && s.contains("/40 rows ("), s);
+    assertTrue(s.contains("modernbert-embed: Spark UI disabled"), s);
+    assertTrue(s.contains("modernbert-embed: progress: ") && s.contains("/40 rows ("), s);
   }
 }

@@ -4,6 +4,7 @@ import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.head.LabelScore;
 import dev.modernbert.encoder.head.SequenceClassification;
+import dev.modernbert.encoder.task.Output;
 import dev.modernbert.encoder.task.SequenceClassify;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,7 +18,7 @@ import java.util.Set;
  * score, per-label scores and logits for every row.
  */
 final class ClassifyCommand {
-  static final String NAME = "classify";
+  static final String NAME = Output.CLASSIFY.command();
 
   static final String USAGE =
       """

@@ -5,6 +5,7 @@ import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.colbert.ColbertOverrides;
 import dev.modernbert.encoder.colbert.ColbertRole;
 import dev.modernbert.encoder.task.ColbertEmbed;
+import dev.modernbert.encoder.task.Output;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -17,7 +18,7 @@ import java.util.Set;
  * as documents ({@link ColbertEmbed}).
  */
 final class ColbertCommand {
-  static final String NAME = "colbert";
+  static final String NAME = Output.COLBERT.command();
 
   static final String USAGE =
       """

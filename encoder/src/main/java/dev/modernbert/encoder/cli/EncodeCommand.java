@@ -9,6 +9,7 @@ import dev.modernbert.encoder.longtext.LongTextMode;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.encoder.task.HiddenStates;
+import dev.modernbert.encoder.task.Output;
 import dev.modernbert.encoder.task.TextPlan;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,7 +25,7 @@ import java.util.Set;
  * last_hidden_state} ({@code --pooling none}).
  */
 final class EncodeCommand {
-  static final String NAME = "encode";
+  static final String NAME = Output.EMBED.command();
 
   static final String USAGE =
       """
@@ -226,9 +227,10 @@ final class EncodeCommand {
         jw.name("chunks").beginArray();
         for (ChunkEmbedding c : values.get(i)) {
           jw.beginObject();
-          jw.name("chunk_index").value(c.chunkIndex());
-          jw.name("char_start").value(c.charStart());
-          jw.name("char_end").value(c.charEnd());
+          int[] position = c.position();
+          for (int k = 0; k < position.length; k++) {
+            jw.name(ChunkEmbedding.POSITION_NAMES.get(k)).value(position[k]);
+          }
           jw.name("embedding");
           RowOutput.floats(jw, c.embedding());
           jw.endObject();

@@ -5,6 +5,7 @@ import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.head.MaskPrediction;
 import dev.modernbert.encoder.task.FillMask;
 import dev.modernbert.encoder.task.MaskedLmLogits;
+import dev.modernbert.encoder.task.Output;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,7 +20,7 @@ import java.util.Set;
  * tokens with their softmax probabilities.
  */
 final class FillMaskCommand {
-  static final String NAME = "fill-mask";
+  static final String NAME = Output.FILL_MASK.command();
 
   static final String USAGE =
       """

@@ -2,13 +2,18 @@ package dev.modernbert.encoder.cli;
 
 import dev.modernbert.encoder.bench.BenchCommand;
 import dev.modernbert.encoder.bench.LongTextBench;
+import dev.modernbert.encoder.task.Output;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * The {@code modernbert} command line ({@code bin/modernbert}): {@code encode}, {@code fill-mask},
- * {@code classify}, {@code token-classify}, {@code tokenize}, {@code colbert}, {@code bench} and
- * {@code doctor}.
+ * The {@code modernbert} command line ({@code bin/modernbert}): one command per {@link Output}
+ * ({@code encode}, {@code classify}, {@code token-classify}, {@code fill-mask}, {@code colbert}),
+ * then {@code tokenize}, {@code bench}, {@code bench-long} and {@code doctor}.
  *
  * <p>Exit codes: 0 success, 1 failure (model, device, I/O), 2 bad usage or bad input. Input is
  * validated in full before anything is computed, and output files appear only complete.
@@ -18,28 +23,80 @@ public final class Main {
   public static final int EXIT_FAILURE = 1;
   public static final int EXIT_USAGE = 2;
 
-  static final String USAGE =
-      """
-      Usage: modernbert <command> [options]
+  /** A command's entry point: its arguments after the command name; the exit code. */
+  @FunctionalInterface
+  interface Run {
+    int run(String[] args, PrintStream out, PrintStream err) throws Exception;
+  }
 
-      Commands:
-        encode      embeddings (or last_hidden_state) for every line of a JSON Lines file
-        fill-mask   top-k predictions for every [MASK] token
-        classify    label, score and logits per line (sequence-classification checkpoints)
-        token-classify
-                    labels and logits per token, and entities for text (token-classification
-                    checkpoints)
-        tokenize    token ids, token strings and character offsets per line (what encode
-                    feeds the model)
-        colbert     ColBERT token vectors of queries or documents (PyLate checkpoints)
-        bench       the benchmark harness
-        doctor      what this node runs on (Java, CPU, libtorch, JNI, CUDA, GPUs) and whether
-                    a device can be used: doctor --device cuda checks a GPU node
+  /**
+   * A command: what {@code modernbert --help} says of it, the usage its {@code --help} prints (null
+   * when it prints its own) and its entry point.
+   */
+  record Command(String summary, String usage, Run run) {}
 
-      Run 'modernbert <command> --help' for a command's options.
-      --model demo selects the bundled demo model (random weights, for trying things out).
-      Exit codes: 0 success, 1 failure, 2 bad usage or bad input.
-      """;
+  /**
+   * The command that writes each output. The switch covers every {@link Output}, so an output added
+   * to the registry does not compile until it has a command here.
+   */
+  static Command commandOf(Output o) {
+    return switch (o) {
+      case EMBED -> new Command(o.summary(), EncodeCommand.USAGE, EncodeCommand::run);
+      case CLASSIFY -> new Command(o.summary(), ClassifyCommand.USAGE, ClassifyCommand::run);
+      case TOKEN_CLASSIFY ->
+          new Command(o.summary(), TokenClassifyCommand.USAGE, TokenClassifyCommand::run);
+      case FILL_MASK -> new Command(o.summary(), FillMaskCommand.USAGE, FillMaskCommand::run);
+      case COLBERT -> new Command(o.summary(), ColbertCommand.USAGE, ColbertCommand::run);
+    };
+  }
+
+  /** Every command by name: one per output, then the tools. */
+  static final Map<String, Command> COMMANDS = commands();
+
+  private static Map<String, Command> commands() {
+    Map<String, Command> c = new LinkedHashMap<>();
+    for (Output o : Output.values()) {
+      c.put(o.command(), commandOf(o));
+    }
+    c.put(
+        TokenizeCommand.NAME,
+        new Command(
+            "token ids, token strings and character offsets per line (what encode feeds the model)",
+            TokenizeCommand.USAGE,
+            TokenizeCommand::run));
+    c.put(
+        "bench", new Command("the benchmark harness", null, (a, out, err) -> BenchCommand.run(a)));
+    c.put(
+        "bench-long",
+        new Command(
+            "the long-text benchmark (chunk, late and truncate modes)",
+            null,
+            (a, out, err) -> LongTextBench.run(a)));
+    c.put(
+        DoctorCommand.NAME,
+        new Command(
+            "what this node runs on and whether a device can be used (doctor --device cuda)",
+            DoctorCommand.USAGE,
+            DoctorCommand::run));
+    return c;
+  }
+
+  static final String USAGE = usage();
+
+  private static String usage() {
+    StringBuilder sb = new StringBuilder("Usage: modernbert <command> [options]\n\nCommands:\n");
+    for (Map.Entry<String, Command> e : COMMANDS.entrySet()) {
+      sb.append(String.format(Locale.ROOT, "  %-15s %s\n", e.getKey(), e.getValue().summary()));
+    }
+    return sb.append(
+            """
+
+            Run 'modernbert <command> --help' for a command's options.
+            --model demo selects the bundled demo model (random weights, for trying things out).
+            Exit codes: 0 success, 1 failure, 2 bad usage or bad input.
+            """)
+        .toString();
+  }
 
   private Main() {}
 
@@ -58,48 +115,21 @@ public final class Main {
     }
     String command = args[0];
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    Command c = COMMANDS.get(command);
     try {
-      switch (command) {
-        case "-h", "--help", "help" -> {
-          out.print(USAGE);
-          return EXIT_OK;
-        }
-        case EncodeCommand.NAME -> {
-          return EncodeCommand.run(rest, out, err);
-        }
-        case FillMaskCommand.NAME -> {
-          return FillMaskCommand.run(rest, out, err);
-        }
-        case ClassifyCommand.NAME -> {
-          return ClassifyCommand.run(rest, out, err);
-        }
-        case TokenClassifyCommand.NAME -> {
-          return TokenClassifyCommand.run(rest, out, err);
-        }
-        case TokenizeCommand.NAME -> {
-          return TokenizeCommand.run(rest, out, err);
-        }
-        case ColbertCommand.NAME -> {
-          return ColbertCommand.run(rest, out, err);
-        }
-        case DoctorCommand.NAME -> {
-          return DoctorCommand.run(rest, out, err);
-        }
-        case "bench" -> {
-          return BenchCommand.run(rest);
-        }
-        case "bench-long" -> {
-          return LongTextBench.run(rest);
-        }
-        default -> {
-          err.println("modernbert: error: unknown command \"" + command + "\"");
-          err.print(USAGE);
-          return EXIT_USAGE;
-        }
+      if (List.of("-h", "--help", "help").contains(command)) {
+        out.print(USAGE);
+        return EXIT_OK;
       }
+      if (c == null) {
+        err.println("modernbert: error: unknown command \"" + command + "\"");
+        err.print(USAGE);
+        return EXIT_USAGE;
+      }
+      return c.run().run(rest, out, err);
     } catch (CliException e) {
       if (e.isHelp()) {
-        out.print(usage(command));
+        out.print(c == null || c.usage() == null ? USAGE : c.usage());
         return EXIT_OK;
       }
       String prefix = "modernbert " + command + ": error: ";
@@ -125,20 +155,6 @@ public final class Main {
       }
       return EXIT_FAILURE;
     }
-  }
-
-  /** The usage text of a row command (whose flags asked for help). */
-  private static String usage(String command) {
-    return switch (command) {
-      case EncodeCommand.NAME -> EncodeCommand.USAGE;
-      case FillMaskCommand.NAME -> FillMaskCommand.USAGE;
-      case ClassifyCommand.NAME -> ClassifyCommand.USAGE;
-      case TokenClassifyCommand.NAME -> TokenClassifyCommand.USAGE;
-      case TokenizeCommand.NAME -> TokenizeCommand.USAGE;
-      case ColbertCommand.NAME -> ColbertCommand.USAGE;
-      case DoctorCommand.NAME -> DoctorCommand.USAGE;
-      default -> USAGE;
-    };
   }
 
   private static String describe(Throwable e) {

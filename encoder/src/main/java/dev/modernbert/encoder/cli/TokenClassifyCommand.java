@@ -4,6 +4,7 @@ import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.head.Entity;
 import dev.modernbert.encoder.head.TokenClassification;
+import dev.modernbert.encoder.task.Output;
 import dev.modernbert.encoder.task.TokenClassify;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,7 +17,7 @@ import java.util.Set;
  * and label for every token, and for text input the entities grouped from them.
  */
 final class TokenClassifyCommand {
-  static final String NAME = "token-classify";
+  static final String NAME = Output.TOKEN_CLASSIFY.command();
 
   static final String USAGE =
       """

@@ -309,7 +309,7 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
    * The columns a chunk row carries before the embedding when the stage {@link #explodes}; an input
    * row's first output row has {@code chunk_index} 0 (or null when its text is null or failed).
    */
-  public static final List<String> CHUNK_COLUMNS = List.of("chunk_index", "char_start", "char_end");
+  public static final List<String> CHUNK_COLUMNS = ChunkEmbedding.POSITION_NAMES;
 
   /** Whether an input row becomes one output row per chunk (chunk/late with aggregate none). */
   public boolean explodes() {
@@ -389,18 +389,17 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
     }
     return new StageOutput<>(
         task,
-        List.of(
-            chunkColumn(CHUNK_COLUMNS.get(0)),
-            chunkColumn(CHUNK_COLUMNS.get(1)),
-            chunkColumn(CHUNK_COLUMNS.get(2)),
-            embedding),
+        chunkColumns(embedding),
         chunks -> {
           List<Object[]> rows = new ArrayList<>(chunks.size());
           for (ChunkEmbedding c : chunks) {
-            rows.add(
-                new Object[] {
-                  c.chunkIndex(), c.charStart(), c.charEnd(), stored.of(c.embedding())
-                });
+            int[] position = c.position();
+            Object[] row = new Object[position.length + 1];
+            for (int i = 0; i < position.length; i++) {
+              row[i] = position[i];
+            }
+            row[position.length] = stored.of(c.embedding());
+            rows.add(row);
           }
           return rows;
         });
@@ -412,10 +411,19 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
     Object of(float[] v);
   }
 
-  /** A chunk column of aggregate=none ({@code text.substring(char_start, char_end)} is a chunk). */
-  private StageOutput.OutputColumn chunkColumn(String name) {
-    return new StageOutput.OutputColumn(
-        DataTypes.createStructField(name, DataTypes.IntegerType, true), "aggregate");
+  /**
+   * The columns of aggregate=none: a chunk's position ({@code text.substring(char_start, char_end)}
+   * is the chunk), then its embedding.
+   */
+  private static List<StageOutput.OutputColumn> chunkColumns(StageOutput.OutputColumn embedding) {
+    List<StageOutput.OutputColumn> columns = new ArrayList<>();
+    for (String name : CHUNK_COLUMNS) {
+      columns.add(
+          new StageOutput.OutputColumn(
+              DataTypes.createStructField(name, DataTypes.IntegerType, true), "aggregate"));
+    }
+    columns.add(embedding);
+    return columns;
   }
 
   public static MLReader<ModernBertEmbedder> read() {

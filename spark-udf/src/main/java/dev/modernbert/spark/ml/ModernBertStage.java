@@ -203,6 +203,14 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
    */
   protected abstract StageOutput<?> output();
 
+  /**
+   * The task, output columns and row values for the current Params: what a SQL function over this
+   * stage computes and returns ({@link StageOutput#sqlType}).
+   */
+  public final StageOutput<?> stageOutput() {
+    return output();
+  }
+
   // ---- Params (public no-arg accessors: Spark finds Params by reflection) ----
 
   public Param<String> inputCol() {

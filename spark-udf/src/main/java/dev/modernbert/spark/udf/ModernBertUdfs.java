@@ -2,10 +2,7 @@ package dev.modernbert.spark.udf;
 
 import dev.modernbert.encoder.colbert.MaxSim;
 import dev.modernbert.encoder.head.SequenceClassification;
-import dev.modernbert.encoder.longtext.Aggregate;
-import dev.modernbert.encoder.longtext.ChunkEmbedding;
-import dev.modernbert.encoder.longtext.LongTextEmbed;
-import dev.modernbert.encoder.task.Embed;
+import dev.modernbert.encoder.task.Output;
 import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.spark.executor.HadoopConf;
 import dev.modernbert.spark.executor.Outcome;
@@ -16,6 +13,8 @@ import dev.modernbert.spark.executor.TextRunner;
 import dev.modernbert.spark.ml.ModernBertClassifier;
 import dev.modernbert.spark.ml.ModernBertEmbedder;
 import dev.modernbert.spark.ml.ModernBertStage;
+import dev.modernbert.spark.ml.ModernBertStages;
+import dev.modernbert.spark.ml.StageOutput;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +25,11 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -49,6 +48,9 @@ import org.apache.spark.sql.types.StructType;
  * ARRAY<ARRAY<FLOAT>>} embeds a whole array per call, in windows of {@code sortWindowRows}. With
  * {@code longText} chunk or late and {@code aggregate} none, a text's value is its chunks, {@code
  * ARRAY<}{@link #CHUNK}{@code >}.
+ *
+ * <p>Every output of the registry ({@link Output}) has the same two functions through {@link
+ * #register(SparkSession, Output, String, Map)}: a text's value is its stage's output columns.
  *
  * <p>Classification: {@link #registerClassifier} registers {@code name(text STRING) -> STRUCT<label
  * STRING, score FLOAT>} over a {@code ModernBertForSequenceClassification} checkpoint, with the
@@ -74,62 +76,67 @@ public final class ModernBertUdfs {
 
   /**
    * One chunk of a long text ({@code longText} chunk or late with {@code aggregate} none): the
-   * embedding function then returns {@code ARRAY<STRUCT<...>>}, one element per chunk.
+   * embedding function then returns {@code ARRAY<STRUCT<...>>}, one element per chunk. The
+   * embedder's chunk columns ({@link ModernBertEmbedder#CHUNK_COLUMNS}, then {@code embedding}).
    */
   public static final StructType CHUNK =
-      new StructType()
-          .add("chunk_index", DataTypes.IntegerType, false)
-          .add("char_start", DataTypes.IntegerType, false)
-          .add("char_end", DataTypes.IntegerType, false)
-          .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+      (StructType)
+          ((ArrayType) new ModernBertEmbedder().setLongText("chunk").stageOutput().sqlType())
+              .elementType();
 
   private ModernBertUdfs() {}
 
   /**
-   * Registers {@code name} and {@code name_batch}. Options are the Transformer's Params by name
-   * (modelPath is required; pooling, normalize, prompt, promptName, truncateDim, maxLength,
-   * batchTokens, maxBatchRows, sortWindowRows, device, dtype, onError, numThreads), as strings.
+   * Registers {@code name} and {@code name_batch} over {@link ModernBertEmbedder}. Options are the
+   * Transformer's Params by name (modelPath is required; pooling, normalize, prompt, promptName,
+   * truncateDim, maxLength, batchTokens, maxBatchRows, sortWindowRows, device, dtype, onError,
+   * numThreads, and the long-text Params), as strings.
    */
   public static void register(SparkSession spark, String name, Map<String, String> options) {
-    ModernBertEmbedder e = configure(new ModernBertEmbedder(), options);
-    DataType vector = DataTypes.createArrayType(DataTypes.FloatType, false);
-    if (e.task() instanceof LongTextEmbed longText) {
-      boolean perChunk = longText.aggregate() == Aggregate.NONE;
-      register(
-          spark,
-          name,
-          SqlFunction.of(name, spark, e.toSpec(), longText),
-          perChunk ? ModernBertUdfs::chunkRows : chunks -> chunks.get(0).embedding(),
-          perChunk ? DataTypes.createArrayType(CHUNK, false) : vector);
-    } else {
-      register(
-          spark,
-          name,
-          SqlFunction.of(name, spark, e.toSpec(), (Embed) e.task()),
-          (float[] v) -> v,
-          vector);
-    }
+    register(spark, Output.EMBED, name, options);
+  }
+
+  /**
+   * Registers {@code name(text STRING)} and {@code name_batch(texts ARRAY<STRING>)} computing
+   * {@code output} ({@link Output#id}: embed, classify, token-classify, fill-mask, colbert) as its
+   * stage ({@link ModernBertStages}) computes it. A text's value is the stage's output columns: the
+   * column's type when the stage adds one column, a struct of them when it adds several, an array
+   * of such structs when a text becomes several rows ({@link StageOutput#sqlType}). Options are the
+   * stage's Params by name, as strings (modelPath is required; the column Params do not apply). A
+   * checkpoint without the output's head is refused here when modelPath is local or {@code demo},
+   * else when a task loads it.
+   */
+  public static void register(
+      SparkSession spark, Output output, String name, Map<String, String> options) {
+    ModernBertStage<?> stage = configure(ModernBertStages.create(output), options);
+    StageSpec spec = stage.toSpec();
+    ModernBertStage.checkHeadOnDriver(name, spec.modelPath(), stage.task());
+    register(spark, name, spec, stage.stageOutput());
+  }
+
+  /**
+   * {@link #register(SparkSession, Output, String, Map)} with the output by its id ({@code
+   * "fill-mask"}), for callers that have no Java enum (Python, through py4j).
+   *
+   * @throws IllegalArgumentException naming an unknown output and the known ones
+   */
+  public static void register(
+      SparkSession spark, String output, String name, Map<String, String> options) {
+    register(spark, Output.of(output), name, options);
   }
 
   /** Registers {@code name} (one text) and {@code name_batch} (an array of texts). */
   private static <V> void register(
-      SparkSession spark, String name, SqlFunction<V> f, SqlValue<V> sql, DataType type) {
-    spark.udf().register(name, new Scalar<>(f, sql), type);
+      SparkSession spark, String name, StageSpec spec, StageOutput<V> output) {
+    SqlFunction<V> f = SqlFunction.of(name, spark, spec, output.task());
+    DataType type = output.sqlType();
+    spark.udf().register(name, new Scalar<>(f, output::sqlValue), type);
     spark
         .udf()
         .register(
             name + "_batch",
-            new Batch<>(f.renamed(name + "_batch"), sql),
+            new Batch<>(f.renamed(name + "_batch"), output::sqlValue),
             DataTypes.createArrayType(type, true));
-  }
-
-  /** A long text's chunks as {@link #CHUNK} rows. */
-  private static Object chunkRows(List<ChunkEmbedding> chunks) {
-    List<Row> rows = new ArrayList<>(chunks.size());
-    for (ChunkEmbedding c : chunks) {
-      rows.add(RowFactory.create(c.chunkIndex(), c.charStart(), c.charEnd(), c.embedding()));
-    }
-    return rows;
   }
 
   /**
@@ -229,7 +236,7 @@ public final class ModernBertUdfs {
   }
 
   /** Sets {@code options} (Param name to value, as strings) on {@code stage}, validated. */
-  static <S extends ModernBertStage<S>> S configure(S e, Map<String, String> options) {
+  static <S extends ModernBertStage<?>> S configure(S e, Map<String, String> options) {
     Set<String> known = new TreeSet<>();
     for (Param<?> p : e.params()) {
       if (!TRANSFORMER_ONLY.contains(p.name())) {
