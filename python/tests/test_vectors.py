@@ -7,6 +7,7 @@ from typing import Any, List
 import numpy as np
 import pytest
 from conftest import texts_frame
+from pyspark.ml.linalg import DenseVector
 from pyspark.sql import SparkSession
 
 import modernbert_spark as mb
@@ -52,9 +53,14 @@ def test_decode_float32_and_errors() -> None:
         mb.decode_vector(b"\x00", "int4")
 
 
-def test_to_numpy_of_float32_and_float16_columns(spark: SparkSession) -> None:
+def test_to_numpy_of_array_vector_and_float16_columns(spark: SparkSession) -> None:
     df = texts_frame(spark, ["the river flows", "music and film", "science"])
-    full = mb.to_numpy(mb.ModernBertEmbedder(modelPath="demo").transform(df).orderBy("id"), "embedding")
+    arrays = mb.ModernBertEmbedder(modelPath="demo").transform(df).orderBy("id")
+    assert isinstance(arrays.first()["embedding"], list)
+    full = mb.to_numpy(arrays, "embedding")
+    vectors = mb.ModernBertEmbedder(modelPath="demo", outputType="vector").transform(df).orderBy("id")
+    assert isinstance(vectors.first()["embedding"], DenseVector)
+    assert np.array_equal(mb.to_numpy(vectors, "embedding"), full)
     halves_df = mb.ModernBertEmbedder(modelPath="demo", precision="float16").transform(df).orderBy("id")
     with pytest.raises(ValueError, match="precision='float16'"):
         mb.to_numpy(halves_df, "embedding")
