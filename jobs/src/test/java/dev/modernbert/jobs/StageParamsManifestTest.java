@@ -40,8 +40,7 @@ class StageParamsManifestTest {
     JsonObject normalize = param(embedder, "normalize");
     assertEquals("BooleanParam", normalize.get("type").getAsString());
     assertFalse(normalize.get("default").getAsBoolean());
-    assertEquals(
-        new ModernBertEmbedder().normalize().doc(), normalize.get("doc").getAsString());
+    assertEquals(new ModernBertEmbedder().normalize().doc(), normalize.get("doc").getAsString());
     assertEquals("embedding", param(embedder, "outputCol").get("default").getAsString());
     assertEquals("IntParam", param(embedder, "truncateDim").get("type").getAsString());
     assertFalse(param(embedder, "modelPath").has("default"), "modelPath has no default");
