@@ -79,3 +79,19 @@ def test_a_session_without_the_jar_names_the_fix(spark: SparkSession, monkeypatc
 def test_the_class_check_sees_the_jar(spark: SparkSession) -> None:
     assert _jar.has_class(spark.sparkContext, "dev.modernbert.spark.ml.ModernBertStage")
     assert not _jar.has_class(spark.sparkContext, "dev.modernbert.spark.ml.NoSuchStage")
+
+
+def test_unknown_hub_id_offline_names_the_id(spark: SparkSession, jvm: Any) -> None:
+    system = jvm.java.lang.System
+    before = system.getProperty("HF_HUB_OFFLINE")
+    system.setProperty("HF_HUB_OFFLINE", "1")  # no network in tests: the id cannot be resolved
+    try:
+        with pytest.raises(mb.ModernBertSparkError) as e:
+            mb.ModernBertEmbedder(modelPath="no-such-org/no-such-model").transform(texts_frame(spark, ["a"]))
+    finally:
+        if before is None:
+            system.clearProperty("HF_HUB_OFFLINE")
+        else:
+            system.setProperty("HF_HUB_OFFLINE", before)
+    assert str(e.value).startswith("ModernBertEmbedder: modelPath no-such-org/no-such-model: ")
+    assert "\n" not in str(e.value)
