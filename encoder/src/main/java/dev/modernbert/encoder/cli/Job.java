@@ -7,6 +7,7 @@ import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.hub.HubException;
 import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.source.ModelSource;
 import dev.modernbert.encoder.task.TextTask;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -143,7 +144,7 @@ record Job(
   static Path modelDir(String cmd, String model) {
     Path dir;
     try {
-      dir = ModernBertEncoder.resolveModel(model).toAbsolutePath();
+      dir = ModelSource.parse(model).localize().toAbsolutePath();
     } catch (HubException e) {
       if (e.isUsageError()) {
         throw CliException.usage(cmd, "--model: " + e.getMessage());

@@ -43,7 +43,7 @@ public final class ExecutorModels {
   public static Acquired acquire(StageSpec spec, HadoopConf conf, List<String> taskGpus) {
     ResolvedDevice device = DeviceResolver.resolve(spec.device(), spec.dtype(), taskGpus);
     checkDevice(device.device());
-    Path dir = ModelFiles.localize(spec.modelPath(), conf);
+    Path dir = ModelFiles.localize(spec.model(), conf);
     Key key = new Key(dir.toString(), device.device(), device.dtype(), spec.maxLength());
     return CACHE.computeIfAbsent(key, k -> new Holder()).get(key, spec, dir);
   }

@@ -1,14 +1,15 @@
 package dev.modernbert.spark.executor;
 
 import dev.modernbert.encoder.batch.BatchPlanner;
+import dev.modernbert.encoder.source.ModelSource;
 import java.io.Serializable;
 
 /**
  * What every stage and UDF needs on the executors besides its task, resolved on the driver from the
  * Params (or the UDF's options) and shipped with each task. Holds no model.
  *
- * @param modelPath local folder, Hadoop FileSystem URI, {@code demo}, or a Hugging Face Hub id
- *     pinned on the driver to {@code hf://org/name@<commit>}
+ * @param model local folder, Hadoop FileSystem URI, {@code demo}, or a Hugging Face Hub id pinned
+ *     on the driver to {@code hf://org/name@<commit>}
  * @param maxLength tokens per text after truncation; 0 = the model's maximum
  * @param batchTokens padded-token budget per batch
  * @param maxBatchRows rows per batch at most
@@ -19,7 +20,7 @@ import java.io.Serializable;
  * @param onError {@code fail} or {@code null}
  */
 public record StageSpec(
-    String modelPath,
+    ModelSource model,
     int maxLength,
     int batchTokens,
     int maxBatchRows,
@@ -29,6 +30,11 @@ public record StageSpec(
     int numThreads,
     String onError)
     implements Serializable {
+
+  /** The model as the user gave it (a Hub id as pinned), for messages. */
+  public String modelPath() {
+    return model.spec();
+  }
 
   public boolean failOnError() {
     return "fail".equals(onError);

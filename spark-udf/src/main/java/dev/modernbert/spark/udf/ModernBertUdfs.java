@@ -143,7 +143,7 @@ public final class ModernBertUdfs {
       SparkSession spark, String name, Map<String, String> options) {
     ModernBertClassifier c = configure(new ModernBertClassifier(), options);
     StageSpec spec = c.toSpec();
-    ModernBertStage.checkHeadOnDriver(name, spec.modelPath(), c.task());
+    ModernBertStage.checkHeadOnDriver(name, spec.model(), c.task());
     spark
         .udf()
         .register(
@@ -307,7 +307,7 @@ public final class ModernBertUdfs {
           task,
           RowPolicy.forFunction(name, task.name(), spec.failOnError()),
           StageMetrics.register(spark.sparkContext()),
-          ModernBertStage.hadoopConfFor(spark, spec.modelPath()));
+          ModernBertStage.hadoopConfFor(spark, spec.model()));
     }
 
     /** The same function under another name (its messages name it), sharing the metrics. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.modernbert.encoder.runtime.TorchCheck;
+import dev.modernbert.encoder.source.ModelSource;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,8 @@ class ExecutorDeviceCheckTest {
     assumeTrue(defaultJarsHere());
     // the model path does not exist: had the files been fetched first, that would be the error
     StageSpec spec =
-        new StageSpec("/nonexistent/model", 0, 2048, 64, 64, "cuda", "auto", 0, "fail");
+        new StageSpec(
+            ModelSource.parse("/nonexistent/model"), 0, 2048, 64, 64, "cuda", "auto", 0, "fail");
     TorchCheck.TorchSetupException e =
         assertThrows(
             TorchCheck.TorchSetupException.class,
