@@ -17,6 +17,7 @@ import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.demo.DemoModel;
 import dev.modernbert.encoder.demo.RandomCheckpoint;
 import dev.modernbert.encoder.pipeline.PoolingModule;
+import dev.modernbert.encoder.runtime.DtypeSpec;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.task.EncoderTask;
 import dev.modernbert.encoder.task.SpanSums;
@@ -99,7 +100,7 @@ class Float16PoolingTest {
       sequences.add(ids);
     }
     fp32 = ModernBertEncoder.load(dir, EncoderOptions.defaults());
-    fp16 = ModernBertEncoder.load(dir, EncoderOptions.defaults().withDtype("float16"));
+    fp16 = ModernBertEncoder.load(dir, EncoderOptions.defaults().withDtype(DtypeSpec.FLOAT16));
   }
 
   @AfterAll

@@ -1,6 +1,8 @@
 package dev.modernbert.spark.executor;
 
 import dev.modernbert.encoder.batch.BatchPlanner;
+import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.DtypeSpec;
 import dev.modernbert.encoder.source.ModelSource;
 import java.io.Serializable;
 
@@ -14,8 +16,8 @@ import java.io.Serializable;
  * @param batchTokens padded-token budget per batch
  * @param maxBatchRows rows per batch at most
  * @param sortWindowRows rows a task gathers, tokenizes and submits together
- * @param device {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}
- * @param dtype {@code auto}, {@code float32}, {@code float16}, {@code bfloat16}
+ * @param device as asked for; made concrete on the executor ({@link DeviceResolver})
+ * @param dtype as asked for
  * @param numThreads libtorch intra-op threads; 0 = the executor's cores
  * @param onError {@code fail} or {@code null}
  */
@@ -25,8 +27,8 @@ public record StageSpec(
     int batchTokens,
     int maxBatchRows,
     int sortWindowRows,
-    String device,
-    String dtype,
+    DeviceSpec device,
+    DtypeSpec dtype,
     int numThreads,
     String onError)
     implements Serializable {

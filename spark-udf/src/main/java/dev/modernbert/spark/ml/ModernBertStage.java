@@ -3,6 +3,7 @@ package dev.modernbert.spark.ml;
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.DtypeSpec;
 import dev.modernbert.encoder.source.ModelSource;
 import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.encoder.weights.HeadKind;
@@ -384,8 +385,8 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
         getBatchTokens(),
         getMaxBatchRows(),
         getSortWindowRows(),
-        getDevice(),
-        getDtype(),
+        DeviceSpec.parse(getDevice()),
+        DtypeSpec.parse(getDtype()),
         getNumThreads(),
         getOnError());
   }
