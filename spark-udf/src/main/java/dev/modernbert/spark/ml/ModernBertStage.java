@@ -1,7 +1,7 @@
 package dev.modernbert.spark.ml;
 
 import dev.modernbert.encoder.batch.BatchPlanner;
-import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.runtime.DtypeSpec;
 import dev.modernbert.encoder.source.ModelSource;
