@@ -94,6 +94,8 @@ public sealed interface ModelSource extends Serializable
    *
    * @return the pinned source
    * @throws IllegalArgumentException naming the problem and the fix (the caller names the argument)
+   * @throws dev.modernbert.encoder.hub.HubException when a Hub id cannot be pinned (not found,
+   *     gated, offline and not cached), naming the repository and revision
    */
   default ModelSource checkOnDriver() {
     return pinned();
