@@ -1,14 +1,16 @@
 package dev.modernbert.encoder;
 
 import dev.modernbert.encoder.batch.BatchPlanner;
+import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.DtypeSpec;
 
 /**
  * How an encoder runs. Every field has a default that works on a CPU machine. Device, dtype and
  * maxLength are fixed when the model loads; the batch settings are only the default {@link
  * #planner()} of calls that do not pass their own.
  *
- * @param device {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N} ({@link
- *     dev.modernbert.encoder.runtime.DeviceSpec})
+ * @param device {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}; what {@code auto} means
+ *     is {@link DeviceSpec#resolve}'s
  * @param dtype {@code float32}, {@code float16}, {@code bfloat16} (CPU products in bf16, {@link
  *     dev.modernbert.encoder.runtime.Precision}) or {@code auto} (float16 on a GPU)
  * @param maxLength tokens per text after truncation; 0 means the model's {@code
@@ -19,12 +21,17 @@ import dev.modernbert.encoder.batch.BatchPlanner;
  * @param numThreads libtorch intra-op threads; 0 leaves libtorch's default (all cores)
  */
 public record EncoderOptions(
-    String device, String dtype, int maxLength, int batchTokens, int maxBatchRows, int numThreads) {
+    DeviceSpec device,
+    DtypeSpec dtype,
+    int maxLength,
+    int batchTokens,
+    int maxBatchRows,
+    int numThreads) {
 
   public static EncoderOptions defaults() {
     return new EncoderOptions(
-        "cpu",
-        "float32",
+        DeviceSpec.CPU,
+        DtypeSpec.FLOAT32,
         0,
         BatchPlanner.DEFAULT_BATCH_TOKENS,
         BatchPlanner.DEFAULT_MAX_BATCH_ROWS,
@@ -48,11 +55,11 @@ public record EncoderOptions(
     return new BatchPlanner(batchTokens, maxBatchRows);
   }
 
-  public EncoderOptions withDevice(String d) {
+  public EncoderOptions withDevice(DeviceSpec d) {
     return new EncoderOptions(d, dtype, maxLength, batchTokens, maxBatchRows, numThreads);
   }
 
-  public EncoderOptions withDtype(String t) {
+  public EncoderOptions withDtype(DtypeSpec t) {
     return new EncoderOptions(device, t, maxLength, batchTokens, maxBatchRows, numThreads);
   }
 

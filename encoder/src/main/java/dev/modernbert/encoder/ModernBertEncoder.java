@@ -5,12 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.modernbert.encoder.batch.BatchLayout;
 import dev.modernbert.encoder.batch.BatchPlanner;
-import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.config.ModernBertConfig;
-import dev.modernbert.encoder.demo.DemoModel;
 import dev.modernbert.encoder.head.SequenceClassification;
 import dev.modernbert.encoder.head.TokenClassification;
-import dev.modernbert.encoder.hub.ModelLocation;
 import dev.modernbert.encoder.model.AttentionKernel;
 import dev.modernbert.encoder.model.BatchTensors;
 import dev.modernbert.encoder.model.ModernBertModel;
@@ -19,6 +17,7 @@ import dev.modernbert.encoder.pipeline.SentenceTransformerFolder;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.runtime.TorchRuntime;
+import dev.modernbert.encoder.source.ModelSource;
 import dev.modernbert.encoder.task.BatchStats;
 import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.encoder.task.EncoderTask;
@@ -73,15 +72,10 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
 
   /**
    * Loads {@code model}: a checkpoint folder, a Hugging Face Hub id ({@code org/name[@revision]},
-   * {@code hf://...}; see {@link ModelLocation}), or {@code demo} for the bundled demo model.
+   * {@code hf://...}), or {@code demo} for the bundled demo model ({@link ModelSource#parse}).
    */
   public static ModernBertEncoder load(String model, EncoderOptions options) {
-    return load(resolveModel(model), options);
-  }
-
-  /** The local folder of {@code model} (a Hub id is downloaded into the Hugging Face cache). */
-  public static Path resolveModel(String model) {
-    return DemoModel.NAME.equals(model) ? DemoModel.ensure() : ModelLocation.resolve(model);
+    return load(ModelSource.parse(model).localize(), options);
   }
 
   public static ModernBertEncoder load(Path dir, EncoderOptions options) {

@@ -7,6 +7,7 @@ import dev.modernbert.encoder.head.Scores;
 import dev.modernbert.encoder.head.SequenceClassification;
 import dev.modernbert.encoder.head.TokenClassification;
 import dev.modernbert.encoder.pool.Pooling;
+import dev.modernbert.encoder.runtime.DtypeSpec;
 import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.testing.Golden;
 import java.util.List;
@@ -38,7 +39,7 @@ class BFloat16PrecisionTest {
   }
 
   private static ModernBertEncoder bf16(Golden g) {
-    return ModernBertEncoder.load(g.dir, EncoderOptions.defaults().withDtype("bfloat16"));
+    return ModernBertEncoder.load(g.dir, EncoderOptions.defaults().withDtype(DtypeSpec.BFLOAT16));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -4,6 +4,7 @@ import static dev.modernbert.encoder.testing.Assertions.assertClose;
 import static dev.modernbert.encoder.testing.Assertions.flatten;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modernbert.encoder.runtime.DtypeSpec;
 import dev.modernbert.encoder.testing.Golden;
 import dev.modernbert.encoder.testing.TestDevice;
 import java.util.List;
@@ -112,7 +113,7 @@ class GoldenParityTest {
     // The GPU path's dtype, run on CPU: same code, half-precision rounding (values reach ~5).
     try (Golden g = Golden.open(fixture);
         ModernBertEncoder enc =
-            ModernBertEncoder.load(g.dir, TestDevice.options().withDtype("float16"))) {
+            ModernBertEncoder.load(g.dir, TestDevice.options().withDtype(DtypeSpec.FLOAT16))) {
       List<float[][]> hidden = enc.lastHiddenState(g.sequences());
       for (int i = 0; i < hidden.size(); i++) {
         assertClose(

@@ -231,7 +231,7 @@ public final class BenchCommand {
       return Device.cpu();
     }
     try {
-      return TorchRuntime.device(spec.toString());
+      return TorchRuntime.device(spec);
     } catch (RuntimeException | UnsatisfiedLinkError e) { // whatever libtorch's start throws
       throw new DeviceUnavailableException("--device " + spec + ": " + e.getMessage(), e);
     }

@@ -1,6 +1,5 @@
 package dev.modernbert.encoder.bench;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -23,7 +22,7 @@ public final class EngineCheck {
 
   static int run(String spec, PrintStream out) {
     try {
-      DeviceSpec.parse(spec);
+      DeviceSpec device = DeviceSpec.parse(spec);
       Engine engine = TorchRuntime.engine();
       out.println(
           "ENGINE name="
@@ -34,8 +33,7 @@ public final class EngineCheck {
               + engine.getGpuCount()
               + " default_device="
               + engine.defaultDevice());
-      Device device = TorchRuntime.device(spec);
-      try (NDManager m = engine.newBaseManager(device);
+      try (NDManager m = engine.newBaseManager(TorchRuntime.device(device));
           NDArray x = m.arange(12f).reshape(3, 4);
           NDArray y = x.matMul(x.transpose()).sum()) {
         float v = y.toFloatArray()[0]; // 0..11 as 3 x 4: sum of X X^T = |column sums|^2 = 1,134

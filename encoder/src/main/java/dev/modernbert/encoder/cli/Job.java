@@ -3,10 +3,12 @@ package dev.modernbert.encoder.cli;
 import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchPlanner;
-import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.hub.HubException;
 import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.DtypeSpec;
+import dev.modernbert.encoder.source.ModelSource;
 import dev.modernbert.encoder.task.TextTask;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -86,13 +88,14 @@ record Job(
     String out = f.required("--output");
     int maxLength = f.intAtLeast("--max-length", 0, 1); // the tokenizer checks its own minimum
     int batchTokens = f.intAtLeast("--batch-tokens", BatchPlanner.DEFAULT_BATCH_TOKENS, 1);
-    String device;
+    DeviceSpec device;
     try {
-      device = DeviceSpec.parse(f.get("--device", "cpu")).toString();
+      device = DeviceSpec.parse(f.get("--device", "cpu"));
     } catch (IllegalArgumentException e) {
       throw CliException.usage(cmd, "--device: " + e.getMessage());
     }
-    String dtype = f.choice("--dtype", "float32", DeviceSpec.DTYPES.toArray(new String[0]));
+    DtypeSpec dtype =
+        DtypeSpec.parse(f.choice("--dtype", "float32", DtypeSpec.NAMES.toArray(new String[0])));
     int threads = f.intAtLeast("--threads", 0, 1);
     int chunkRows = f.intAtLeast("--chunk-rows", DEFAULT_CHUNK_ROWS, 1);
 
@@ -143,7 +146,7 @@ record Job(
   static Path modelDir(String cmd, String model) {
     Path dir;
     try {
-      dir = ModernBertEncoder.resolveModel(model).toAbsolutePath();
+      dir = ModelSource.parse(model).localize().toAbsolutePath();
     } catch (HubException e) {
       if (e.isUsageError()) {
         throw CliException.usage(cmd, "--model: " + e.getMessage());

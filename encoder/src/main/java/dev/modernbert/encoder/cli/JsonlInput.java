@@ -11,7 +11,7 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.config.BoundedJson;
+import dev.modernbert.encoder.checkpoint.BoundedJson;
 import dev.modernbert.encoder.task.EncoderTask;
 import dev.modernbert.encoder.task.TextPlan;
 import dev.modernbert.encoder.task.TextTask;

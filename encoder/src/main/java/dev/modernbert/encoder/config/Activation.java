@@ -1,5 +1,6 @@
 package dev.modernbert.encoder.config;
 
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import java.util.Locale;
 
 /** The activations HF's {@code ACT2FN} maps ModernBERT's activation names to. */

@@ -3,6 +3,8 @@ package dev.modernbert.encoder.config;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
+import dev.modernbert.encoder.checkpoint.JsonFiles;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -283,45 +285,26 @@ public record ModernBertConfig(
     }
 
     CheckpointException error(String field, String problem) {
-      return new CheckpointException(source + ": field \"" + prefix + field + "\" " + problem);
+      return JsonFiles.error(source, prefix + field, problem);
     }
 
     private JsonElement get(String field) {
-      JsonElement e = json.get(field);
-      return e == null || e.isJsonNull() ? null : e;
+      return JsonFiles.value(json, field);
     }
 
     String string(String field, String def) {
       JsonElement e = get(field);
-      if (e == null) {
-        return def;
-      }
-      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-        throw error(field, "must be a string, got " + JsonFiles.shown(e));
-      }
-      return e.getAsString();
+      return e == null ? def : JsonFiles.string(e, prefix + field, source);
     }
 
     boolean bool(String field, boolean def) {
       JsonElement e = get(field);
-      if (e == null) {
-        return def;
-      }
-      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
-        throw error(field, "must be true or false, got " + JsonFiles.shown(e));
-      }
-      return e.getAsBoolean();
+      return e == null ? def : JsonFiles.bool(e, prefix + field, source);
     }
 
     private double number(String field, double def) {
       JsonElement e = get(field);
-      if (e == null) {
-        return def;
-      }
-      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
-        throw error(field, "must be a number, got " + JsonFiles.shown(e));
-      }
-      return e.getAsDouble();
+      return e == null ? def : JsonFiles.number(e, prefix + field, source);
     }
 
     int positiveInt(String field, int def) {
@@ -341,11 +324,8 @@ public record ModernBertConfig(
     }
 
     private int integer(String field, int def) {
-      double v = number(field, def);
-      if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
-        throw error(field, "must be an integer, got " + v);
-      }
-      return (int) v;
+      JsonElement e = get(field);
+      return e == null ? def : JsonFiles.integer(e, prefix + field, source);
     }
 
     double positiveDouble(String field, double def) {

@@ -52,8 +52,8 @@ public final class HubException extends RuntimeException {
     return kind != Kind.NETWORK && kind != Kind.PROTOCOL && kind != Kind.HTTP;
   }
 
-  /** The same error about another file of the model (the message names that file). */
-  static HubException about(HubException e, String message) {
+  /** The same error (kind, commit, cause) with another message, e.g. one naming the argument. */
+  public static HubException about(HubException e, String message) {
     return new HubException(e.kind, message, e.repoCommit, e.getCause());
   }
 }

@@ -1,5 +1,6 @@
 package dev.modernbert.encoder.hub;
 
+import java.io.Serializable;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -11,7 +12,7 @@ import java.util.regex.Pattern;
  * @param repo {@code org/name}
  * @param revision branch, tag, {@code refs/pr/N} or commit
  */
-public record HubId(String repo, String revision) {
+public record HubId(String repo, String revision) implements Serializable {
   public static final String SCHEME = "hf://";
   public static final String DEFAULT_REVISION = "main";
 
@@ -36,7 +37,8 @@ public record HubId(String repo, String revision) {
   /**
    * The id that {@code spec} names by its syntax alone, or empty when it is not of the form {@code
    * org/name[@revision]}; an {@code hf://} spec that is malformed is an error, not empty. Whether a
-   * local path of that name exists is the caller's question ({@link ModelLocation}).
+   * local path of that name exists is the caller's question ({@link
+   * dev.modernbert.encoder.source.ModelSource}).
    */
   public static Optional<HubId> parse(String spec) {
     if (spec == null) {

@@ -2,13 +2,12 @@ package dev.modernbert.encoder.hub;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import dev.modernbert.encoder.config.BoundedJson;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
+import dev.modernbert.encoder.checkpoint.JsonFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -208,13 +207,6 @@ final class ModelManifest {
     return t.length() > 200 ? t.substring(0, 200) + "..." : t;
   }
 
-  /** The first line of an exception's message (Gson adds a troubleshooting link on a second). */
-  private static String line(Exception e) {
-    String m = String.valueOf(e.getMessage());
-    int nl = m.indexOf('\n');
-    return (nl < 0 ? m : m.substring(0, nl)).strip();
-  }
-
   /** {@code s} in quotes on one line: control characters escaped, at most 200 characters. */
   static String quoted(String s) {
     StringBuilder b = new StringBuilder("\"");
@@ -229,15 +221,22 @@ final class ModelManifest {
     return b.append(s.length() > 200 ? "...\"" : "\"").toString();
   }
 
+  /**
+   * A downloaded JSON file, through the one reader; a file that is not JSON is the server's fault.
+   */
   private static JsonElement parse(Path file, String name) {
     try {
-      return BoundedJson.parse(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (JsonParseException | IllegalStateException e) {
-      throw new HubException(HubException.Kind.PROTOCOL, name + " is not valid JSON: " + line(e));
-    } catch (CharacterCodingException e) {
-      throw new HubException(HubException.Kind.PROTOCOL, name + " is not UTF-8 text");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      return JsonFiles.read(file);
+    } catch (CheckpointException e) {
+      if (e.getCause() instanceof CharacterCodingException) {
+        throw new HubException(HubException.Kind.PROTOCOL, name + " is not UTF-8 text");
+      }
+      if (e.getCause() instanceof IOException io) {
+        throw new UncheckedIOException("cannot read " + file, io);
+      }
+      throw new HubException(
+          HubException.Kind.PROTOCOL,
+          name + " is not valid JSON: " + JsonFiles.firstLine(e.getCause()));
     }
   }
 

@@ -2,7 +2,7 @@ package dev.modernbert.encoder.pipeline;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import com.google.gson.JsonObject;
-import dev.modernbert.encoder.config.CheckpointException;
-import dev.modernbert.encoder.config.JsonFiles;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
+import dev.modernbert.encoder.checkpoint.JsonFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

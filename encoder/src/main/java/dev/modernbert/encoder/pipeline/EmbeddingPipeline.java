@@ -1,7 +1,7 @@
 package dev.modernbert.encoder.pipeline;
 
 import ai.djl.ndarray.NDArray;
-import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.pool.Pooling;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.modernbert.encoder.pipeline;
 
-import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 
 /**
  * The module types of {@code modules.json} this encoder runs. Both spellings load: classic {@code

@@ -1,6 +1,6 @@
 package dev.modernbert.encoder.pipeline;
 
-import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.weights.CheckpointFiles;
 import dev.modernbert.encoder.weights.TensorFile;
 import dev.modernbert.encoder.weights.TensorInfo;

@@ -2,8 +2,8 @@ package dev.modernbert.encoder.pipeline;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import dev.modernbert.encoder.config.CheckpointException;
-import dev.modernbert.encoder.config.JsonFiles;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
+import dev.modernbert.encoder.checkpoint.JsonFiles;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,24 +1,25 @@
 package dev.modernbert.encoder.runtime;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 
 /**
- * The one parser of device and dtype strings, used by the CLI, the Spark stages, UDFs and the job.
+ * A device as asked for ({@code auto}, {@code cpu}, {@code cuda}, {@code cuda:N}), parsed once
+ * where the option is read (the CLI's flags, a stage's Params, a SQL function's options, the job's
+ * flags) and carried as this value to the model's key; {@link #resolve} makes it concrete. The
+ * dtype that goes with it is a {@link DtypeSpec}.
  *
- * <ul>
- *   <li>{@code auto}: in Spark, the task's GPU resource when it has one, else the CPU; elsewhere
- *       GPU 0 when libtorch sees one, else the CPU.
- *   <li>{@code cpu}; {@code cuda} (in Spark: the task's GPU; elsewhere GPU 0); {@code cuda:N}.
- * </ul>
- *
- * dtype: {@code auto} (float16 on a GPU, float32 on the CPU), {@code float32}, {@code float16},
- * {@code bfloat16} (CPU mixed precision, {@link Precision}).
+ * <p>Defaults: the Spark stages, SQL functions and the job ask for {@code auto} (device and dtype);
+ * the CLI ({@code bin/modernbert}) and {@link dev.modernbert.encoder.EncoderOptions#defaults()} ask
+ * for {@code cpu} and float32, so a command-line run gives the same numbers on every machine unless
+ * told otherwise.
  *
  * @param kind what was asked for
  * @param ordinal the GPU ordinal of {@code cuda:N}; -1 when none was given
  */
-public record DeviceSpec(Kind kind, int ordinal) {
+public record DeviceSpec(Kind kind, int ordinal) implements Serializable {
   public enum Kind {
     AUTO,
     CPU,
@@ -28,10 +29,36 @@ public record DeviceSpec(Kind kind, int ordinal) {
   /** The device values in words, for messages and docs. */
   public static final String DEVICES = "auto, cpu, cuda or cuda:N";
 
-  /** The dtype values. */
-  public static final List<String> DTYPES = List.of("auto", "float32", "float16", "bfloat16");
+  /** The dtype values ({@link DtypeSpec#NAMES}). */
+  public static final List<String> DTYPES = DtypeSpec.NAMES;
 
   public static final DeviceSpec CPU = new DeviceSpec(Kind.CPU, -1);
+
+  /**
+   * Who chose where work runs, as far as GPUs go: a scheduler that assigns GPUs to each piece of
+   * work (a Spark task: the stages, SQL functions and the job), or nobody (the CLI and the Java
+   * API, which see the whole machine).
+   *
+   * @param scheduled true under a scheduler
+   * @param gpu the CUDA ordinal the scheduler assigned; -1 for none
+   */
+  public record Placement(boolean scheduled, int gpu) {
+    /** No scheduler: the whole machine. */
+    public static final Placement MACHINE = new Placement(false, -1);
+
+    /** A scheduled task with GPU {@code gpu}, or -1 when the task has none. */
+    public static Placement task(int gpu) {
+      return new Placement(true, gpu);
+    }
+  }
+
+  /** {@code cuda:N}. */
+  public static DeviceSpec cuda(int ordinal) {
+    if (ordinal < 0) {
+      throw new IllegalArgumentException("a CUDA ordinal is 0 or more, not " + ordinal);
+    }
+    return new DeviceSpec(Kind.CUDA, ordinal);
+  }
 
   /** Parses {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N} (case-insensitive). */
   public static DeviceSpec parse(String device) {
@@ -62,22 +89,56 @@ public record DeviceSpec(Kind kind, int ordinal) {
   }
 
   /**
-   * The concrete dtype for a device: {@code auto} is float16 on a GPU, float32 on the CPU.
+   * The concrete device, {@code cpu} or {@code cuda:N}: the one place where {@code auto} and {@code
+   * cuda} get their meaning, for every front end.
    *
-   * @throws IllegalArgumentException for anything but {@link #DTYPES}, and for bfloat16 (the CPU's
-   *     mixed precision) on a GPU
+   * <ul>
+   *   <li>{@code cpu} and {@code cuda:N}: themselves, wherever the work runs.
+   *   <li>{@code auto}: the GPU the scheduler assigned (in Spark: the task's GPU resource); under a
+   *       scheduler that assigned none, the CPU; with no scheduler (the CLI, the Java API), GPU 0
+   *       when CUDA is usable here ({@code cudaUsable}), else the CPU.
+   *   <li>{@code cuda}: the GPU the scheduler assigned; under a scheduler that assigned none, an
+   *       error naming the Spark settings; with no scheduler, GPU 0 (checked when the model loads).
+   * </ul>
+   *
+   * @param cudaUsable asked only for {@code auto} with no scheduler
+   * @throws IllegalStateException for {@code cuda} in a scheduled task without a GPU
    */
-  public static String dtype(String dtype, boolean gpu) {
-    String t = dtype == null ? "auto" : dtype.trim().toLowerCase(Locale.ROOT);
-    if (!DTYPES.contains(t)) {
-      throw new IllegalArgumentException(
-          "bad dtype \"" + dtype + "\": expected " + String.join(", ", DTYPES));
-    }
-    if (gpu && t.equals("bfloat16")) {
-      throw new IllegalArgumentException(
-          "dtype bfloat16 is the CPU's mixed precision; on a GPU use float16 (or auto)");
-    }
-    return t.equals("auto") ? (gpu ? "float16" : "float32") : t;
+  public DeviceSpec resolve(Placement where, BooleanSupplier cudaUsable) {
+    return switch (kind) {
+      case CPU -> CPU;
+      case CUDA -> {
+        if (ordinal >= 0) {
+          yield this;
+        }
+        if (where.gpu() >= 0) {
+          yield cuda(where.gpu());
+        }
+        if (where.scheduled()) {
+          throw new IllegalStateException(
+              "device=cuda but this task has no GPU resource: set"
+                  + " spark.executor.resource.gpu.amount, spark.task.resource.gpu.amount (and a"
+                  + " GPU discovery script), or use device=auto to fall back to the CPU");
+        }
+        yield cuda(0);
+      }
+      case AUTO -> {
+        if (where.gpu() >= 0) {
+          yield cuda(where.gpu());
+        }
+        yield !where.scheduled() && cudaUsable.getAsBoolean() ? cuda(0) : CPU;
+      }
+    };
+  }
+
+  /** True for {@code cpu} and {@code cuda:N}: nothing left to choose. */
+  public boolean isConcrete() {
+    return kind == Kind.CPU || (kind == Kind.CUDA && ordinal >= 0);
+  }
+
+  /** True for a GPU. */
+  public boolean isGpu() {
+    return kind == Kind.CUDA;
   }
 
   /** {@code cpu} or {@code cuda:N}. */

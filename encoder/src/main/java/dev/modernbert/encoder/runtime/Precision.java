@@ -43,18 +43,28 @@ public enum Precision {
 
   /** {@code dtype} on {@code device}, checked against this machine's CPU. */
   public static Precision of(String dtype, Device device) {
-    boolean bf16 = DeviceSpec.dtype(dtype, device.isGpu()).equals("bfloat16");
+    return of(DtypeSpec.parse(dtype), device);
+  }
+
+  /** {@code dtype} on {@code device}, checked against this machine's CPU. */
+  public static Precision of(DtypeSpec dtype, Device device) {
+    boolean bf16 = dtype.on(device.isGpu()) == BFLOAT16;
     return of(dtype, device, bf16 ? CpuInfo.flags() : ""); // /proc/cpuinfo only when it matters
   }
 
+  /** {@link #of(DtypeSpec, Device, String)} of a dtype string. */
+  static Precision of(String dtype, Device device, String cpuFlags) {
+    return of(DtypeSpec.parse(dtype), device, cpuFlags);
+  }
+
   /**
-   * {@code dtype} ({@link DeviceSpec#DTYPES}; {@code auto} is float16 on a GPU, float32 on the CPU)
-   * on {@code device}, for a CPU with {@code cpuFlags} (the {@code flags} line of /proc/cpuinfo).
+   * {@code dtype} ({@code auto} is float16 on a GPU, float32 on the CPU) on {@code device}, for a
+   * CPU with {@code cpuFlags} (the {@code flags} line of /proc/cpuinfo).
    *
    * @throws IllegalArgumentException for bfloat16 on a GPU, or on a CPU without native bf16
    */
-  static Precision of(String dtype, Device device, String cpuFlags) {
-    Precision p = valueOf(DeviceSpec.dtype(dtype, device.isGpu()).toUpperCase(Locale.ROOT));
+  static Precision of(DtypeSpec dtype, Device device, String cpuFlags) {
+    Precision p = dtype.on(device.isGpu());
     if (p == BFLOAT16 && !hasBf16(cpuFlags)) {
       throw new IllegalArgumentException(
           "dtype bfloat16 needs a CPU with native bfloat16 products (AVX512-BF16 or AMX, e.g."

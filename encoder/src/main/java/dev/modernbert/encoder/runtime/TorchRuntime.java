@@ -90,17 +90,20 @@ public final class TorchRuntime {
   }
 
   /**
-   * The device of a {@link DeviceSpec} string. {@code auto} is GPU 0 when CUDA is usable, else the
-   * CPU (the choice and its reason are logged once); {@code cuda} and {@code cuda:N} fail at once
-   * when CUDA is not usable, with the cause and the fix ({@link TorchCheck}).
+   * The libtorch device of {@code spec} on this machine (no scheduler): {@code auto} as {@link
+   * DeviceSpec#resolve} says, GPU 0 when CUDA is usable, else the CPU (the choice and its reason
+   * are logged once); {@code cuda} and {@code cuda:N} fail at once when CUDA is not usable, with
+   * the cause and the fix ({@link TorchCheck}).
    */
-  public static Device device(String spec) {
-    DeviceSpec d = DeviceSpec.parse(spec);
-    return switch (d.kind()) {
-      case CPU -> Device.cpu();
-      case AUTO -> auto();
-      case CUDA -> Device.gpu(requireCuda(d.ordinal(), spec));
-    };
+  public static Device device(DeviceSpec spec) {
+    DeviceSpec d = spec.resolve(DeviceSpec.Placement.MACHINE, TorchRuntime::autoChoosesCuda);
+    if (!d.isGpu()) {
+      return Device.cpu();
+    }
+    if (spec.kind() == DeviceSpec.Kind.AUTO) {
+      return Device.gpu(d.ordinal()); // auto's own check passed
+    }
+    return Device.gpu(requireCuda(spec.ordinal(), spec.toString()));
   }
 
   /**
@@ -128,12 +131,13 @@ public final class TorchRuntime {
     return TorchCheck.cuda(ordinal, spec, facts).orThrow().ordinal();
   }
 
-  private static Device auto() {
+  /** Whether {@code auto}, with no scheduler, takes GPU 0: CUDA is usable here (logged once). */
+  private static boolean autoChoosesCuda() {
     engine();
     Verdict v = TorchCheck.cuda(-1, "auto", facts);
     if (v.ok()) {
       logOnce("device auto: cuda:0 (" + facts.engineGpuCount() + " GPU(s) visible)", false);
-      return Device.gpu(0);
+      return true;
     }
     if (facts.libtorchCuda()) { // a CUDA libtorch that cannot be used: the user wanted a GPU
       logOnce("device auto: the CPU, because CUDA is not usable: " + v.message(), true);
@@ -146,7 +150,7 @@ public final class TorchRuntime {
               + ")",
           false);
     }
-    return Device.cpu();
+    return false;
   }
 
   /** The project's default: DJL never downloads ({@code ai.djl.offline=true} unless set). */

@@ -29,7 +29,7 @@ public interface LoadedModel {
    * The checkpoint's sentence-transformers pipeline (read once, when first asked for): its {@code
    * modules.json} when present, else its {@code 1_Pooling/config.json} or CLS.
    *
-   * @throws dev.modernbert.encoder.config.CheckpointException when the folder's files are bad
+   * @throws dev.modernbert.encoder.checkpoint.CheckpointException when the folder's files are bad
    */
   EmbeddingPipeline pipeline();
 }

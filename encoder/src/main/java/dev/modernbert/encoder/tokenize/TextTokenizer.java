@@ -5,12 +5,9 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import dev.modernbert.encoder.config.BoundedJson;
-import dev.modernbert.encoder.config.CheckpointException;
-import dev.modernbert.encoder.config.JsonFiles;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
+import dev.modernbert.encoder.checkpoint.JsonFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,7 +70,7 @@ public final class TextTokenizer implements AutoCloseable {
               + modelDir
               + ": text input needs the checkpoint's tokenizer (or give input_ids)");
     }
-    JsonObject root = parse(json);
+    JsonObject root = JsonFiles.object(json);
     PostProcessor post;
     try {
       post = PostProcessor.of(root);
@@ -365,24 +362,12 @@ public final class TextTokenizer implements AutoCloseable {
       synchronized (this) {
         v = vocabulary;
         if (v == null) {
-          v = Vocabulary.read(parse(json));
+          v = Vocabulary.read(JsonFiles.object(json));
           vocabulary = v;
         }
       }
     }
     return v;
-  }
-
-  private static JsonObject parse(Path json) {
-    try {
-      JsonElement root = BoundedJson.parse(Files.readString(json, StandardCharsets.UTF_8));
-      if (!root.isJsonObject()) {
-        throw new CheckpointException(json + ": expected a JSON object");
-      }
-      return root.getAsJsonObject();
-    } catch (IOException | JsonParseException e) {
-      throw new CheckpointException(json + ": cannot read the tokenizer: " + e.getMessage(), e);
-    }
   }
 
   private static Map<String, Integer> addedTokens(JsonObject root) {

@@ -1,8 +1,8 @@
 package dev.modernbert.encoder.weights;
 
 import com.google.gson.JsonObject;
-import dev.modernbert.encoder.config.CheckpointException;
-import dev.modernbert.encoder.config.JsonFiles;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
+import dev.modernbert.encoder.checkpoint.JsonFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

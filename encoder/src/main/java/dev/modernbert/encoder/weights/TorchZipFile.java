@@ -1,6 +1,6 @@
 package dev.modernbert.encoder.weights;
 
-import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.weights.TorchPickle.TensorRef;
 import java.io.IOException;
 import java.nio.ByteBuffer;

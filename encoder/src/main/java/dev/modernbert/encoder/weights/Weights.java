@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

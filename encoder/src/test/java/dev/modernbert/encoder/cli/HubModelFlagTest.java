@@ -16,8 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --model org/name[@revision]}: the Hub settings as system properties (HubEnvironment). */
 class HubModelFlagTest {
-  private static final List<String> PROPS =
-      List.of("HF_ENDPOINT", "HF_HUB_CACHE", "HF_HUB_OFFLINE");
   @TempDir Path tmp;
   private FakeHub hub;
   private Path in;
@@ -28,9 +26,7 @@ class HubModelFlagTest {
     Path demo = tmp.resolve("demo");
     DemoModel.write(demo);
     hub.ref("org/demo", "v1", hub.commit("org/demo", demo));
-    System.setProperty("HF_ENDPOINT", hub.endpoint());
-    System.setProperty("HF_HUB_CACHE", tmp.resolve("cache").toString());
-    System.setProperty("HF_HUB_OFFLINE", "0");
+    hub.useAsSystemHub(tmp.resolve("cache"));
     in =
         Files.write(
             tmp.resolve("in.jsonl"),
@@ -40,7 +36,7 @@ class HubModelFlagTest {
 
   @AfterEach
   void stop() {
-    PROPS.forEach(System::clearProperty);
+    FakeHub.clearSystemHub();
     hub.close();
   }
 

@@ -62,8 +62,7 @@ class JsonlInputFuzzTest {
 
   @BeforeContainer
   static void load() throws IOException {
-    encoder =
-        ModernBertEncoder.load(ModernBertEncoder.resolveModel("demo"), EncoderOptions.defaults());
+    encoder = ModernBertEncoder.load("demo", EncoderOptions.defaults());
     dir = Files.createTempDirectory("jsonl-fuzz");
   }
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.task.ColbertEmbed;
 import dev.modernbert.encoder.testing.Golden;
 import dev.modernbert.encoder.testing.TorchSave;
@@ -163,7 +163,8 @@ class ColbertCheckpointTest {
         dir.resolve("config_sentence_transformers.json"), "{\"query_length\": \"long\"}");
     CheckpointException e =
         assertThrows(CheckpointException.class, () -> ColbertCheckpoint.read(dir));
-    assertTrue(e.getMessage().contains("query_length must be an integer"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("field \"query_length\" must be an integer"), e.getMessage());
   }
 
   @Test

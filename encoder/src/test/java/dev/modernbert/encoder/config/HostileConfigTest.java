@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.testing.Golden;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -154,7 +155,7 @@ class HostileConfigTest {
                 CheckpointException.class,
                 () -> dev.modernbert.encoder.pipeline.SentenceTransformerFolder.pipeline(dir))
             .getMessage();
-    assertTrue(msg.contains("modules.json: module 0 must be an object, got 1"), msg);
+    assertTrue(msg.contains("modules.json: field \"module 0\" must be an object, got 1"), msg);
   }
 
   @Test
@@ -168,7 +169,8 @@ class HostileConfigTest {
                 () -> dev.modernbert.encoder.pipeline.SentenceTransformerFolder.pipeline(dir))
             .getMessage();
     assertTrue(
-        msg.contains("pooling_mode must be a string or a list of strings, got an object"), msg);
+        msg.contains("field \"pooling_mode\" must be a string or a list of strings, got an object"),
+        msg);
   }
 
   @Test
@@ -181,6 +183,6 @@ class HostileConfigTest {
                 CheckpointException.class,
                 () -> dev.modernbert.encoder.colbert.ColbertCheckpoint.read(dir))
             .getMessage();
-    assertTrue(msg.contains("modules.json: type must be a string, got a list"), msg);
+    assertTrue(msg.contains("modules.json: field \"type\" must be a string, got a list"), msg);
   }
 }

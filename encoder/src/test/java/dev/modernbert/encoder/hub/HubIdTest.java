@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -61,22 +59,5 @@ class HubIdTest {
         assertThrows(IllegalArgumentException.class, () -> HubId.parse("hf://just-a-name"));
     assertTrue(e.getMessage().contains("hf://org/name"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> HubId.parse("hf://org/name@"));
-  }
-
-  @Test
-  void anExistingLocalPathWins() throws Exception {
-    // "target/<name>" has the form org/name; relative to the module folder, the tests' cwd
-    Path local = Files.createDirectories(Path.of("target", "hub-id-test-folder"));
-    assertTrue(Files.isDirectory(local));
-    assertEquals(Optional.empty(), ModelLocation.hubId("target/hub-id-test-folder"));
-    assertEquals(
-        Optional.of(new HubId("target/no-such-folder-here", "main")),
-        ModelLocation.hubId("target/no-such-folder-here"));
-    // hf:// is never a local path
-    assertEquals(
-        Optional.of(new HubId("target/hub-id-test-folder", "main")),
-        ModelLocation.hubId("hf://target/hub-id-test-folder"));
-    assertEquals(Optional.empty(), ModelLocation.hubId("demo"));
-    assertEquals("target/hub-id-test-folder", ModelLocation.pin("target/hub-id-test-folder"));
   }
 }

@@ -11,6 +11,7 @@ import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.demo.DemoModel;
 import dev.modernbert.encoder.hub.HubException.Kind;
 import dev.modernbert.encoder.pool.Pooling;
+import dev.modernbert.encoder.source.ModelSource;
 import dev.modernbert.encoder.testing.FakeHub;
 import dev.modernbert.encoder.testing.FakeHub.Request;
 import java.nio.charset.StandardCharsets;
@@ -338,9 +339,13 @@ class HubModelsTest {
   @Test
   void aBareIdThatIsNeitherAFolderNorOnTheHubSaysBoth() {
     HubException e =
-        assertThrows(HubException.class, () -> ModelLocation.resolve("org/not-here", hub()));
+        assertThrows(
+            HubException.class,
+            () -> ((ModelSource.Hub) ModelSource.parse("org/not-here")).snapshot(hub()));
     assertTrue(e.getMessage().startsWith("no local folder org/not-here"), e.getMessage());
     assertTrue(e.getMessage().contains("repository not found"), e.getMessage());
-    assertEquals("hf://" + REPO + "@" + commit, ModelLocation.pin(REPO, hub()));
+    assertEquals(
+        "hf://" + REPO + "@" + commit,
+        ((ModelSource.Hub) ModelSource.parse(REPO)).pinned(hub()).spec());
   }
 }

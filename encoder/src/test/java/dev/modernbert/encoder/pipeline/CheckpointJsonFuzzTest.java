@@ -2,7 +2,7 @@ package dev.modernbert.encoder.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.testing.Golden;
 import dev.modernbert.encoder.testing.Mutations;

@@ -12,11 +12,12 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.config.JsonFiles;
+import dev.modernbert.encoder.checkpoint.JsonFiles;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.demo.DemoModel;
 import dev.modernbert.encoder.demo.RandomCheckpoint;
 import dev.modernbert.encoder.pipeline.PoolingModule;
+import dev.modernbert.encoder.runtime.DtypeSpec;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.task.EncoderTask;
 import dev.modernbert.encoder.task.SpanSums;
@@ -99,7 +100,7 @@ class Float16PoolingTest {
       sequences.add(ids);
     }
     fp32 = ModernBertEncoder.load(dir, EncoderOptions.defaults());
-    fp16 = ModernBertEncoder.load(dir, EncoderOptions.defaults().withDtype("float16"));
+    fp16 = ModernBertEncoder.load(dir, EncoderOptions.defaults().withDtype(DtypeSpec.FLOAT16));
   }
 
   @AfterAll

@@ -51,11 +51,13 @@ class TorchProbeTest {
   void cudaOnTheDefaultJarsFailsAtOnceNamingTheCause() {
     assumeTrue(defaultJarsHere());
     TorchCheck.TorchSetupException e =
-        assertThrows(TorchCheck.TorchSetupException.class, () -> TorchRuntime.device("cuda:0"));
+        assertThrows(
+            TorchCheck.TorchSetupException.class,
+            () -> TorchRuntime.device(DeviceSpec.parse("cuda:0")));
     assertEquals(Cause.CPU_ONLY_LIBTORCH, e.reason());
     assertTrue(e.getMessage().contains("bundled CPU build"), e.getMessage());
     // auto keeps its meaning: the CPU when there is no GPU
-    assertEquals(ai.djl.Device.cpu(), TorchRuntime.device("auto"));
+    assertEquals(ai.djl.Device.cpu(), TorchRuntime.device(DeviceSpec.parse("auto")));
     TorchFacts loaded = TorchRuntime.facts();
     assertTrue(loaded.engineLoaded());
     assertEquals(0, loaded.engineGpuCount());

@@ -95,6 +95,22 @@ public final class FakeHub implements AutoCloseable {
     cdn.start();
   }
 
+  /**
+   * Makes this hub, with the cache folder {@code cache}, this JVM's Hub, online: the settings as
+   * system properties ({@code HF_ENDPOINT}, {@code HF_HUB_CACHE}, {@code HF_HUB_OFFLINE=0}), which
+   * Spark's local executors share. {@link #clearSystemHub} undoes it.
+   */
+  public void useAsSystemHub(Path cache) {
+    System.setProperty("HF_ENDPOINT", endpoint());
+    System.setProperty("HF_HUB_CACHE", cache.toString());
+    System.setProperty("HF_HUB_OFFLINE", "0");
+  }
+
+  /** Clears what {@link #useAsSystemHub} set. */
+  public static void clearSystemHub() {
+    List.of("HF_ENDPOINT", "HF_HUB_CACHE", "HF_HUB_OFFLINE").forEach(System::clearProperty);
+  }
+
   /** The value for {@code HF_ENDPOINT}. */
   public String endpoint() {
     return "http://127.0.0.1:" + hub.getAddress().getPort();

@@ -39,6 +39,6 @@ public final class TestDevice {
 
   /** The default options on the test device. */
   public static EncoderOptions options() {
-    return EncoderOptions.defaults().withDevice(spec());
+    return EncoderOptions.defaults().withDevice(DeviceSpec.parse(spec()));
   }
 }

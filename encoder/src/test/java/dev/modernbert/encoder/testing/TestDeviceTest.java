@@ -34,7 +34,7 @@ class TestDeviceTest {
   void theOptionsCarryTheDevice() {
     // the surefire run sets no property unless asked: then the parity tests run on the CPU
     String expected = TestDevice.spec();
-    assertEquals(expected, TestDevice.options().device());
-    assertEquals("float32", TestDevice.options().dtype());
+    assertEquals(expected, TestDevice.options().device().toString());
+    assertEquals("float32", TestDevice.options().dtype().toString());
   }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.testing.Golden;
 import java.io.IOException;
 import java.nio.ByteBuffer;

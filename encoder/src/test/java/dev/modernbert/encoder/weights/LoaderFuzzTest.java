@@ -2,7 +2,7 @@ package dev.modernbert.encoder.weights;
 
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.testing.Mutations;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,7 @@
 package dev.modernbert.spark.executor;
 
 import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.DtypeSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,16 +25,9 @@ import org.slf4j.LoggerFactory;
  * below the number of GPUs it makes visible, is refused with a message naming that script, before
  * any model loads.
  *
- * <ul>
- *   <li>{@code cpu}: always the CPU.
- *   <li>{@code cuda}: the task's first GPU address; a task without a GPU resource fails with a
- *       message naming the Spark settings.
- *   <li>{@code cuda:N}: that ordinal, whatever Spark assigned (for single-GPU machines).
- *   <li>{@code auto}: the task's GPU when it has one, else the CPU.
- * </ul>
- *
- * dtype {@code auto} is float16 on a GPU and float32 on the CPU; {@code bfloat16} (CPU products in
- * bf16) is checked against the CPU when the model loads.
+ * <p>The task's first GPU address is its GPU; what {@code auto}, {@code cuda} and {@code cuda:N}
+ * then mean is {@link DeviceSpec#resolve}'s. dtype {@code auto} is float16 on a GPU and float32 on
+ * the CPU; {@code bfloat16} (CPU products in bf16) is checked against the CPU when the model loads.
  */
 public final class DeviceResolver {
   public static final String GPU_RESOURCE = "gpu";
@@ -60,44 +54,34 @@ public final class DeviceResolver {
   }
 
   /**
-   * Resolves the {@code device} and {@code dtype} params against a task's GPU addresses (CUDA
-   * ordinals of this process, checked against this process's {@code CUDA_VISIBLE_DEVICES}).
+   * Resolves a stage's device and dtype against a task's GPU addresses (CUDA ordinals of this
+   * process, checked against this process's {@code CUDA_VISIBLE_DEVICES}).
    */
-  public static ResolvedDevice resolve(String device, String dtype, List<String> gpuAddresses) {
+  public static ResolvedDevice resolve(
+      DeviceSpec device, DtypeSpec dtype, List<String> gpuAddresses) {
     return resolve(device, dtype, gpuAddresses, System.getenv(CUDA_VISIBLE_DEVICES));
   }
 
   /**
-   * As {@link #resolve(String, String, List)}, with the process's {@code CUDA_VISIBLE_DEVICES}
-   * given ({@code null}: not set, so every GPU of the node is visible and any ordinal may exist).
+   * As {@link #resolve(DeviceSpec, DtypeSpec, List)}, with the process's {@code
+   * CUDA_VISIBLE_DEVICES} given ({@code null}: not set, so every GPU of the node is visible and any
+   * ordinal may exist). What {@code auto} and {@code cuda} mean is {@link DeviceSpec#resolve}'s; a
+   * task's first GPU address is read only when the device needs it.
    */
   static ResolvedDevice resolve(
-      String device, String dtype, List<String> gpuAddresses, String cudaVisibleDevices) {
-    DeviceSpec d = DeviceSpec.parse(device == null ? "auto" : device);
-    String resolved =
-        switch (d.kind()) {
-          case CPU -> "cpu";
-          case CUDA -> {
-            if (d.ordinal() >= 0) {
-              yield "cuda:" + d.ordinal();
-            }
-            if (gpuAddresses.isEmpty()) {
-              throw new IllegalStateException(
-                  "device=cuda but this task has no GPU resource: set"
-                      + " spark.executor.resource.gpu.amount, spark.task.resource.gpu.amount (and a"
-                      + " GPU discovery script), or use device=auto to fall back to the CPU");
-            }
-            yield fromAddress(gpuAddresses.get(0), cudaVisibleDevices);
-          }
-          case AUTO ->
-              gpuAddresses.isEmpty() ? "cpu" : fromAddress(gpuAddresses.get(0), cudaVisibleDevices);
-        };
-    return new ResolvedDevice(resolved, DeviceSpec.dtype(dtype, !resolved.equals("cpu")));
+      DeviceSpec device, DtypeSpec dtype, List<String> gpuAddresses, String cudaVisibleDevices) {
+    int gpu =
+        device.isConcrete() || gpuAddresses.isEmpty()
+            ? -1
+            : fromAddress(gpuAddresses.get(0), cudaVisibleDevices);
+    DeviceSpec resolved = device.resolve(DeviceSpec.Placement.task(gpu), () -> false);
+    return new ResolvedDevice(resolved, dtype.on(resolved.isGpu()));
   }
 
-  /** {@code cuda:N} for a Spark GPU address, logged once per JVM and address. */
-  private static String fromAddress(String address, String cudaVisibleDevices) {
-    String resolved = "cuda:" + ordinal(address, cudaVisibleDevices);
+  /** The CUDA ordinal of a Spark GPU address, logged once per JVM and address. */
+  private static int fromAddress(String address, String cudaVisibleDevices) {
+    int ordinal = ordinal(address, cudaVisibleDevices);
+    String resolved = "cuda:" + ordinal;
     if (LOGGED.add(address + "->" + resolved)) {
       LOG.info(
           "Spark GPU address {} -> device {} (addresses are CUDA ordinals of this process; {}={})",
@@ -106,7 +90,7 @@ public final class DeviceResolver {
           CUDA_VISIBLE_DEVICES,
           cudaVisibleDevices == null ? "<not set>" : "\"" + cudaVisibleDevices + "\"");
     }
-    return resolved;
+    return ordinal;
   }
 
   /**

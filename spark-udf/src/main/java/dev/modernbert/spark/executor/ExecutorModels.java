@@ -3,6 +3,8 @@ package dev.modernbert.spark.executor;
 import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.DtypeSpec;
+import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.runtime.TorchDoctor;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import java.nio.file.Path;
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutorModels {
   /** What identifies a loaded model: what changes its outputs (maxLength: where texts are cut). */
-  public record Key(String modelDir, String device, String dtype, int maxLength) {}
+  public record Key(String modelDir, DeviceSpec device, Precision precision, int maxLength) {}
 
   /** A model and whether this call loaded it (and how long that took). */
   public record Acquired(SharedModel model, boolean loadedNow, long loadNanos) {}
@@ -43,8 +45,8 @@ public final class ExecutorModels {
   public static Acquired acquire(StageSpec spec, HadoopConf conf, List<String> taskGpus) {
     ResolvedDevice device = DeviceResolver.resolve(spec.device(), spec.dtype(), taskGpus);
     checkDevice(device.device());
-    Path dir = ModelFiles.localize(spec.modelPath(), conf);
-    Key key = new Key(dir.toString(), device.device(), device.dtype(), spec.maxLength());
+    Path dir = ModelFiles.localize(spec.model(), conf);
+    Key key = new Key(dir.toString(), device.device(), device.precision(), spec.maxLength());
     return CACHE.computeIfAbsent(key, k -> new Holder()).get(key, spec, dir);
   }
 
@@ -55,17 +57,16 @@ public final class ExecutorModels {
    * @throws dev.modernbert.encoder.runtime.TorchCheck.TorchSetupException naming the cause and the
    *     fix (a CPU-only libtorch, the CPU JNI, no cudart, no GPU, another libtorch version)
    */
-  static void checkDevice(String device) {
+  static void checkDevice(DeviceSpec device) {
     if (NODE_LOGGED.compareAndSet(false, true)) {
-      TorchDoctor.Report report = TorchDoctor.examine(device);
+      TorchDoctor.Report report = TorchDoctor.examine(device.toString());
       report.lines().forEach(line -> LOG.info("node: {}", line));
       if (!report.verdict().ok()) {
         LOG.warn("device {} cannot be used here: {}", device, report.verdict().message());
       }
     }
-    DeviceSpec d = DeviceSpec.parse(device);
-    if (d.kind() == DeviceSpec.Kind.CUDA) {
-      TorchRuntime.requireCuda(d.ordinal(), device);
+    if (device.isGpu()) {
+      TorchRuntime.requireCuda(device.ordinal(), device.toString());
     }
   }
 
@@ -86,7 +87,7 @@ public final class ExecutorModels {
         EncoderOptions options =
             EncoderOptions.defaults()
                 .withDevice(key.device())
-                .withDtype(key.dtype())
+                .withDtype(DtypeSpec.of(key.precision()))
                 .withMaxLength(key.maxLength())
                 .withNumThreads(threads);
         ModernBertEncoder encoder = ModernBertEncoder.load(dir, options);
@@ -95,13 +96,14 @@ public final class ExecutorModels {
           throw new IllegalArgumentException(
               "modelPath " + spec.modelPath() + ": no tokenizer.json, so text cannot be tokenized");
         }
-        SharedModel loaded = new SharedModel(encoder, new DeviceRunner(encoder, key.device()));
+        SharedModel loaded =
+            new SharedModel(encoder, new DeviceRunner(encoder, key.device().toString()));
         long nanos = System.nanoTime() - t0;
         LOG.info(
             "ModernBERT model {} loaded on {} {} in {} ms, libtorch intra-op threads: {}",
             dir,
             key.device(),
-            key.dtype(),
+            key.precision().id(),
             nanos / 1_000_000,
             threads);
         model = loaded;

@@ -1,15 +1,11 @@
 package dev.modernbert.spark.executor;
 
-import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.demo.DemoModel;
 import dev.modernbert.encoder.hub.HubException;
-import dev.modernbert.encoder.hub.HubId;
-import dev.modernbert.encoder.hub.ModelLocation;
+import dev.modernbert.encoder.source.ModelSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -33,22 +29,21 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
 
 /**
- * Turns a {@code modelPath} into a local checkpoint folder on the executor.
+ * The Spark side of a {@link ModelSource}: the driver's checks, and the local checkpoint folder on
+ * the executor.
  *
  * <ul>
- *   <li>{@code demo}: the generated demo model.
- *   <li>A path without a URI scheme: used in place (it must exist on every executor).
- *   <li>A Hugging Face Hub id ({@code org/name[@revision]} that is not a local path, or {@code
- *       hf://org/name[@revision]}): the driver pins it to a commit ({@link #pin}, called where a
- *       stage or SQL function builds its {@link StageSpec}), and each executor loads exactly that
- *       commit from its own Hugging Face cache, downloading what is missing once per executor
- *       unless {@code HF_HUB_OFFLINE} is set there.
- *   <li>Any URI with a scheme ({@code hdfs://}, {@code s3a://}, {@code gs://}, {@code abfs://},
- *       {@code file://}, ...): copied through Hadoop's FileSystem into the local cache directory,
- *       once per executor JVM (and once per machine when executors share the cache directory). The
- *       copy goes to a temporary folder which is then renamed atomically, so a half-copied folder
- *       is never used. The cache folder's name carries a fingerprint of the source (names, sizes,
- *       modification times), so a changed checkpoint is copied again.
+ *   <li>{@code demo}, a local folder (it must exist on every executor) and a Hugging Face Hub id:
+ *       {@link ModelSource#localize}. The driver pins a Hub id to a commit ({@link #pin}, called
+ *       where a stage or SQL function builds its {@link StageSpec}), and each executor loads
+ *       exactly that commit from its own Hugging Face cache, downloading what is missing once per
+ *       executor unless {@code HF_HUB_OFFLINE} is set there.
+ *   <li>A {@link ModelSource.HadoopUri} ({@code hdfs://}, {@code s3a://}, {@code gs://}, {@code
+ *       abfs://}, {@code file://}, ...): copied through Hadoop's FileSystem into the local cache
+ *       directory, once per executor JVM (and once per machine when executors share the cache
+ *       directory). The copy goes to a temporary folder which is then renamed atomically, so a
+ *       half-copied folder is never used. The cache folder's name carries a fingerprint of the
+ *       source (names, sizes, modification times), so a changed checkpoint is copied again.
  * </ul>
  *
  * The cache directory is {@code -Dmodernbert.spark.cacheDir}, else {@code $MODERNBERT_SPARK_CACHE},
@@ -56,7 +51,7 @@ import org.apache.hadoop.fs.RemoteIterator;
  */
 public final class ModelFiles {
   private static final AtomicLong COPIES = new AtomicLong();
-  private static final Map<String, Path> RESOLVED = new ConcurrentHashMap<>();
+  private static final Map<ModelSource, Path> RESOLVED = new ConcurrentHashMap<>();
   private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
 
   private ModelFiles() {}
@@ -66,44 +61,51 @@ public final class ModelFiles {
     return COPIES.get();
   }
 
-  /** True for a path that is copied through Hadoop's FileSystem (it has a URI scheme). */
-  public static boolean isRemote(String modelPath) {
-    if (modelPath == null || DemoModel.NAME.equals(modelPath) || HubId.isExplicit(modelPath)) {
-      return false;
-    }
-    try {
-      String scheme = new URI(modelPath).getScheme();
-      return scheme != null && scheme.length() > 1; // "C:" is a Windows drive, not a scheme
-    } catch (URISyntaxException e) {
-      return false;
-    }
-  }
-
-  /** True for a Hugging Face Hub id (not {@code demo}, not a local path that exists here). */
-  public static boolean isHubId(String modelPath) {
-    return modelPath != null
-        && !DemoModel.NAME.equals(modelPath)
-        && !isRemote(modelPath)
-        && ModelLocation.hubId(modelPath).isPresent();
-  }
-
   /**
-   * On the driver: {@code modelPath} with a Hub revision (a branch or tag) replaced by the commit
-   * it is at now, {@code hf://org/name@<commit>}, so that every executor loads that one commit and
-   * a cluster never mixes revisions; any other path is returned as is.
+   * On the driver: {@code model} with a Hub revision (a branch or tag) replaced by the commit it is
+   * at now, {@code hf://org/name@<commit>}, so that every executor loads that one commit and a
+   * cluster never mixes revisions; any other source is returned as is.
    *
    * @throws IllegalArgumentException naming the repository, revision and file when the id cannot be
    *     resolved (not found, gated, offline and not cached)
    */
-  public static String pin(String modelPath) {
-    if (!isHubId(modelPath)) {
-      return modelPath;
+  public static ModelSource pin(ModelSource model) {
+    try {
+      return model.pinned();
+    } catch (HubException e) {
+      throw new IllegalArgumentException("modelPath " + model.spec() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * On the driver, before anything runs: the model is there. A Hadoop URI's folder exists and has a
+   * {@code config.json} (through {@code conf}'s FileSystem); the rest as {@link
+   * ModelSource#checkOnDriver} checks them. Reads no weights.
+   *
+   * @return the source, a Hub id pinned to its commit
+   * @throws IllegalArgumentException naming the problem and the fix
+   */
+  public static ModelSource checkOnDriver(ModelSource model, Configuration conf) {
+    if (!(model instanceof ModelSource.HadoopUri remote)) {
+      try {
+        return model.checkOnDriver();
+      } catch (HubException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
     }
     try {
-      return ModelLocation.pin(modelPath);
-    } catch (HubException e) {
-      throw new IllegalArgumentException("modelPath " + modelPath + ": " + e.getMessage(), e);
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(remote.uri());
+      FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p)) {
+        throw new IllegalArgumentException("the model path does not exist");
+      }
+      if (!fs.exists(new org.apache.hadoop.fs.Path(p, "config.json"))) {
+        throw new IllegalArgumentException("no config.json there (it must be a checkpoint folder)");
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot check it: " + e.getMessage(), e);
     }
+    return model;
   }
 
   public static Path cacheRoot() {
@@ -121,33 +123,33 @@ public final class ModelFiles {
     return Path.of(dir).toAbsolutePath();
   }
 
-  /** The local folder of {@code modelPath}; remote paths are copied on first use in this JVM. */
-  public static Path localize(String modelPath, HadoopConf conf) {
-    Path cached = RESOLVED.get(modelPath);
+  /** The local folder of {@code model}; Hadoop URIs are copied on first use in this JVM. */
+  public static Path localize(ModelSource model, HadoopConf conf) {
+    Path cached = RESOLVED.get(model);
     if (cached != null) {
       return cached;
     }
     Path local;
-    if (!isRemote(modelPath)) {
+    if (model instanceof ModelSource.HadoopUri remote) {
+      local = copyToCache(remote.uri(), conf == null ? new Configuration() : conf.get());
+    } else {
       try {
-        local = ModernBertEncoder.resolveModel(modelPath).toAbsolutePath();
+        local = model.localize().toAbsolutePath();
       } catch (HubException e) {
-        throw new IllegalArgumentException("modelPath " + modelPath + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException("modelPath " + model.spec() + ": " + e.getMessage(), e);
       }
       if (!Files.isRegularFile(local.resolve("config.json"))) {
         throw new IllegalArgumentException(
             "modelPath "
-                + modelPath
+                + model.spec()
                 + ": no config.json in "
                 + local
                 + " (a path without a scheme must be a checkpoint folder on every executor; use a"
                 + " Hadoop URI such as hdfs://, s3a:// or file:// to have it copied, or a Hugging"
                 + " Face Hub id org/name[@revision])");
       }
-    } else {
-      local = copyToCache(URI.create(modelPath), conf == null ? new Configuration() : conf.get());
     }
-    RESOLVED.put(modelPath, local);
+    RESOLVED.put(model, local);
     return local;
   }
 

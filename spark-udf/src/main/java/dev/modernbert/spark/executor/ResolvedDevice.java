@@ -1,7 +1,12 @@
 package dev.modernbert.spark.executor;
 
+import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.Precision;
+
 /**
- * A concrete device ({@code cpu} or {@code cuda:N}) and dtype ({@code float32}, {@code float16} or
- * {@code bfloat16}).
+ * A task's concrete device ({@code cpu} or {@code cuda:N}) and the precision it computes in.
+ *
+ * @param device concrete ({@link DeviceSpec#isConcrete})
+ * @param precision what the model computes in
  */
-public record ResolvedDevice(String device, String dtype) {}
+public record ResolvedDevice(DeviceSpec device, Precision precision) {}

@@ -1,15 +1,14 @@
 package dev.modernbert.spark.ml;
 
-import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.colbert.ColbertCheckpoint;
 import dev.modernbert.encoder.colbert.ColbertOverrides;
 import dev.modernbert.encoder.colbert.ColbertRole;
 import dev.modernbert.encoder.colbert.ColbertSettings;
+import dev.modernbert.encoder.source.ModelSource;
 import dev.modernbert.encoder.task.ColbertEmbed;
-import dev.modernbert.spark.executor.ModelFiles;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
@@ -164,24 +163,23 @@ public class ModernBertColBERT extends ModernBertStage<ModernBertColBERT> {
   }
 
   /**
-   * Also refuses, on the driver, a local folder that is not a PyLate ColBERT folder (remote paths
-   * are checked when the executors load the model).
+   * Also refuses, on the driver, a {@code demo} or local folder that is not a PyLate ColBERT
+   * folder. Hub ids and Hadoop URIs are checked when the executors load the model: like the base
+   * stage, this never fetches a model to the driver.
    */
   @Override
   public void checkModelHead() {
     super.checkModelHead();
-    String path = toSpec().modelPath();
-    if (ModelFiles.isRemote(path)) {
+    ModelSource model = modelSource();
+    Optional<Path> dir = model.folderHere();
+    if (dir.isEmpty()) {
       return;
     }
-    Path dir = ModernBertEncoder.resolveModel(path);
-    if (Files.isDirectory(dir)) {
-      try {
-        ColbertCheckpoint.read(dir);
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException(
-            stageName() + ": modelPath " + path + ": " + e.getMessage(), e);
-      }
+    try {
+      ColbertCheckpoint.read(dir.get());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          stageName() + ": modelPath " + model.spec() + ": " + e.getMessage(), e);
     }
   }
 

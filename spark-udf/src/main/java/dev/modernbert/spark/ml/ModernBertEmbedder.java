@@ -1,6 +1,6 @@
 package dev.modernbert.spark.ml;
 
-import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.longtext.Aggregate;
 import dev.modernbert.encoder.longtext.ChunkEmbedding;
 import dev.modernbert.encoder.longtext.LongTextEmbed;
@@ -12,6 +12,7 @@ import dev.modernbert.encoder.task.TextTask;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
@@ -328,12 +329,12 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
     if (name == null || name.isEmpty()) {
       return;
     }
-    Path dir = localModelDir(getModelPath());
-    if (dir == null) {
+    Optional<Path> dir = modelSource().folderHere();
+    if (dir.isEmpty()) {
       return;
     }
     try {
-      Prompts.read(dir).resolve(getPrompt(), name);
+      Prompts.read(dir.get()).resolve(getPrompt(), name);
     } catch (IllegalArgumentException | CheckpointException e) {
       throw new IllegalArgumentException(
           stageName() + ": modelPath " + getModelPath() + ": " + e.getMessage(), e);

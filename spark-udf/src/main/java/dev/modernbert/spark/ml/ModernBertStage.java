@@ -1,9 +1,10 @@
 package dev.modernbert.spark.ml;
 
-import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchPlanner;
-import dev.modernbert.encoder.config.CheckpointException;
+import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.DtypeSpec;
+import dev.modernbert.encoder.source.ModelSource;
 import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.encoder.weights.HeadKind;
 import dev.modernbert.encoder.weights.Weights;
@@ -12,11 +13,11 @@ import dev.modernbert.spark.executor.ModelFiles;
 import dev.modernbert.spark.executor.StageMetrics;
 import dev.modernbert.spark.executor.StageSpec;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
@@ -380,10 +381,9 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
    * id's revision is pinned here, on the driver, to the commit it is at now.
    */
   public StageSpec toSpec() {
-    requireModelPath();
-    String model;
+    ModelSource model;
     try {
-      model = ModelFiles.pin(getModelPath());
+      model = ModelFiles.pin(modelSource());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(stageName() + ": " + e.getMessage(), e);
     }
@@ -393,19 +393,25 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
         getBatchTokens(),
         getMaxBatchRows(),
         getSortWindowRows(),
-        getDevice(),
-        getDtype(),
+        DeviceSpec.parse(getDevice()),
+        DtypeSpec.parse(getDtype()),
         getNumThreads(),
         getOnError());
   }
 
-  private void requireModelPath() {
+  /**
+   * The {@code modelPath} Param, parsed ({@link ModelSource#parse}); not pinned, so nothing is
+   * asked of the Hub.
+   */
+  public ModelSource modelSource() {
     if (!isDefined(modelPath) || $(modelPath) == null || $(modelPath).isBlank()) {
       throw new IllegalArgumentException(
-          stageName()
-              + ": modelPath is not set (a local checkpoint folder, a Hadoop"
-              + " FileSystem URI such as hdfs://, s3a:// or file://, a Hugging Face Hub id such as"
-              + " org/name@revision, or demo)");
+          stageName() + ": modelPath is not set (" + ModelSource.FORMS + ")");
+    }
+    try {
+      return ModelSource.parse($(modelPath));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(stageName() + ": modelPath: " + e.getMessage(), e);
     }
   }
 
@@ -416,7 +422,7 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
 
   @Override
   public StructType transformSchema(StructType schema) {
-    requireModelPath();
+    modelSource(); // set and well-formed
     String in = getInputCol();
     List<String> names = Arrays.asList(schema.fieldNames());
     if (!names.contains(in)) {
@@ -494,7 +500,7 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     StructType outSchema = transformSchema(inSchema);
     StageSpec spec = toSpec();
     checkModelHead();
-    Broadcast<HadoopConf> conf = hadoopConfFor(dataset.sparkSession(), spec.modelPath());
+    Broadcast<HadoopConf> conf = hadoopConfFor(dataset.sparkSession(), spec.model());
     return dataset
         .toDF()
         .mapPartitions(
@@ -512,8 +518,7 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
 
   /** The driver-side head check that {@link #transform} makes; callers may make it earlier. */
   public void checkModelHead() {
-    requireModelPath();
-    checkHeadOnDriver(stageName(), getModelPath(), task());
+    checkHeadOnDriver(stageName(), modelSource(), task());
   }
 
   /**
@@ -526,11 +531,13 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
    *
    * @throws IllegalArgumentException naming the stage, the model path and the problem
    */
-  public static void checkHeadOnDriver(String stage, String modelPath, TextTask<?> task) {
-    Path dir = localModelDir(modelPath);
-    if (dir == null) {
+  public static void checkHeadOnDriver(String stage, ModelSource model, TextTask<?> task) {
+    Optional<Path> folder = model.folderHere();
+    if (folder.isEmpty()) {
       return;
     }
+    String modelPath = model.spec();
+    Path dir = folder.get();
     HeadKind has;
     try {
       has = Weights.headOf(dir);
@@ -548,25 +555,9 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     }
   }
 
-  /**
-   * The folder of {@code modelPath} when it is {@code demo} or a local folder present on the
-   * driver; null for remote paths, Hub ids and paths the driver does not have.
-   */
-  protected static Path localModelDir(String modelPath) {
-    if (ModelFiles.isRemote(modelPath) || ModelFiles.isHubId(modelPath)) {
-      return null;
-    }
-    try {
-      Path dir = ModernBertEncoder.resolveModel(modelPath);
-      return Files.isDirectory(dir) ? dir : null;
-    } catch (RuntimeException e) {
-      return null; // not resolvable here: the executors report it
-    }
-  }
-
   /** A broadcast Hadoop configuration for a remote model path, else null. */
-  public static Broadcast<HadoopConf> hadoopConfFor(SparkSession spark, String modelPath) {
-    if (!ModelFiles.isRemote(modelPath)) {
+  public static Broadcast<HadoopConf> hadoopConfFor(SparkSession spark, ModelSource model) {
+    if (!(model instanceof ModelSource.HadoopUri)) {
       return null;
     }
     return JavaSparkContext.fromSparkContext(spark.sparkContext())

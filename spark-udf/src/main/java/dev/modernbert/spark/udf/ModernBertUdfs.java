@@ -110,7 +110,7 @@ public final class ModernBertUdfs {
       SparkSession spark, Output output, String name, Map<String, String> options) {
     ModernBertStage<?> stage = configure(ModernBertStages.create(output), options);
     StageSpec spec = stage.toSpec();
-    ModernBertStage.checkHeadOnDriver(name, spec.modelPath(), stage.task());
+    ModernBertStage.checkHeadOnDriver(name, spec.model(), stage.task());
     register(spark, name, spec, stage.stageOutput());
   }
 
@@ -150,7 +150,7 @@ public final class ModernBertUdfs {
       SparkSession spark, String name, Map<String, String> options) {
     ModernBertClassifier c = configure(new ModernBertClassifier(), options);
     StageSpec spec = c.toSpec();
-    ModernBertStage.checkHeadOnDriver(name, spec.modelPath(), c.task());
+    ModernBertStage.checkHeadOnDriver(name, spec.model(), c.task());
     spark
         .udf()
         .register(
@@ -314,7 +314,7 @@ public final class ModernBertUdfs {
           task,
           RowPolicy.forFunction(name, task.name(), spec.failOnError()),
           StageMetrics.register(spark.sparkContext()),
-          ModernBertStage.hadoopConfFor(spark, spec.modelPath()));
+          ModernBertStage.hadoopConfFor(spark, spec.model()));
     }
 
     /** The same function under another name (its messages name it), sharing the metrics. */

@@ -5,63 +5,66 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.DtypeSpec;
+import dev.modernbert.encoder.runtime.Precision;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class DeviceResolverTest {
+  /** What the options parse to, resolved as the executor resolves them. */
+  private static ResolvedDevice resolve(String device, String dtype, List<String> gpus) {
+    return DeviceResolver.resolve(DeviceSpec.parse(device), DtypeSpec.parse(dtype), gpus);
+  }
+
+  private static ResolvedDevice resolve(
+      String device, String dtype, List<String> gpus, String cudaVisibleDevices) {
+    return DeviceResolver.resolve(
+        DeviceSpec.parse(device), DtypeSpec.parse(dtype), gpus, cudaVisibleDevices);
+  }
+
+  private static ResolvedDevice resolved(String device, String precision) {
+    return new ResolvedDevice(
+        DeviceSpec.parse(device), Precision.valueOf(precision.toUpperCase(Locale.ROOT)));
+  }
+
   @Test
   void autoUsesTheTasksGpuElseCpu() {
-    assertEquals(
-        new ResolvedDevice("cpu", "float32"), DeviceResolver.resolve("auto", "auto", List.of()));
-    assertEquals(
-        new ResolvedDevice("cuda:3", "float16"),
-        DeviceResolver.resolve("auto", "auto", List.of("3", "4"), null));
-    assertEquals(
-        new ResolvedDevice("cuda:1", "float32"),
-        DeviceResolver.resolve("auto", "float32", List.of("1"), null));
+    assertEquals(resolved("cpu", "float32"), resolve("auto", "auto", List.of()));
+    assertEquals(resolved("cuda:3", "float16"), resolve("auto", "auto", List.of("3", "4"), null));
+    assertEquals(resolved("cuda:1", "float32"), resolve("auto", "float32", List.of("1"), null));
   }
 
   @Test
   void cudaNeedsAGpuResource() {
-    assertEquals(
-        new ResolvedDevice("cuda:0", "float16"),
-        DeviceResolver.resolve("cuda", "auto", List.of("0"), null));
+    assertEquals(resolved("cuda:0", "float16"), resolve("cuda", "auto", List.of("0"), null));
     IllegalStateException e =
-        assertThrows(
-            IllegalStateException.class, () -> DeviceResolver.resolve("cuda", "auto", List.of()));
+        assertThrows(IllegalStateException.class, () -> resolve("cuda", "auto", List.of()));
     assertTrue(e.getMessage().startsWith("device=cuda but this task has no GPU resource"));
     assertTrue(e.getMessage().contains("spark.task.resource.gpu.amount"));
   }
 
   @Test
   void cpuIgnoresGpusAndExplicitOrdinalsPassThrough() {
-    assertEquals(
-        new ResolvedDevice("cpu", "float32"), DeviceResolver.resolve("cpu", "auto", List.of("0")));
-    assertEquals(
-        new ResolvedDevice("cuda:2", "float16"),
-        DeviceResolver.resolve("cuda:2", "float16", List.of()));
+    assertEquals(resolved("cpu", "float32"), resolve("cpu", "auto", List.of("0")));
+    assertEquals(resolved("cuda:2", "float16"), resolve("cuda:2", "float16", List.of()));
   }
 
   @Test
   void badInputsAreRefused() {
-    assertThrows(
-        IllegalArgumentException.class, () -> DeviceResolver.resolve("tpu", "auto", List.of()));
-    assertThrows(
-        IllegalArgumentException.class, () -> DeviceResolver.resolve("cpu", "int8", List.of()));
+    assertThrows(IllegalArgumentException.class, () -> resolve("tpu", "auto", List.of()));
+    assertThrows(IllegalArgumentException.class, () -> resolve("cpu", "int8", List.of()));
     // bfloat16 is CPU mixed precision (checked against the CPU when the model loads); on a GPU
     // it is refused here, before any model loads
     IllegalArgumentException bf16OnGpu =
         assertThrows(
-            IllegalArgumentException.class,
-            () -> DeviceResolver.resolve("auto", "bfloat16", List.of("0")));
+            IllegalArgumentException.class, () -> resolve("auto", "bfloat16", List.of("0")));
     assertTrue(bf16OnGpu.getMessage().contains("on a GPU use float16"), bf16OnGpu.getMessage());
-    assertEquals(
-        new ResolvedDevice("cpu", "bfloat16"),
-        DeviceResolver.resolve("cpu", "bfloat16", List.of()));
+    assertEquals(resolved("cpu", "bfloat16"), resolve("cpu", "bfloat16", List.of()));
     IllegalStateException e =
         assertThrows(
-            IllegalStateException.class,
-            () -> DeviceResolver.resolve("auto", "auto", List.of("GPU-1a2b")));
+            IllegalStateException.class, () -> resolve("auto", "auto", List.of("GPU-1a2b")));
     assertTrue(e.getMessage().contains("not a CUDA ordinal"));
   }
 
@@ -83,7 +86,7 @@ class DeviceResolverTest {
         IllegalStateException e =
             assertThrows(
                 IllegalStateException.class,
-                () -> DeviceResolver.resolve(device, "auto", List.of(address), null),
+                () -> resolve(device, "auto", List.of(address), null),
                 device + " with address \"" + address + "\"");
         assertTrue(
             e.getMessage().startsWith("GPU address \"" + address + "\" is not a CUDA ordinal"),
@@ -93,21 +96,16 @@ class DeviceResolverTest {
     }
     // only the task's first address is the device; surrounding spaces are tolerated
     assertEquals(
-        new ResolvedDevice("cuda:0", "float16"),
-        DeviceResolver.resolve("auto", "auto", List.of(" 0 ", "GPU-x"), null));
+        resolved("cuda:0", "float16"), resolve("auto", "auto", List.of(" 0 ", "GPU-x"), null));
   }
 
   @Test
   void ordinalsMustBeBelowTheGpusCudaVisibleDevicesLeaves() {
     // The process sees physical GPU 3 as cuda:0: address 0 is right, address 3 (the physical id,
     // what a discovery script echoing CUDA_VISIBLE_DEVICES reports) does not exist in it.
-    assertEquals(
-        new ResolvedDevice("cuda:0", "float16"),
-        DeviceResolver.resolve("auto", "auto", List.of("0"), "3"));
+    assertEquals(resolved("cuda:0", "float16"), resolve("auto", "auto", List.of("0"), "3"));
     IllegalStateException physical =
-        assertThrows(
-            IllegalStateException.class,
-            () -> DeviceResolver.resolve("auto", "auto", List.of("3"), "3"));
+        assertThrows(IllegalStateException.class, () -> resolve("auto", "auto", List.of("3"), "3"));
     assertTrue(
         physical
             .getMessage()
@@ -120,30 +118,21 @@ class DeviceResolverTest {
         physical.getMessage());
     assertTrue(physical.getMessage().contains("conf/gpu-discovery.sh"), physical.getMessage());
     // Two GPUs visible: ordinals 0 and 1 only.
-    assertEquals(
-        new ResolvedDevice("cuda:1", "float16"),
-        DeviceResolver.resolve("cuda", "auto", List.of("1"), "2,3"));
+    assertEquals(resolved("cuda:1", "float16"), resolve("cuda", "auto", List.of("1"), "2,3"));
     IllegalStateException beyond =
         assertThrows(
-            IllegalStateException.class,
-            () -> DeviceResolver.resolve("cuda", "auto", List.of("2"), "2,3"));
+            IllegalStateException.class, () -> resolve("cuda", "auto", List.of("2"), "2,3"));
     assertTrue(
         beyond.getMessage().contains("makes 2 GPUs visible to it (cuda:0..cuda:1)"),
         beyond.getMessage());
     // An empty value hides every GPU.
     IllegalStateException none =
-        assertThrows(
-            IllegalStateException.class,
-            () -> DeviceResolver.resolve("auto", "auto", List.of("0"), ""));
+        assertThrows(IllegalStateException.class, () -> resolve("auto", "auto", List.of("0"), ""));
     assertTrue(none.getMessage().contains("hides every GPU"), none.getMessage());
     // Unset: any ordinal may exist (libtorch checks it when the model loads).
-    assertEquals(
-        new ResolvedDevice("cuda:7", "float16"),
-        DeviceResolver.resolve("auto", "auto", List.of("7"), null));
+    assertEquals(resolved("cuda:7", "float16"), resolve("auto", "auto", List.of("7"), null));
     // An explicit cuda:N is the user's choice, not a Spark address: not checked here.
-    assertEquals(
-        new ResolvedDevice("cuda:5", "float16"),
-        DeviceResolver.resolve("cuda:5", "auto", List.of("0"), "3"));
+    assertEquals(resolved("cuda:5", "float16"), resolve("cuda:5", "auto", List.of("0"), "3"));
   }
 
   @Test

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.pool.Pooling;
+import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.DtypeSpec;
+import dev.modernbert.encoder.source.ModelSource;
 import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.spark.testing.SparkTesting;
 import java.nio.file.Path;
@@ -22,7 +25,8 @@ class DeviceRunnerTest {
   private static final BatchPlanner PLANNER = new BatchPlanner(2048, 64);
 
   private static StageSpec spec(String model) {
-    return new StageSpec(model, 0, 2048, 64, 64, "cpu", "auto", 0, "fail");
+    return new StageSpec(
+        ModelSource.parse(model), 0, 2048, 64, 64, DeviceSpec.CPU, DtypeSpec.AUTO, 0, "fail");
   }
 
   /** A model no other test has loaded, with its own runner. */

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.DtypeSpec;
 import dev.modernbert.encoder.runtime.TorchCheck;
+import dev.modernbert.encoder.source.ModelSource;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +24,16 @@ class ExecutorDeviceCheckTest {
     assumeTrue(defaultJarsHere());
     // the model path does not exist: had the files been fetched first, that would be the error
     StageSpec spec =
-        new StageSpec("/nonexistent/model", 0, 2048, 64, 64, "cuda", "auto", 0, "fail");
+        new StageSpec(
+            ModelSource.parse("/nonexistent/model"),
+            0,
+            2048,
+            64,
+            64,
+            DeviceSpec.parse("cuda"),
+            DtypeSpec.AUTO,
+            0,
+            "fail");
     TorchCheck.TorchSetupException e =
         assertThrows(
             TorchCheck.TorchSetupException.class,
@@ -33,7 +45,7 @@ class ExecutorDeviceCheckTest {
 
   @Test
   void cpuAndAutoWithoutAGpuPass() {
-    assertDoesNotThrow(() -> ExecutorModels.checkDevice("cpu"));
-    assertDoesNotThrow(() -> ExecutorModels.checkDevice("auto"));
+    assertDoesNotThrow(() -> ExecutorModels.checkDevice(DeviceSpec.CPU));
+    assertDoesNotThrow(() -> ExecutorModels.checkDevice(DeviceSpec.parse("auto")));
   }
 }

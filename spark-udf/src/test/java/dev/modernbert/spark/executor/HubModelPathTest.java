@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.testing.FakeHub;
 import dev.modernbert.encoder.testing.FakeHub.Request;
+import dev.modernbert.encoder.testing.Golden;
+import dev.modernbert.spark.ml.ModernBertColBERT;
 import dev.modernbert.spark.ml.ModernBertEmbedder;
 import dev.modernbert.spark.testing.SparkTesting;
 import dev.modernbert.spark.udf.ModernBertUdfs;
@@ -27,13 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code modelPath} as a Hugging Face Hub id, served by a loopback {@link FakeHub}: the driver pins
- * the branch to a commit, and the executors (local[2]) load that commit even when the branch moves
- * before the job runs. The Hub settings reach the executors as Java system properties.
+ * the branch to a commit (and fetches no file: the weights are the executors'), and the executors
+ * (local[2]) load that commit even when the branch moves before the job runs. The Hub settings
+ * reach the executors as Java system properties.
  */
 class HubModelPathTest {
   private static final String REPO = "org/spark-demo";
-  private static final List<String> PROPS =
-      List.of("HF_ENDPOINT", "HF_HUB_CACHE", "HF_HUB_OFFLINE");
 
   @TempDir Path tmp;
   private FakeHub hub;
@@ -44,14 +45,12 @@ class HubModelPathTest {
     hub = new FakeHub();
     commit = hub.commit(REPO, SparkTesting.demoCopy(tmp));
     hub.ref(REPO, "main", commit);
-    System.setProperty("HF_ENDPOINT", hub.endpoint());
-    System.setProperty("HF_HUB_CACHE", tmp.resolve("hf-cache").toString());
-    System.setProperty("HF_HUB_OFFLINE", "0");
+    hub.useAsSystemHub(tmp.resolve("hf-cache"));
   }
 
   @AfterEach
   void stop() {
-    PROPS.forEach(System::clearProperty);
+    FakeHub.clearSystemHub();
     hub.close();
   }
 
@@ -94,5 +93,24 @@ class HubModelPathTest {
     assertTrue(err.getMessage().contains("no local folder org/not-there"), err.getMessage());
     assertTrue(err.getMessage().contains("repository not found"), err.getMessage());
     assertTrue(err.getMessage().contains("org/not-there@main"), err.getMessage());
+  }
+
+  @Test
+  void aColbertStageOnAHubIdPinsOnTheDriverAndFetchesNoFileThere() {
+    String colbert = "org/colbert-demo";
+    String at = hub.commit(colbert, Golden.resource("golden/colbert"));
+    hub.ref(colbert, "main", at);
+    ModernBertColBERT stage = new ModernBertColBERT().setModelPath(colbert).setRole("document");
+    hub.clearRequests();
+
+    stage.transform(frame(texts(4, 10, 7), 1)); // the driver's work; nothing runs yet
+
+    List<Request> asked = hub.requests();
+    assertEquals(1, asked.size(), "one HEAD to pin main, no download: " + asked);
+    assertEquals("HEAD", asked.get(0).method(), "" + asked);
+    hub.clearRequests();
+    stage.checkModelHead(); // the job's early check asks nothing of the Hub
+    assertEquals(List.of(), hub.requests());
+    assertEquals("hf://" + colbert + "@" + at, stage.toSpec().modelPath());
   }
 }

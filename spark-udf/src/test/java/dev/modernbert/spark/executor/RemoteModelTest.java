@@ -7,6 +7,7 @@ import static dev.modernbert.spark.testing.SparkTesting.toFloats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modernbert.encoder.source.ModelSource;
 import dev.modernbert.spark.ml.ModernBertEmbedder;
 import dev.modernbert.spark.testing.SparkTesting;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ class RemoteModelTest {
     Path source = SparkTesting.demoCopy(tmp); // a fresh folder: a fresh cache entry
     String uri = source.toUri().toString();
     assertTrue(uri.startsWith("file:/"), uri);
-    assertTrue(ModelFiles.isRemote(uri));
+    assertTrue(ModelSource.parse(uri) instanceof ModelSource.HadoopUri, uri);
     long copies = ModelFiles.copies();
 
     ModernBertEmbedder e =
@@ -35,7 +36,7 @@ class RemoteModelTest {
     assertEquals(1L, ModelFiles.copies() - copies);
 
     // the cached folder is complete, and no partial copy is left behind
-    Path cached = ModelFiles.localize(uri, null);
+    Path cached = ModelFiles.localize(ModelSource.parse(uri), null);
     assertTrue(cached.startsWith(ModelFiles.cacheRoot()), cached.toString());
     try (Stream<Path> files = Files.list(source)) {
       for (Path f : files.toList()) {

@@ -1,4 +1,4 @@
-package dev.modernbert.encoder.config;
+package dev.modernbert.encoder.checkpoint;
 
 import com.google.gson.JsonParseException;
 import net.jqwik.api.ForAll;

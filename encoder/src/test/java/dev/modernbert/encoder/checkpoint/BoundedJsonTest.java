@@ -1,4 +1,4 @@
-package dev.modernbert.encoder.config;
+package dev.modernbert.encoder.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

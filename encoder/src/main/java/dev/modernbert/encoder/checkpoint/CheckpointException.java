@@ -1,4 +1,4 @@
-package dev.modernbert.encoder.config;
+package dev.modernbert.encoder.checkpoint;
 
 /**
  * A checkpoint folder, config or weight file that cannot be used. The message always names the file
