@@ -24,12 +24,7 @@ public final class ClassifyTask extends StageTask<ModernBertClassifier> {
 
   @Override
   ModernBertClassifier newStage(JobOptions o) {
-    ModernBertClassifier c =
-        new ModernBertClassifier()
-            .setProbabilityCol(o.require("probability-col"))
-            .setOutputType(o.get("output-type"));
-    String raw = o.get("raw-prediction-col");
-    return raw == null || raw.isBlank() ? c : c.setRawPredictionCol(raw);
+    return o.applyTo(new ModernBertClassifier());
   }
 
   @Override

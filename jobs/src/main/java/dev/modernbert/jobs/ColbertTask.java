@@ -1,6 +1,5 @@
 package dev.modernbert.jobs;
 
-import dev.modernbert.encoder.colbert.ColbertRole;
 import dev.modernbert.spark.ml.ModernBertColBERT;
 
 /**
@@ -26,6 +25,6 @@ public final class ColbertTask extends StageTask<ModernBertColBERT> {
     if (role == null || role.isBlank()) {
       throw JobException.usage("--task colbert needs --role query or --role document");
     }
-    return new ModernBertColBERT().setRole(ColbertRole.parse(role).label());
+    return o.applyTo(new ModernBertColBERT());
   }
 }

@@ -36,20 +36,6 @@ public final class EmbedTask extends StageTask<ModernBertEmbedder> {
 
   @Override
   ModernBertEmbedder newStage(JobOptions o) {
-    ModernBertEmbedder e =
-        new ModernBertEmbedder()
-            .setPooling(o.get("pooling"))
-            .setNormalize(o.getBool("normalize"))
-            .setPromptName(o.get("prompt-name"))
-            .setTruncateDim(o.getInt("truncate-dim"))
-            .setOutputType(o.get("output-type"))
-            .setPrecision(o.get("precision"))
-            .setLongText(o.get("long-text"))
-            .setWindowTokens(o.getInt("window-tokens"))
-            .setWindowOverlap(o.getInt("window-overlap"))
-            .setChunkTokens(o.getInt("chunk-tokens"))
-            .setAggregate(o.get("aggregate"));
-    // Only a given prompt is set: an empty one means "no prompt", unlike none at all.
-    return o.isSet("prompt") ? e.setPrompt(o.get("prompt")) : e;
+    return o.applyTo(new ModernBertEmbedder());
   }
 }

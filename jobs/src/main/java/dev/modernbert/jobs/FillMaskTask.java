@@ -20,6 +20,6 @@ public final class FillMaskTask extends StageTask<ModernBertFillMask> {
 
   @Override
   ModernBertFillMask newStage(JobOptions o) {
-    return new ModernBertFillMask().setTopK(o.getInt("top-k"));
+    return o.applyTo(new ModernBertFillMask());
   }
 }

@@ -10,7 +10,7 @@ import java.util.List;
  */
 abstract class StageTask<S extends ModernBertStage<S>> implements JobTask {
 
-  /** A new stage with the task's own Params set. */
+  /** A new stage with the options given set ({@link JobOptions#applyTo}). */
   abstract S newStage(JobOptions o);
 
   /** A stage with its defaults: the main output column when {@code --output-col} is not given. */
@@ -29,24 +29,11 @@ abstract class StageTask<S extends ModernBertStage<S>> implements JobTask {
   @Override
   public final S stage(JobOptions o, String textCol) {
     try {
-      S s =
-          newStage(o)
-              .setInputCol(textCol)
-              .setOutputCol(outputCol(o))
-              .setModelPath(o.require("model"))
-              .setMaxLength(o.getInt("max-length"))
-              .setBatchTokens(o.getInt("batch-tokens"))
-              .setMaxBatchRows(o.getInt("max-batch-rows"))
-              .setSortWindowRows(o.getInt("sort-window-rows"))
-              .setDevice(o.get("device"))
-              .setDtype(o.get("dtype"))
-              .setOnError(o.get("on-error"))
-              .setNumThreads(o.getInt("num-threads"));
-      String errorCol = o.get("error-col");
-      if (errorCol != null && !errorCol.isBlank()) {
-        s.setErrorCol(errorCol);
-      }
-      return s;
+      // newStage applied every given option; the text and model are the job's to decide
+      return newStage(o)
+          .setInputCol(textCol)
+          .setOutputCol(outputCol(o))
+          .setModelPath(o.require("model"));
     } catch (IllegalArgumentException ex) {
       throw JobException.usage("bad option value: " + ex.getMessage());
     }

@@ -21,6 +21,6 @@ public final class TokenClassifyTask extends StageTask<ModernBertTokenClassifier
 
   @Override
   ModernBertTokenClassifier newStage(JobOptions o) {
-    return new ModernBertTokenClassifier();
+    return o.applyTo(new ModernBertTokenClassifier());
   }
 }
