@@ -35,12 +35,12 @@ final class JobScopes {
     return tasks;
   }
 
-  /** The option's doc, after the tasks that take it when only some do. */
+  /** The option's doc (as flags read it), after the tasks that take it when only some do. */
   static String help(Option<?> o) {
     List<String> tasks = tasksTaking(o);
     return tasks.isEmpty() || tasks.size() == STAGES.size()
-        ? o.doc()
-        : String.join(", ", tasks) + ": " + o.doc();
+        ? o.flagDoc()
+        : String.join(", ", tasks) + ": " + o.flagDoc();
   }
 
   /** Each task's stage with its defaults. */

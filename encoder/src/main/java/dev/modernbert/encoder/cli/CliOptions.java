@@ -21,21 +21,24 @@ final class CliOptions {
    */
   static final Option<String> MODEL =
       Option.text(
-          "model",
-          "a ModernBERT checkpoint folder (config.json, weights, tokenizer.json; a local folder"
-              + " wins over a Hub id of the same name), demo for the bundled demo model, or a"
-              + " Hugging Face Hub id org/name[@revision] (also hf://org/name[@revision]), fetched"
-              + " into the Hugging Face cache",
-          null);
+              "modelFolder",
+              "a ModernBERT checkpoint folder (config.json, weights, tokenizer.json; a local folder"
+                  + " wins over a Hub id of the same name), demo for the bundled demo model, or a"
+                  + " Hugging Face Hub id org/name[@revision] (also hf://org/name[@revision]), fetched"
+                  + " into the Hugging Face cache",
+              null)
+          .withFlag("--model");
 
-  static final Option<String> INPUT = Option.text("input", "JSON Lines input file", null);
+  static final Option<String> INPUT =
+      Option.text("inputFile", "JSON Lines input file", null).withFlag("--input");
 
   static final Option<String> OUTPUT =
       Option.text(
-          "output",
-          "JSON Lines output file (written atomically: complete or absent); - for standard"
-              + " output; a FIFO or device is written in place",
-          null);
+              "outputFile",
+              "JSON Lines output file (written atomically: complete or absent); - for standard"
+                  + " output; a FIFO or device is written in place",
+              null)
+          .withFlag("--output");
 
   /** The CLI runs on the CPU unless told otherwise (Spark's auto follows its GPU resources). */
   static final Option<String> DEVICE = RunOptions.DEVICE.withDefault("cpu");
@@ -66,8 +69,8 @@ final class CliOptions {
           0);
 
   /**
-   * A row command's options: the model, input and output, the command's own ({@code own}), then
-   * how the encoder runs.
+   * A row command's options: the model, input and output, the command's own ({@code own}), then how
+   * the encoder runs.
    */
   static List<Option<?>> rowCommand(Option<?>... own) {
     List<Option<?>> all = new ArrayList<>(List.of(MODEL, INPUT, OUTPUT));

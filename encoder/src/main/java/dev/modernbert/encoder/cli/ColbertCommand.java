@@ -2,10 +2,10 @@ package dev.modernbert.encoder.cli;
 
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.options.Option;
-import dev.modernbert.encoder.options.TaskOptions;
 import dev.modernbert.encoder.colbert.ColbertOverrides;
 import dev.modernbert.encoder.colbert.ColbertRole;
+import dev.modernbert.encoder.options.Option;
+import dev.modernbert.encoder.options.TaskOptions;
 import dev.modernbert.encoder.task.ColbertEmbed;
 import java.io.IOException;
 import java.io.PrintStream;

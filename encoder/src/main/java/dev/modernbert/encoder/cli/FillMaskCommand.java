@@ -2,9 +2,9 @@ package dev.modernbert.encoder.cli;
 
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.head.MaskPrediction;
 import dev.modernbert.encoder.options.Option;
 import dev.modernbert.encoder.options.TaskOptions;
-import dev.modernbert.encoder.head.MaskPrediction;
 import dev.modernbert.encoder.task.FillMask;
 import dev.modernbert.encoder.task.MaskedLmLogits;
 import dev.modernbert.encoder.tokenize.TokenizedText;

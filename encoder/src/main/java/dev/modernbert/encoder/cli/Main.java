@@ -128,7 +128,7 @@ public final class Main {
   }
 
   /** The usage text of a row command (whose flags asked for help). */
-  private static String usage(String command) {
+  static String usage(String command) {
     return switch (command) {
       case EncodeCommand.NAME -> EncodeCommand.USAGE;
       case FillMaskCommand.NAME -> FillMaskCommand.USAGE;

@@ -2,9 +2,9 @@ package dev.modernbert.encoder.cli;
 
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.options.Option;
 import dev.modernbert.encoder.head.Entity;
 import dev.modernbert.encoder.head.TokenClassification;
+import dev.modernbert.encoder.options.Option;
 import dev.modernbert.encoder.task.TokenClassify;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -19,7 +19,8 @@ public record Windowing(int windowTokens, int overlap) {
 
   /**
    * The one check of a window overlap: at least 0 and smaller than the window of {@code
-   * windowTokens} content tokens (0: the most that fit, not known yet, so only the sign is checked).
+   * windowTokens} content tokens (0: the most that fit, not known yet, so only the sign is
+   * checked).
    *
    * @throws IllegalArgumentException naming the overlap and the window
    */

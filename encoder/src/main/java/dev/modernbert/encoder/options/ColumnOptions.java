@@ -24,7 +24,7 @@ public final class ColumnOptions {
       Option.choice(
           "onError",
           "fail | null: fail fails the task naming the row; null outputs null (and the reason in"
-              + " errorCol when set)",
+              + " {errorCol} when set)",
           "fail",
           List.of("fail", "null"));
 
@@ -35,8 +35,7 @@ public final class ColumnOptions {
   public static final Option<String> OUTPUT_TYPE =
       Option.choice(
           "outputType",
-          "array (array<float>) | vector (ML VectorUDT): the type of the vector columns (embed,"
-              + " classify)",
+          "array (array<float>) | vector (ML VectorUDT): the type of the vector columns",
           "array",
           List.of("array", "vector"));
 

@@ -19,13 +19,13 @@ public final class EmbedOptions {
           poolingModes());
 
   public static final Option<Boolean> NORMALIZE =
-      Option.bool("normalize", "L2-normalise each embedding (after truncateDim)", false);
+      Option.bool("normalize", "L2-normalise each embedding (after {truncateDim})", false);
 
   public static final Option<String> PROMPT =
       Option.text(
           "prompt",
           "text put before every text; \"\" = no prompt, not even the default; unset ="
-              + " promptName, else the model's default_prompt_name",
+              + " {promptName}, else the model's default_prompt_name",
           null);
 
   public static final Option<String> PROMPT_NAME =
@@ -47,7 +47,7 @@ public final class EmbedOptions {
           "precision",
           "float32 | float16 (binary: little-endian IEEE halves) | binary | ubinary (binary: the"
               + " sign bits as sentence-transformers' quantize_embeddings packs them); all but"
-              + " float32 need outputType array",
+              + " float32 need {outputType} array",
           "float32",
           List.of("float32", "float16", "binary", "ubinary"));
 

@@ -15,33 +15,37 @@ public final class LongTextOptions {
           "longText",
           "truncate | chunk | late: truncate keeps the first tokens that fit; chunk embeds"
               + " windows of the text (one vector per chunk); late embeds windows and mean-pools"
-              + " spans of chunkTokens tokens of the long context (late chunking)",
+              + " spans of {chunkTokens} tokens of the long context (late chunking)",
           LongTextMode.TRUNCATE.id(),
           Arrays.stream(LongTextMode.values()).map(LongTextMode::id).toList());
 
   public static final Option<Integer> WINDOW_TOKENS =
       Option.integer(
           "windowTokens",
-          "chunk/late: content tokens per window; 0 = the most that fit the model",
+          "content tokens per window in chunk and late modes; 0 = the most that fit the model",
           0,
           0);
 
   public static final Option<Integer> WINDOW_OVERLAP =
       Option.integer(
           "windowOverlap",
-          "chunk/late: tokens a window shares with the one before (smaller than the window)",
+          "tokens a window shares with the one before in chunk and late modes (smaller than the"
+              + " window)",
           0,
           0);
 
   public static final Option<Integer> CHUNK_TOKENS =
       Option.integer(
-          "chunkTokens", "late: tokens per output chunk", LongTextEmbed.DEFAULT_CHUNK_TOKENS, 1);
+          "chunkTokens",
+          "tokens per output chunk in late mode",
+          LongTextEmbed.DEFAULT_CHUNK_TOKENS,
+          1);
 
   public static final Option<String> AGGREGATE =
       Option.choice(
           "aggregate",
-          "chunk/late: none (one output row per chunk, with chunk_index, char_start, char_end),"
-              + " mean (token-weighted) or max (one row per text)",
+          "the output of chunk and late modes: none (one output row per chunk, with chunk_index,"
+              + " char_start, char_end), mean (token-weighted) or max (one row per text)",
           Aggregate.NONE.id(),
           Arrays.stream(Aggregate.values()).map(Aggregate::id).toList());
 

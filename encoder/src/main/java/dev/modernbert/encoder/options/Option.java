@@ -5,13 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
- * One option, declared once: its name (the Spark Param name, camelCase), its flag ({@code --}
- * plus the kebab-case name unless declared otherwise), its type, doc, default and the rule its
- * values follow. The Spark stages turn it into a Param, the job and the CLI into a flag with the
- * same help, and {@code docs/options.md} and {@code conf/embed-job.properties} are generated from
- * it. A bad value gets one message, whichever front end read it ({@link #problem}).
+ * One option, declared once: its name (the Spark Param name, camelCase), its flag ({@code --} plus
+ * the kebab-case name unless declared otherwise), its type, doc, default and the rule its values
+ * follow. The Spark stages turn it into a Param, the job and the CLI into a flag with the same
+ * help, and {@code docs/options.md} and {@code conf/embed-job.properties} are generated from it. A
+ * bad value gets one message, whichever front end read it ({@link #problem}).
  *
  * <p>Immutable and serializable (Spark ships Params, and so their validators, to executors). A
  * front end that needs another default or flag name derives a copy ({@link #withDefault}, {@link
@@ -128,7 +129,7 @@ public final class Option<T> implements Serializable {
     }
     List<String> more = new ArrayList<>(choices);
     more.add(choice);
-    return choice(name, doc + "; " + choice + ": " + meaning, (String) defaultValue, more)
+    return choice(name, this.doc + "; " + choice + ": " + meaning, (String) defaultValue, more)
         .withFlag(flag);
   }
 
@@ -151,9 +152,20 @@ public final class Option<T> implements Serializable {
     return type;
   }
 
+  /**
+   * The doc as a Spark Param shows it: a reference to another option, written {@code {name}} in the
+   * declaration, reads as its Param name.
+   */
   public String doc() {
-    return doc;
+    return REFERENCE.matcher(doc).replaceAll("$1");
   }
+
+  /** The doc as a flag's help shows it: a reference reads as the other option's flag. */
+  public String flagDoc() {
+    return REFERENCE.matcher(doc).replaceAll(m -> "--" + kebab(m.group(1)));
+  }
+
+  private static final Pattern REFERENCE = Pattern.compile("\\{([a-zA-Z]+)}");
 
   /** The default, or null when the option has none (it is then unset unless given). */
   public T defaultValue() {
@@ -165,10 +177,10 @@ public final class Option<T> implements Serializable {
     return choices;
   }
 
-  /** The doc, followed by {@code (default X)} when there is a non-empty default. */
+  /** The {@link #flagDoc}, followed by {@code (default X)} when there is a non-empty default. */
   public String help() {
     String d = defaultValue == null ? "" : String.valueOf(defaultValue);
-    return d.isEmpty() ? doc : doc + " (default " + d + ")";
+    return d.isEmpty() ? flagDoc() : flagDoc() + " (default " + d + ")";
   }
 
   /** What a value must be, for the reference: e.g. {@code integer >= 0}, {@code a, b}. */
@@ -244,7 +256,8 @@ public final class Option<T> implements Serializable {
     if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
       return Boolean.parseBoolean(t);
     }
-    throw new IllegalArgumentException(label + ": bad value \"" + text + "\" (expected true, false)");
+    throw new IllegalArgumentException(
+        label + ": bad value \"" + text + "\" (expected true, false)");
   }
 
   /** {@code windowOverlap} to {@code window-overlap}. */

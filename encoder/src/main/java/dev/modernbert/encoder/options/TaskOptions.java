@@ -23,8 +23,7 @@ public final class TaskOptions {
   public static final Option<Integer> QUERY_LENGTH =
       Option.integer(
           "queryLength",
-          "query ids, prefix and special tokens included; unset: the folder's"
-              + " query_length",
+          "query ids, prefix and special tokens included; unset: the folder's" + " query_length",
           null,
           ColbertSettings.MIN_LENGTH);
 
@@ -38,8 +37,7 @@ public final class TaskOptions {
   public static final Option<Boolean> DO_QUERY_EXPANSION =
       Option.bool(
           "doQueryExpansion",
-          "pad queries to queryLength with [MASK]; unset: the folder's"
-              + " do_query_expansion",
+          "pad queries to {queryLength} with [MASK]; unset: the folder's" + " do_query_expansion",
           null);
 
   public static final Option<Boolean> ATTEND_TO_EXPANSION_TOKENS =
@@ -53,5 +51,10 @@ public final class TaskOptions {
   /** Every option of this catalog, in reference order. */
   public static final List<Option<?>> ALL =
       List.of(
-          TOP_K, ROLE, QUERY_LENGTH, DOCUMENT_LENGTH, DO_QUERY_EXPANSION, ATTEND_TO_EXPANSION_TOKENS);
+          TOP_K,
+          ROLE,
+          QUERY_LENGTH,
+          DOCUMENT_LENGTH,
+          DO_QUERY_EXPANSION,
+          ATTEND_TO_EXPANSION_TOKENS);
 }

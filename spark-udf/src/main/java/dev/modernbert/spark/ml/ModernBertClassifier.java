@@ -1,9 +1,9 @@
 package dev.modernbert.spark.ml;
 
 import dev.modernbert.encoder.head.SequenceClassification;
+import dev.modernbert.encoder.options.ColumnOptions;
 import dev.modernbert.encoder.task.SequenceClassify;
 import java.util.ArrayList;
-import dev.modernbert.encoder.options.ColumnOptions;
 import java.util.List;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.DefaultParamsReader;

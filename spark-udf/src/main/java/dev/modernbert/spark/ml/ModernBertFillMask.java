@@ -1,8 +1,8 @@
 package dev.modernbert.spark.ml;
 
 import dev.modernbert.encoder.head.MaskPrediction;
-import dev.modernbert.encoder.task.FillMask;
 import dev.modernbert.encoder.options.TaskOptions;
+import dev.modernbert.encoder.task.FillMask;
 import java.util.List;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.util.DefaultParamsReader;
