@@ -4,7 +4,6 @@ import dev.modernbert.encoder.options.EmbedOptions;
 import dev.modernbert.encoder.options.Option;
 import dev.modernbert.encoder.options.RunOptions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -73,8 +72,13 @@ final class CliOptions {
    * the encoder runs.
    */
   static List<Option<?>> rowCommand(Option<?>... own) {
+    return rowCommand(List.of(own));
+  }
+
+  /** {@link #rowCommand(Option...)} with the command's own options as a list. */
+  static List<Option<?>> rowCommand(List<Option<?>> own) {
     List<Option<?>> all = new ArrayList<>(List.of(MODEL, INPUT, OUTPUT));
-    all.addAll(Arrays.asList(own));
+    all.addAll(own);
     all.addAll(
         List.of(
             RunOptions.MAX_LENGTH, RunOptions.BATCH_TOKENS, DEVICE, DTYPE, THREADS, CHUNK_ROWS));

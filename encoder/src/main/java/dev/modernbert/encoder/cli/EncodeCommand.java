@@ -30,16 +30,14 @@ final class EncodeCommand {
   /** The flags encode takes, in the order of its help (also tokenize's embedding flags). */
   static final List<Option<?>> OPTIONS =
       CliOptions.rowCommand(
-          CliOptions.POOLING,
-          EmbedOptions.NORMALIZE,
-          EmbedOptions.PROMPT,
-          EmbedOptions.PROMPT_NAME,
-          EmbedOptions.TRUNCATE_DIM,
-          LongTextOptions.LONG_TEXT,
-          LongTextOptions.WINDOW_TOKENS,
-          LongTextOptions.WINDOW_OVERLAP,
-          LongTextOptions.CHUNK_TOKENS,
-          LongTextOptions.AGGREGATE);
+          Option.concat(
+              List.of(
+                  CliOptions.POOLING,
+                  EmbedOptions.NORMALIZE,
+                  EmbedOptions.PROMPT,
+                  EmbedOptions.PROMPT_NAME,
+                  EmbedOptions.TRUNCATE_DIM),
+              LongTextOptions.ALL));
 
   static final String USAGE =
       """

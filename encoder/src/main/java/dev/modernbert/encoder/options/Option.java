@@ -260,6 +260,16 @@ public final class Option<T> implements Serializable {
         label + ": bad value \"" + text + "\" (expected true, false)");
   }
 
+  /** The options of {@code lists}, in order (a front end's list from catalogs' lists). */
+  @SafeVarargs
+  public static List<Option<?>> concat(List<? extends Option<?>>... lists) {
+    List<Option<?>> all = new ArrayList<>();
+    for (List<? extends Option<?>> list : lists) {
+      all.addAll(list);
+    }
+    return List.copyOf(all);
+  }
+
   /** {@code windowOverlap} to {@code window-overlap}. */
   public static String kebab(String camel) {
     return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
