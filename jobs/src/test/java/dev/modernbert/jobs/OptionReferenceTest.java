@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.encoder.cli.CliReference;
 import dev.modernbert.encoder.options.Option;
+import dev.modernbert.encoder.options.TaskOptions;
 import dev.modernbert.spark.ml.ModernBertStage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,12 +95,6 @@ class OptionReferenceTest {
     assertTrue(outputType.help().startsWith("embed, classify: "), outputType.help());
     JobOptions.Spec device = specs().get("device");
     assertTrue(device.help().startsWith("auto | cpu"), device.help()); // every task: no prefix
-    assertEquals(List.of("colbert"), JobScopes.tasksTaking(JobFlagsHolder.ROLE));
-  }
-
-  /** Reads a declaration through the job's list, as the job does. */
-  private static final class JobFlagsHolder {
-    static final Option<?> ROLE =
-        JobOptions.OPTIONS.stream().filter(o -> o.key().equals("role")).findFirst().orElseThrow();
+    assertEquals(List.of("colbert"), JobScopes.tasksTaking(TaskOptions.ROLE));
   }
 }
