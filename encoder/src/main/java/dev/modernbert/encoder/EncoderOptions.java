@@ -71,10 +71,6 @@ public record EncoderOptions(
     return new EncoderOptions(device, dtype, maxLength, n, maxBatchRows, numThreads);
   }
 
-  public EncoderOptions withMaxBatchRows(int n) {
-    return new EncoderOptions(device, dtype, maxLength, batchTokens, n, numThreads);
-  }
-
   public EncoderOptions withNumThreads(int n) {
     return new EncoderOptions(device, dtype, maxLength, batchTokens, maxBatchRows, n);
   }

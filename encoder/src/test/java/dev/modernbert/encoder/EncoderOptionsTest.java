@@ -17,7 +17,8 @@ class EncoderOptionsTest {
     assertEquals(BatchPlanner.DEFAULT_GPU_MAX_BATCH_ROWS, gpu.maxBatchRows());
     assEqualsPlanner(BatchPlanner.defaults(true), gpu.planner());
     assEqualsPlanner(BatchPlanner.defaults(false), cpu.planner());
-    EncoderOptions chosen = cpu.withBatchTokens(8192).withMaxBatchRows(64).forDevice(true);
+    EncoderOptions chosen =
+        new EncoderOptions(cpu.device(), cpu.dtype(), 0, 8192, 64, 0).forDevice(true);
     assertEquals(8192, chosen.batchTokens());
     assertEquals(64, chosen.maxBatchRows());
     assertEquals(cpu.device(), gpu.device());

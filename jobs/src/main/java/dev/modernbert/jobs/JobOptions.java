@@ -2,10 +2,13 @@ package dev.modernbert.jobs;
 
 import dev.modernbert.encoder.flags.FlagException;
 import dev.modernbert.encoder.flags.FlagParser;
-import dev.modernbert.encoder.task.Output;
-import dev.modernbert.spark.ml.ModernBertClassifier;
-import dev.modernbert.spark.ml.ModernBertEmbedder;
-import dev.modernbert.spark.ml.ModernBertFillMask;
+import dev.modernbert.encoder.options.ColumnOptions;
+import dev.modernbert.encoder.options.EmbedOptions;
+import dev.modernbert.encoder.options.LongTextOptions;
+import dev.modernbert.encoder.options.Option;
+import dev.modernbert.encoder.options.RunOptions;
+import dev.modernbert.encoder.options.TaskOptions;
+import dev.modernbert.spark.ml.ModernBertStage;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -25,181 +28,83 @@ import java.util.Properties;
  */
 public final class JobOptions {
 
-  /** One option: its flag name (without --), default (null = none) and help. */
+  /** One option as the job shows it: its flag name (without --), default (null = none) and help. */
   public record Spec(String name, String defaultValue, boolean bool, String help) {}
 
-  /** The stages whose Params the options set: their defaults are the options' defaults. */
-  private static final ModernBertEmbedder EMBEDDER = new ModernBertEmbedder();
-
-  private static final ModernBertClassifier CLASSIFIER = new ModernBertClassifier();
-
-  private static final ModernBertFillMask FILL_MASK = new ModernBertFillMask();
-
   /**
-   * Every option, in the order of conf/embed-job.properties and the docs. Options that are stage
-   * Params take their defaults from the stage.
+   * Every option, in the order of --help, conf/embed-job.properties and the docs: the job's own
+   * ({@link JobFlags}) and the stage options it passes on ({@link #applyTo}). A stage option's flag
+   * is its declaration's (the kebab-case Param name, --model and --text-col by history).
    */
-  public static final List<Spec> SPECS =
-      List.of(
-          new Spec("task", "embed", false, "what to compute: " + String.join(" | ", Output.ids())),
-          new Spec("input", null, false, "input path or glob (local path or Hadoop URI)"),
-          new Spec(
-              "input-format",
-              "auto",
-              false,
-              "auto | parquet | json | jsonl | csv | text; auto = from the file extension"),
-          new Spec(
-              "bad-input",
-              "fail",
-              false,
-              "json input: fail (a bad line stops the job before any compute) | skip (drop and"
-                  + " count bad lines)"),
-          new Spec("text-col", "text", false, "input column holding the text (string)"),
-          new Spec("id-col", "id", false, "input column copied to the output as the row id"),
-          new Spec("keep-cols", "", false, "more input columns to copy to the output, a,b,c"),
-          new Spec("output", null, false, "output folder (local path or Hadoop URI)"),
-          new Spec("output-format", "parquet", false, "parquet | json"),
-          new Spec("mode", "error", false, "error | overwrite | append (when the output exists)"),
-          new Spec("partitions", "0", false, "repartition the input to N partitions; 0 = as read"),
-          new Spec(
-              "checkpoint",
-              "",
-              false,
-              "checkpoint folder: run as a resumable, incremental streaming query (new files only)"),
-          new Spec(
-              "max-files-per-trigger",
-              "0",
-              false,
-              "with --checkpoint: most input files per micro-batch; 0 = all in one"),
-          new Spec(
-              "model",
-              null,
-              false,
-              "checkpoint folder (local or Hadoop URI), Hugging Face Hub id (org/name[@revision]), or demo"),
-          new Spec(
-              "output-col",
-              "",
-              false,
-              "main output column; default per task: embedding, label, entities, predictions,"
-                  + " embeddings"),
-          new Spec(
-              "pooling",
-              EMBEDDER.getPooling(),
-              false,
-              "embed: auto | cls | mean | max | mean_sqrt_len | weightedmean | lasttoken"),
-          new Spec(
-              "normalize",
-              String.valueOf(EMBEDDER.getNormalize()),
-              true,
-              "embed: L2-normalise each vector (after truncate-dim)"),
-          new Spec(
-              "prompt",
-              null,
-              false,
-              "embed: text put before every text; given empty: no prompt, not even the default"),
-          new Spec(
-              "prompt-name",
-              EMBEDDER.getPromptName(),
-              false,
-              "embed: a prompt of the model's config_sentence_transformers.json, e.g. query;"
-                  + " empty: its default_prompt_name"),
-          new Spec(
-              "truncate-dim",
-              String.valueOf(EMBEDDER.getTruncateDim()),
-              false,
-              "embed: keep the first N values of each vector (Matryoshka); 0 keeps all"),
-          new Spec(
-              "long-text",
-              EMBEDDER.getLongText(),
-              false,
-              "embed: truncate | chunk (one row per window) | late (late chunking)"),
-          new Spec(
-              "window-tokens",
-              String.valueOf(EMBEDDER.getWindowTokens()),
-              false,
-              "embed, chunk/late: content tokens per window; 0 = all that fit"),
-          new Spec(
-              "window-overlap",
-              String.valueOf(EMBEDDER.getWindowOverlap()),
-              false,
-              "embed, chunk/late: tokens a window shares with the one before"),
-          new Spec(
-              "chunk-tokens",
-              String.valueOf(EMBEDDER.getChunkTokens()),
-              false,
-              "embed, late: tokens per output chunk"),
-          new Spec(
-              "aggregate",
-              EMBEDDER.getAggregate(),
-              false,
-              "embed, chunk/late: none (rows per chunk: chunk_index, char_start, char_end) | mean"
-                  + " | max (a row per text)"),
-          new Spec(
-              "probability-col",
-              CLASSIFIER.getProbabilityCol(),
-              false,
-              "classify: column of probabilities (multi-label: sigmoids; regression: the value)"),
-          new Spec("raw-prediction-col", "", false, "classify: optional column of raw logits"),
-          new Spec(
-              "top-k",
-              String.valueOf(FILL_MASK.getTopK()),
-              false,
-              "fill-mask: predictions per [MASK]"),
-          new Spec("role", "", false, "colbert: query | document (required)"),
-          new Spec(
-              "max-length",
-              String.valueOf(EMBEDDER.getMaxLength()),
-              false,
-              "tokens per text after truncation; 0 = the folder's max_seq_length /"
-                  + " model_max_length (capped), else max_position_embeddings"),
-          new Spec(
-              "batch-tokens",
-              String.valueOf(EMBEDDER.getBatchTokens()),
-              false,
-              "padded-token budget per batch"),
-          new Spec(
-              "max-batch-rows",
-              String.valueOf(EMBEDDER.getMaxBatchRows()),
-              false,
-              "most rows per batch"),
-          new Spec(
-              "sort-window-rows",
-              String.valueOf(EMBEDDER.getSortWindowRows()),
-              false,
-              "rows a task length-sorts together"),
-          new Spec("device", EMBEDDER.getDevice(), false, "auto | cpu | cuda | cuda:N"),
-          new Spec(
-              "dtype",
-              EMBEDDER.getDtype(),
-              false,
-              "auto | float32 | float16 | bfloat16 (CPU bf16 products)"),
-          new Spec(
-              "output-type",
-              EMBEDDER.getOutputType(),
-              false,
-              "embed, classify: array (array<float>) | vector (ML vector)"),
-          new Spec(
-              "precision",
-              EMBEDDER.getPrecision(),
-              false,
-              "embed: float32 | float16 | binary | ubinary (the last three: packed bytes)"),
-          new Spec("on-error", EMBEDDER.getOnError(), false, "fail | null"),
-          new Spec("error-col", "", false, "optional column with the reason a row failed"),
-          new Spec(
-              "num-threads",
-              String.valueOf(EMBEDDER.getNumThreads()),
-              false,
-              "libtorch threads per executor; 0 = its cores"),
-          new Spec("master", "", false, "Spark master when not set by spark-submit"),
-          new Spec("app-name", "", false, "Spark application name; default modernbert-<task>"),
-          new Spec("progress-interval", "30", false, "seconds between progress lines; 0 = none"),
-          new Spec("conf-file", "", false, "properties file with these options"));
+  static final List<Option<?>> OPTIONS =
+      Option.concat(
+          List.of(
+              JobFlags.TASK,
+              JobFlags.INPUT,
+              JobFlags.INPUT_FORMAT,
+              JobFlags.BAD_INPUT,
+              ColumnOptions.INPUT_COL,
+              JobFlags.ID_COL,
+              JobFlags.KEEP_COLS,
+              JobFlags.OUTPUT,
+              JobFlags.OUTPUT_FORMAT,
+              JobFlags.MODE,
+              JobFlags.PARTITIONS,
+              JobFlags.CHECKPOINT,
+              JobFlags.MAX_FILES_PER_TRIGGER,
+              RunOptions.MODEL_PATH,
+              ColumnOptions.OUTPUT_COL,
+              EmbedOptions.POOLING,
+              EmbedOptions.NORMALIZE,
+              EmbedOptions.PROMPT,
+              EmbedOptions.PROMPT_NAME,
+              EmbedOptions.TRUNCATE_DIM),
+          LongTextOptions.ALL,
+          List.of(
+              ColumnOptions.PROBABILITY_COL,
+              ColumnOptions.RAW_PREDICTION_COL,
+              TaskOptions.TOP_K,
+              TaskOptions.ROLE,
+              TaskOptions.QUERY_LENGTH,
+              TaskOptions.DOCUMENT_LENGTH,
+              TaskOptions.DO_QUERY_EXPANSION,
+              TaskOptions.ATTEND_TO_EXPANSION_TOKENS,
+              RunOptions.MAX_LENGTH,
+              RunOptions.BATCH_TOKENS,
+              RunOptions.MAX_BATCH_ROWS,
+              RunOptions.SORT_WINDOW_ROWS,
+              RunOptions.DEVICE,
+              RunOptions.DTYPE,
+              ColumnOptions.OUTPUT_TYPE,
+              EmbedOptions.PRECISION,
+              ColumnOptions.ON_ERROR,
+              ColumnOptions.ERROR_COL,
+              RunOptions.NUM_THREADS,
+              JobFlags.MASTER,
+              JobFlags.APP_NAME,
+              JobFlags.PROGRESS_INTERVAL,
+              JobFlags.CONF_FILE));
+
+  /** {@link #OPTIONS} as the job shows them (--help, the conf template). */
+  public static final List<Spec> SPECS = OPTIONS.stream().map(JobOptions::spec).toList();
+
+  private static Spec spec(Option<?> o) {
+    Object d = o.defaultValue();
+    // A text option without a default reads as "" (the checkpoint manifest records it so).
+    String shown = d != null ? String.valueOf(d) : o.type() == Option.Type.STRING ? "" : null;
+    return new Spec(o.key(), shown, o.type() == Option.Type.BOOLEAN, JobScopes.help(o));
+  }
 
   private static final Map<String, Spec> BY_NAME = new LinkedHashMap<>();
+
+  private static final Map<String, Option<?>> OPTION_BY_NAME = new LinkedHashMap<>();
 
   static {
     for (Spec s : SPECS) {
       BY_NAME.put(s.name(), s);
+    }
+    for (Option<?> o : OPTIONS) {
+      OPTION_BY_NAME.put(o.key(), o);
     }
   }
 
@@ -331,23 +236,24 @@ public final class JobOptions {
   }
 
   public int getInt(String name) {
-    String v = get(name);
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw JobException.usage("option --" + name + " must be an integer, got \"" + v + "\"");
-    }
+    return (Integer) parsed(name, Option.Type.INT);
   }
 
   public boolean getBool(String name) {
-    String v = get(name).trim();
-    if (v.equalsIgnoreCase("true")) {
-      return true;
+    return (Boolean) parsed(name, Option.Type.BOOLEAN);
+  }
+
+  /** The value of an option, read and checked by its declaration; a problem is a usage error. */
+  private Object parsed(String name, Option.Type type) {
+    Option<?> o = OPTION_BY_NAME.get(name);
+    if (o == null || o.type() != type) {
+      throw new IllegalArgumentException("--" + name + " is not a " + type + " option");
     }
-    if (v.equalsIgnoreCase("false")) {
-      return false;
+    try {
+      return o.parse(o.flag(), get(name));
+    } catch (IllegalArgumentException e) {
+      throw JobException.usage(e.getMessage());
     }
-    throw JobException.usage("option --" + name + " must be true or false, got \"" + v + "\"");
   }
 
   /** A comma-separated list option, empty entries dropped. */
@@ -365,20 +271,45 @@ public final class JobOptions {
     return Collections.unmodifiableList(out);
   }
 
-  /** Value of an option restricted to a set of choices. */
+  /** Value of an option restricted to a set of choices (read case-insensitively). */
   public String choice(String name, List<String> choices) {
-    String v = get(name).trim().toLowerCase(java.util.Locale.ROOT);
-    if (!choices.contains(v)) {
-      throw JobException.usage(
-          "option --"
-              + name
-              + " must be one of "
-              + String.join(" | ", choices)
-              + ", got \""
-              + v
-              + "\"");
+    try {
+      return Option.choice(name, "", null, choices).parse("--" + name, get(name));
+    } catch (IllegalArgumentException e) {
+      throw JobException.usage(e.getMessage());
     }
-    return v;
+  }
+
+  /**
+   * Sets on {@code stage} every Param whose flag was given (on the command line or in the conf
+   * file), read and checked by the Param's declaration; the other Params keep the stage's defaults,
+   * which are the declarations' defaults. A blank value of an option without a default leaves it
+   * unset ({@code error-col=}), unless blank is one of its values (an empty prompt: no prompt).
+   *
+   * @throws JobException a usage error naming the flag and the bad value
+   */
+  public <T extends ModernBertStage<?>> T applyTo(T stage) {
+    for (Option<?> o : stage.options()) {
+      String v = values.get(o.key());
+      if (v == null || (v.isBlank() && o.defaultValue() == null && !acceptsBlank(o))) {
+        continue;
+      }
+      try {
+        stage.setFromText(o.name(), v, o.flag());
+      } catch (IllegalArgumentException e) {
+        throw JobException.usage("bad option value: " + e.getMessage());
+      }
+    }
+    return stage;
+  }
+
+  private static boolean acceptsBlank(Option<?> o) {
+    try {
+      o.parse(o.flag(), "");
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** The options given (flag or conf file), for the summary. */

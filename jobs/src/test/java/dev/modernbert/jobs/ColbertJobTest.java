@@ -105,7 +105,7 @@ class ColbertJobTest {
             JobException.class,
             () -> EmbedJob.run(spark, JobOptions.parse(args("--role", "passage")), quiet()));
     assertTrue(
-        bad.getMessage().contains("role must be query or document, got \"passage\""),
+        bad.getMessage().contains("--role: bad value \"passage\" (expected query, document)"),
         bad.getMessage());
     assertTrue(!Files.exists(tmp.resolve("out")));
   }

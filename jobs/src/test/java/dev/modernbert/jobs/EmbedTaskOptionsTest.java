@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The job passes the sentence-transformers flags through to the embedder's Params. */
 class EmbedTaskOptionsTest {
   private static ModernBertEmbedder stage(String... args) {
-    return new EmbedTask().newStage(JobOptions.parse(args));
+    return JobOptions.parse(args).applyTo(new ModernBertEmbedder());
   }
 
   @Test

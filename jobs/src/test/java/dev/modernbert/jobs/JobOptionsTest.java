@@ -96,14 +96,17 @@ class JobOptionsTest {
 
     JobOptions o = JobOptions.parse(new String[] {"--max-length", "ten"});
     e = assertThrows(JobException.class, () -> o.getInt("max-length"));
-    assertTrue(e.getMessage().contains("--max-length must be an integer"), e.getMessage());
+    assertEquals("--max-length: \"ten\" is not an integer", e.getMessage());
 
     e = assertThrows(JobException.class, () -> o.require("model"));
     assertTrue(e.getMessage().contains("--model is required"), e.getMessage());
 
     JobOptions m = JobOptions.parse(new String[] {"--mode", "replace"});
     e = assertThrows(JobException.class, () -> m.choice("mode", List.of("error", "overwrite")));
-    assertTrue(e.getMessage().contains("--mode must be one of"), e.getMessage());
+    assertEquals("--mode: bad value \"replace\" (expected error, overwrite)", e.getMessage());
+    JobOptions p = JobOptions.parse(new String[] {"--partitions", "-1"});
+    e = assertThrows(JobException.class, () -> p.getInt("partitions"));
+    assertEquals("--partitions: -1 is too small (at least 0)", e.getMessage());
   }
 
   @Test
@@ -116,8 +119,9 @@ class JobOptionsTest {
 
     e = assertThrows(JobException.class, () -> JobOptions.parse(new String[] {"--model", "--x"}));
     assertEquals(
-        "option --model needs a value (checkpoint folder (local or Hadoop URI), Hugging Face Hub"
-            + " id (org/name[@revision]), or demo)",
+        "option --model needs a value ("
+            + dev.modernbert.encoder.options.RunOptions.MODEL_PATH.flagDoc()
+            + ")",
         e.getMessage());
 
     e = assertThrows(JobException.class, () -> JobOptions.parse(new String[] {"in", "out"}));
@@ -219,5 +223,43 @@ class JobOptionsTest {
             "",
             new org.apache.spark.SparkConf(false).set("spark.master", "yarn"),
             java.util.Map.of()));
+  }
+
+  @Test
+  void applyToSetsTheGivenOptionsOnTheStagesParams() {
+    JobOptions o =
+        JobOptions.parse(
+            new String[] {
+              "--batch-tokens",
+              "64",
+              "--device",
+              "cpu",
+              "--error-col",
+              "",
+              "--role",
+              "query",
+              "--query-length",
+              "40",
+              "--do-query-expansion",
+              "false"
+            });
+    dev.modernbert.spark.ml.ModernBertColBERT c =
+        o.applyTo(new dev.modernbert.spark.ml.ModernBertColBERT());
+    assertEquals(64, c.getBatchTokens());
+    assertEquals("cpu", c.getDevice());
+    assertEquals("query", c.getRole());
+    assertEquals(40, c.getOverrides().queryLength());
+    assertEquals(false, c.getOverrides().doQueryExpansion());
+    assertEquals(null, c.getErrorCol(), "a blank column option leaves the Param unset");
+    assertEquals(null, c.getOverrides().documentLength(), "not given: the folder's");
+
+    JobOptions bad = JobOptions.parse(new String[] {"--window-overlap", "-2"});
+    JobException e =
+        assertThrows(
+            JobException.class,
+            () -> bad.applyTo(new dev.modernbert.spark.ml.ModernBertEmbedder()));
+    assertEquals(
+        "bad option value: --window-overlap: -2 is too small (at least 0)", e.getMessage());
+    assertEquals(JobException.USAGE, e.exitCode());
   }
 }

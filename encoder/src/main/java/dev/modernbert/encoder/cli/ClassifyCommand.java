@@ -4,14 +4,13 @@ import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.head.LabelScore;
 import dev.modernbert.encoder.head.SequenceClassification;
+import dev.modernbert.encoder.options.Option;
 import dev.modernbert.encoder.task.Output;
 import dev.modernbert.encoder.task.SequenceClassify;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code modernbert classify}: a {@code ModernBertForSequenceClassification} checkpoint's label,
@@ -19,6 +18,8 @@ import java.util.Set;
  */
 final class ClassifyCommand {
   static final String NAME = Output.CLASSIFY.command();
+
+  static final List<Option<?>> OPTIONS = CliOptions.rowCommand(CliOptions.TOP_LABELS);
 
   static final String USAGE =
       """
@@ -37,26 +38,16 @@ final class ClassifyCommand {
       --top-k K adds "top": [{"label": ..., "score": S}, ...], the K best, best first.
       Rows whose text was cut to the maximum length get "truncated": true.
 
-      Options:
-        --model DIR|ID       a ModernBertForSequenceClassification checkpoint (see --model below)
-        --input FILE         JSON Lines input
-        --output FILE        JSON Lines output (written atomically: complete or absent); - for
-                             standard output; a FIFO or device is written in place
-        --top-k K            add the K best labels with their scores
       """
-          + Job.RUN_OPTIONS_HELP;
-
-  private static final Set<String> VALUED = new HashSet<>(Job.FLAGS);
-
-  static {
-    VALUED.add("--top-k");
-  }
+          + CliHelp.section(OPTIONS)
+          + Job.MODEL_NOTE;
 
   private ClassifyCommand() {}
 
   static int run(String[] args, PrintStream stdout, PrintStream err) throws IOException {
-    Flags flags = Flags.parse(NAME, args, VALUED, Set.of());
-    int topK = flags.intAtLeast("--top-k", 0, 1);
+    Flags flags = Flags.parse(NAME, args, OPTIONS);
+    Integer top = flags.value(CliOptions.TOP_LABELS);
+    int topK = top == null ? 0 : top; // 0: no "top" list
     Job job = Job.from(flags, stdout);
     try (ModernBertEncoder encoder = job.load()) {
       SequenceClassify task = new SequenceClassify();

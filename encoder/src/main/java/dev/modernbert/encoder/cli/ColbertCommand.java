@@ -4,14 +4,14 @@ import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.colbert.ColbertOverrides;
 import dev.modernbert.encoder.colbert.ColbertRole;
+import dev.modernbert.encoder.options.Option;
+import dev.modernbert.encoder.options.TaskOptions;
 import dev.modernbert.encoder.task.ColbertEmbed;
 import dev.modernbert.encoder.task.Output;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code modernbert colbert}: a PyLate ColBERT folder's token vectors for every line, as queries or
@@ -19,6 +19,14 @@ import java.util.Set;
  */
 final class ColbertCommand {
   static final String NAME = Output.COLBERT.command();
+
+  static final List<Option<?>> OPTIONS =
+      CliOptions.rowCommand(
+          TaskOptions.ROLE,
+          TaskOptions.QUERY_LENGTH,
+          TaskOptions.DOCUMENT_LENGTH,
+          TaskOptions.DO_QUERY_EXPANSION,
+          TaskOptions.ATTEND_TO_EXPANSION_TOKENS);
 
   static final String USAGE =
       """
@@ -37,40 +45,14 @@ final class ColbertCommand {
       FlashAttention (zero vectors for a Dense without bias). Rows whose text was cut to the
       role's length get "truncated": true.
 
-      Options:
-        --model DIR|ID       a PyLate ColBERT checkpoint (see --model below)
-        --input FILE         JSON Lines input
-        --output FILE        JSON Lines output (written atomically: complete or absent); - for
-                             standard output; a FIFO or device is written in place
-        --role R             query or document
-        --query-length N     query ids, prefix and special tokens included (default: the
-                             folder's query_length, else 32)
-        --document-length N  most document ids (default: the folder's document_length, else 180)
-        --do-query-expansion true|false
-                             pad queries to query_length with [MASK] (default: the folder's,
-                             else true)
-        --attend-to-expansion-tokens true|false
-                             let the expansion tokens take part in attention (default: the
-                             folder's, else false)
       """
-          + Job.RUN_OPTIONS_HELP;
-
-  private static final Set<String> VALUED = new HashSet<>(Job.FLAGS);
-
-  static {
-    VALUED.addAll(
-        List.of(
-            "--role",
-            "--query-length",
-            "--document-length",
-            "--do-query-expansion",
-            "--attend-to-expansion-tokens"));
-  }
+          + CliHelp.section(OPTIONS)
+          + Job.MODEL_NOTE;
 
   private ColbertCommand() {}
 
   static int run(String[] args, PrintStream stdout, PrintStream err) throws IOException {
-    Flags flags = Flags.parse(NAME, args, VALUED, Set.of());
+    Flags flags = Flags.parse(NAME, args, OPTIONS);
     ColbertEmbed task = new ColbertEmbed(role(flags), overrides(flags));
     Job job = Job.from(flags, stdout);
     try (ModernBertEncoder encoder = job.load()) {
@@ -95,31 +77,19 @@ final class ColbertCommand {
   }
 
   private static ColbertRole role(Flags flags) {
-    try {
-      return ColbertRole.parse(flags.required("--role"));
-    } catch (IllegalArgumentException e) {
-      throw CliException.usage(NAME, "--role: " + e.getMessage());
-    }
+    return ColbertRole.parse(flags.required(TaskOptions.ROLE.flag())); // checked: a role
   }
 
   private static ColbertOverrides overrides(Flags flags) {
     try {
       return new ColbertOverrides(
-          length(flags, "--query-length"),
-          length(flags, "--document-length"),
-          bool(flags, "--do-query-expansion"),
-          bool(flags, "--attend-to-expansion-tokens"));
+          flags.value(TaskOptions.QUERY_LENGTH),
+          flags.value(TaskOptions.DOCUMENT_LENGTH),
+          flags.value(TaskOptions.DO_QUERY_EXPANSION),
+          flags.value(TaskOptions.ATTEND_TO_EXPANSION_TOKENS));
     } catch (IllegalArgumentException e) {
       throw CliException.usage(NAME, e.getMessage());
     }
-  }
-
-  private static Integer length(Flags flags, String name) {
-    return flags.has(name) ? flags.intAtLeast(name, 0, 3) : null;
-  }
-
-  private static Boolean bool(Flags flags, String name) {
-    return flags.has(name) ? Boolean.valueOf(flags.choice(name, null, "true", "false")) : null;
   }
 
   private static void write(Writer w, JsonlInput.Prepared row, float[][] rows) throws IOException {

@@ -1,9 +1,10 @@
 package dev.modernbert.encoder.cli;
 
-import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.options.Option;
+import dev.modernbert.encoder.options.RunOptions;
 import dev.modernbert.encoder.runtime.TorchDoctor;
 import java.io.PrintStream;
-import java.util.Set;
+import java.util.List;
 
 /**
  * {@code modernbert doctor}: what decides where libtorch runs on this node (Java, CPU and ISA, DJL,
@@ -12,6 +13,9 @@ import java.util.Set;
  */
 final class DoctorCommand {
   static final String NAME = "doctor";
+
+  /** The device to check, with the stages' default (auto). */
+  static final List<Option<?>> OPTIONS = List.of(RunOptions.DEVICE);
 
   static final String USAGE =
       """
@@ -23,10 +27,12 @@ final class DoctorCommand {
       version, CPU or CUDA build), the JNI (path, flavor, the libtorch version it was built for),
       cudart, CUDA_VISIBLE_DEVICES, LD_LIBRARY_PATH, jna.library.path and the GPUs DJL sees.
       Then checks the device: libtorch is started only when the checks before loading pass.
+      --device auto always passes and says which device auto picks and why; cuda or cuda:N
+      fails unless CUDA is usable, naming the cause and the fix.
 
-      Options:
-        --device D   auto (default: always fine, says which device auto picks and why), cpu,
-                     cuda or cuda:N (fails unless CUDA is usable, naming the cause and the fix)
+      """
+          + CliHelp.section(OPTIONS)
+          + """
 
       Exit codes: 0 the device can be used, 1 it cannot (the check's message on stderr),
       2 bad usage. Run it on each GPU node with the executors' environment (docs/gpu.md).
@@ -35,12 +41,8 @@ final class DoctorCommand {
   private DoctorCommand() {}
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    Flags flags = Flags.parse(NAME, args, Set.of("--device"), Set.of());
-    String device = flags.get("--device", "auto");
-    if (!DeviceSpec.isValid(device)) {
-      throw CliException.usage(
-          NAME, "bad --device \"" + device + "\": expected " + DeviceSpec.DEVICES);
-    }
+    Flags flags = Flags.parse(NAME, args, OPTIONS);
+    String device = flags.value(RunOptions.DEVICE);
     TorchDoctor.Report report = TorchDoctor.examine(device);
     report.lines().forEach(out::println);
     out.flush();

@@ -6,6 +6,9 @@ import dev.modernbert.encoder.longtext.Aggregate;
 import dev.modernbert.encoder.longtext.ChunkEmbedding;
 import dev.modernbert.encoder.longtext.LongTextEmbed;
 import dev.modernbert.encoder.longtext.LongTextMode;
+import dev.modernbert.encoder.options.EmbedOptions;
+import dev.modernbert.encoder.options.LongTextOptions;
+import dev.modernbert.encoder.options.Option;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.encoder.task.HiddenStates;
@@ -15,9 +18,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code modernbert encode}: one output line per input line, in input order, with {@code id}, an
@@ -26,6 +27,18 @@ import java.util.Set;
  */
 final class EncodeCommand {
   static final String NAME = Output.EMBED.command();
+
+  /** The flags encode takes, in the order of its help (also tokenize's embedding flags). */
+  static final List<Option<?>> OPTIONS =
+      CliOptions.rowCommand(
+          Option.concat(
+              List.of(
+                  CliOptions.POOLING,
+                  EmbedOptions.NORMALIZE,
+                  EmbedOptions.PROMPT,
+                  EmbedOptions.PROMPT_NAME,
+                  EmbedOptions.TRUNCATE_DIM),
+              LongTextOptions.ALL));
 
   static final String USAGE =
       """
@@ -39,61 +52,26 @@ final class EncodeCommand {
       A sentence-transformers folder (modules.json) embeds as sentence-transformers does: its
       Pooling, Dense and Normalize modules, its prompts and its max_seq_length.
 
-      Options:
-        --model DIR|ID       a ModernBERT checkpoint (config.json, weights, tokenizer.json), or
-                             demo for the bundled demo model (see --model below)
-        --input FILE         JSON Lines input
-        --output FILE        JSON Lines output (written atomically: complete or absent); - for
-                             standard output; a FIFO or device is written in place
-        --pooling P          auto (default: the folder's sentence-transformers pipeline, else
-                             cls), cls, mean, max, mean_sqrt_len, weightedmean, lasttoken (replace
-                             only the Pooling module), or none (hidden states)
-        --normalize          L2-normalise embeddings (after --truncate-dim)
-        --prompt TEXT        text put before every text ("" = no prompt, not even the default)
-        --prompt-name NAME   a prompt of config_sentence_transformers.json (e.g. query, document);
-                             without --prompt or --prompt-name, its default_prompt_name applies
-        --truncate-dim N     keep the first N values (Matryoshka); 0 keeps all
-        --long-text MODE     truncate (default: keep the first tokens that fit), chunk (one
-                             vector per window of the text) or late (late chunking: windows run
-                             through the model, spans of --chunk-tokens tokens mean-pooled)
-        --window-tokens N    chunk/late: content tokens per window (default: all that fit)
-        --window-overlap N   chunk/late: tokens a window shares with the one before (0)
-        --chunk-tokens N     late: tokens per output chunk (256)
-        --aggregate A        chunk/late: none (a "chunks" list per line: chunk_index, char_start,
-                             char_end, embedding), mean (token-weighted) or max (one "embedding")
       """
-          + Job.RUN_OPTIONS_HELP;
-
-  private static final Set<String> VALUED = new HashSet<>(Job.FLAGS);
-
-  static {
-    VALUED.addAll(
-        List.of(
-            "--pooling",
-            "--prompt",
-            "--prompt-name",
-            "--truncate-dim",
-            "--long-text",
-            "--window-tokens",
-            "--window-overlap",
-            "--chunk-tokens",
-            "--aggregate"));
-  }
+          + CliHelp.section(OPTIONS)
+          + Job.MODEL_NOTE;
 
   private EncodeCommand() {}
 
   static int run(String[] args, PrintStream stdout, PrintStream err) throws IOException {
-    Flags flags = Flags.parse(NAME, args, VALUED, Set.of("--normalize"));
-    List<String> modes = new ArrayList<>(List.of("none"));
-    for (Pooling p : Pooling.values()) {
-      modes.add(p.id());
-    }
-    String poolingFlag = flags.choice("--pooling", "auto", modes.toArray(new String[0]));
+    Flags flags = Flags.parse(NAME, args, OPTIONS);
+    String poolingFlag = flags.value(CliOptions.POOLING);
     boolean hiddenStates = poolingFlag.equals("none"); // one vector per token, no pooling
-    for (String embedOnly :
-        List.of("--normalize", "--prompt", "--prompt-name", "--truncate-dim", "--long-text")) {
+    for (Option<?> embedOnly :
+        List.of(
+            EmbedOptions.NORMALIZE,
+            EmbedOptions.PROMPT,
+            EmbedOptions.PROMPT_NAME,
+            EmbedOptions.TRUNCATE_DIM,
+            LongTextOptions.LONG_TEXT)) {
       if (hiddenStates && flags.has(embedOnly)) {
-        throw CliException.usage(NAME, embedOnly + " needs a pooled embedding, not --pooling none");
+        throw CliException.usage(
+            NAME, embedOnly.flag() + " needs a pooled embedding, not --pooling none");
       }
     }
     Embed embed = hiddenStates ? null : embed(flags, Pooling.parse(poolingFlag));
@@ -164,14 +142,13 @@ final class EncodeCommand {
    * --prompt} with {@code --prompt-name}, is a usage error before anything is loaded.
    */
   static Embed embed(Flags flags, Pooling pooling) {
-    int truncateDim = flags.has("--truncate-dim") ? flags.intAtLeast("--truncate-dim", 0, 0) : 0;
     try {
       return new Embed(
           pooling,
-          flags.has("--normalize"),
-          flags.has("--prompt") ? flags.get("--prompt", "") : null,
-          flags.get("--prompt-name", null),
-          truncateDim);
+          flags.value(EmbedOptions.NORMALIZE),
+          flags.value(EmbedOptions.PROMPT),
+          flags.get(EmbedOptions.PROMPT_NAME.flag(), null),
+          flags.value(EmbedOptions.TRUNCATE_DIM));
     } catch (IllegalArgumentException e) {
       throw CliException.usage(flags.command(), e.getMessage());
     }
@@ -179,12 +156,11 @@ final class EncodeCommand {
 
   /** The long-text task the flags ask for, or null for truncate (the default). */
   private static LongTextEmbed longText(Flags flags, Embed embed) {
-    String mode = flags.choice("--long-text", "truncate", "truncate", "chunk", "late");
-    if (mode.equals("truncate")) {
-      for (String f :
-          List.of("--window-tokens", "--window-overlap", "--chunk-tokens", "--aggregate")) {
-        if (flags.has(f)) {
-          throw CliException.usage(NAME, f + " needs --long-text chunk or late");
+    LongTextMode mode = LongTextMode.parse(flags.value(LongTextOptions.LONG_TEXT));
+    if (mode == LongTextMode.TRUNCATE) {
+      for (Option<?> o : LongTextOptions.ALL) {
+        if (o != LongTextOptions.LONG_TEXT && flags.has(o)) {
+          throw CliException.usage(NAME, o.flag() + " needs --long-text chunk or late");
         }
       }
       return null;
@@ -192,11 +168,11 @@ final class EncodeCommand {
     try {
       return new LongTextEmbed(
           embed,
-          LongTextMode.parse(mode),
-          flags.intAtLeast("--window-tokens", 0, 0),
-          flags.intAtLeast("--window-overlap", 0, 0),
-          flags.intAtLeast("--chunk-tokens", LongTextEmbed.DEFAULT_CHUNK_TOKENS, 1),
-          Aggregate.parse(flags.choice("--aggregate", "none", "none", "mean", "max")));
+          mode,
+          flags.value(LongTextOptions.WINDOW_TOKENS),
+          flags.value(LongTextOptions.WINDOW_OVERLAP),
+          flags.value(LongTextOptions.CHUNK_TOKENS),
+          Aggregate.parse(flags.value(LongTextOptions.AGGREGATE)));
     } catch (IllegalArgumentException e) {
       throw CliException.usage(NAME, e.getMessage());
     }

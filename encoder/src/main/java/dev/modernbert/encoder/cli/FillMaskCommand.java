@@ -3,6 +3,8 @@ package dev.modernbert.encoder.cli;
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.head.MaskPrediction;
+import dev.modernbert.encoder.options.Option;
+import dev.modernbert.encoder.options.TaskOptions;
 import dev.modernbert.encoder.task.FillMask;
 import dev.modernbert.encoder.task.MaskedLmLogits;
 import dev.modernbert.encoder.task.Output;
@@ -11,9 +13,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code modernbert fill-mask}: for every mask token of every row, the {@code --top-k} most likely
@@ -21,6 +21,9 @@ import java.util.Set;
  */
 final class FillMaskCommand {
   static final String NAME = Output.FILL_MASK.command();
+
+  static final List<Option<?>> OPTIONS =
+      CliOptions.rowCommand(TaskOptions.TOP_K, CliOptions.MASK_ID);
 
   static final String USAGE =
       """
@@ -34,30 +37,17 @@ final class FillMaskCommand {
       position is the token index (with [CLS] at 0), score the softmax probability, token is
       present when the model has a tokenizer. Rows without a mask get "masks": [].
 
-      Options:
-        --model DIR|ID       a ModernBertForMaskedLM checkpoint, or demo (see --model below)
-        --input FILE         JSON Lines input
-        --output FILE        JSON Lines output (written atomically: complete or absent); - for
-                             standard output; a FIFO or device is written in place
-        --top-k K            predictions per mask (default 5)
-        --mask-id ID         the mask token id (default: the tokenizer's mask_token;
-                             required when the model has no tokenizer.json)
       """
-          + Job.RUN_OPTIONS_HELP;
-
-  private static final Set<String> VALUED = new HashSet<>(Job.FLAGS);
-
-  static {
-    VALUED.add("--top-k");
-    VALUED.add("--mask-id");
-  }
+          + CliHelp.section(OPTIONS)
+          + Job.MODEL_NOTE;
 
   private FillMaskCommand() {}
 
   static int run(String[] args, PrintStream stdout, PrintStream err) throws IOException {
-    Flags flags = Flags.parse(NAME, args, VALUED, Set.of());
-    int topK = flags.intAtLeast("--top-k", 5, 1);
-    int givenMaskId = flags.intAtLeast("--mask-id", -1, 0);
+    Flags flags = Flags.parse(NAME, args, OPTIONS);
+    int topK = flags.value(TaskOptions.TOP_K);
+    Integer mask = flags.value(CliOptions.MASK_ID);
+    int givenMaskId = mask == null ? -1 : mask; // -1: the tokenizer's
     Job job = Job.from(flags, stdout);
     try (ModernBertEncoder encoder = job.load()) {
       job.require(encoder, new MaskedLmLogits()); // the head first; the mask id below

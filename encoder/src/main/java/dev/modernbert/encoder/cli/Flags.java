@@ -2,14 +2,15 @@ package dev.modernbert.encoder.cli;
 
 import dev.modernbert.encoder.flags.FlagException;
 import dev.modernbert.encoder.flags.FlagParser;
-import java.util.Locale;
+import dev.modernbert.encoder.options.Option;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * A row command's flags, read by the shared {@link FlagParser} ({@code --name value}, {@code
- * --name=value}, value-less switches; a flag given twice is refused). Every problem, in parsing or
- * in the accessors, is a {@link CliException#usage} naming the flag.
+ * A command's flags, read by the shared {@link FlagParser} from its option declarations ({@code
+ * --name value}, {@code --name=value}, a boolean alone meaning true; a flag given twice is
+ * refused). Every given value is checked by its declaration when parsed, so every problem is a
+ * {@link CliException#usage} naming the flag, with the option's one message.
  */
 final class Flags {
   private final String command;
@@ -21,24 +22,54 @@ final class Flags {
   }
 
   /**
-   * @param valued flags that take a value (names with their leading {@code --})
-   * @param switches flags that take none
+   * @param options the flags the command takes
    * @throws CliException {@link CliException#help} when {@code -h} or {@code --help} is given in a
    *     flag's position (never as a flag's value)
    */
-  static Flags parse(String command, String[] args, Set<String> valued, Set<String> switches) {
+  static Flags parse(String command, String[] args, List<Option<?>> options) {
     FlagParser.Builder parser = FlagParser.builder();
-    valued.stream().sorted().forEach(name -> parser.value(name, ""));
-    switches.stream().sorted().forEach(name -> parser.toggle(name, ""));
+    for (Option<?> o : options) {
+      if (o.type() == Option.Type.BOOLEAN) {
+        parser.bool(o.flag(), o.help());
+      } else {
+        parser.value(o.flag(), o.help());
+      }
+    }
     FlagParser built = parser.build();
     if (built.wantsHelp(args)) {
       throw CliException.help(command);
     }
+    Map<String, String> values;
     try {
-      return new Flags(command, built.parse(args));
+      values = built.parse(args);
     } catch (FlagException e) {
       throw CliException.usage(command, e.getMessage());
     }
+    for (Option<?> o : options) {
+      String v = values.get(o.flag());
+      if (v != null) {
+        check(command, o, v);
+      }
+    }
+    return new Flags(command, values);
+  }
+
+  private static <T> T check(String command, Option<T> o, String text) {
+    try {
+      return o.parse(o.flag(), text);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(command, e.getMessage());
+    }
+  }
+
+  boolean has(Option<?> o) {
+    return values.containsKey(o.flag());
+  }
+
+  /** The value given, read by the option's declaration, else its default (null when none). */
+  <T> T value(Option<T> o) {
+    String v = values.get(o.flag());
+    return v == null ? o.defaultValue() : check(command, o, v);
   }
 
   boolean has(String name) {
@@ -58,31 +89,6 @@ final class Flags {
       throw CliException.usage(command, name + " is empty");
     }
     return v;
-  }
-
-  /** An integer flag no smaller than {@code min}, or {@code fallback} when absent. */
-  int intAtLeast(String name, int fallback, int min) {
-    try {
-      return FlagParser.intAtLeast(values, name, fallback, min);
-    } catch (IllegalArgumentException e) {
-      throw CliException.usage(command, e.getMessage());
-    }
-  }
-
-  /** A value that must be one of {@code choices} (compared case-insensitively). */
-  String choice(String name, String fallback, String... choices) {
-    String v = values.get(name);
-    if (v == null) {
-      return fallback;
-    }
-    String s = v.trim().toLowerCase(Locale.ROOT);
-    for (String c : choices) {
-      if (c.equals(s)) {
-        return c;
-      }
-    }
-    throw CliException.usage(
-        command, name + ": bad value \"" + v + "\" (expected " + String.join(", ", choices) + ")");
   }
 
   String command() {

@@ -2,10 +2,10 @@ package dev.modernbert.encoder.cli;
 
 import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.hub.HubException;
+import dev.modernbert.encoder.options.RunOptions;
 import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.runtime.DtypeSpec;
 import dev.modernbert.encoder.source.ModelSource;
@@ -43,39 +43,15 @@ record Job(
   /** Output floats a chunk may hold in memory before it is written (256 MiB). */
   static final long CHUNK_FLOAT_BUDGET = 64L << 20;
 
-  static final Set<String> FLAGS =
-      Set.of(
-          "--model",
-          "--input",
-          "--output",
-          "--max-length",
-          "--batch-tokens",
-          "--device",
-          "--dtype",
-          "--threads",
-          "--chunk-rows");
-
-  /** Help lines for the options every row command takes, after its own. */
-  static final String RUN_OPTIONS_HELP =
+  /** Said after every row command's options: what --model reads. */
+  static final String MODEL_NOTE =
       """
-        --max-length N       truncate texts to N tokens, special tokens included (default: the
-                             folder's max_seq_length / model_max_length, capped at
-                             max_position_embeddings, else max_position_embeddings)
-        --batch-tokens N     token budget per batch (default %d)
-        --device D           auto, cpu, cuda or cuda:N (default cpu; auto: GPU 0 if any)
-        --dtype T            auto, float32, float16 or bfloat16 (default float32; auto:
-                             float16 on a GPU; bfloat16: bf16 products on CPUs with
-                             AVX512-BF16 or AMX, the rest float32)
-        --threads N          libtorch intra-op threads (default: all cores)
-        --chunk-rows N       rows per encoder call, bounds memory (default 4096)
-        --help               this text
 
       --model takes a local folder (it wins over a Hub id of the same name), demo, or a Hugging
       Face Hub id org/name[@revision] (also hf://org/name[@revision]), fetched into the Hugging
       Face cache. Weights are model.safetensors or pytorch_model.bin (zip format, read as data:
       never unpickled as code), either one possibly sharded with its .index.json.
-      """
-          .formatted(BatchPlanner.DEFAULT_BATCH_TOKENS);
+      """;
 
   /**
    * The job of the flags; {@code --output -} writes to {@code stdout} (then {@link #output} is
@@ -83,21 +59,15 @@ record Job(
    */
   static Job from(Flags f, PrintStream stdout) {
     String cmd = f.command();
-    String model = f.required("--model");
-    String in = f.required("--input");
-    String out = f.required("--output");
-    int maxLength = f.intAtLeast("--max-length", 0, 1); // the tokenizer checks its own minimum
-    int batchTokens = f.intAtLeast("--batch-tokens", BatchPlanner.DEFAULT_BATCH_TOKENS, 1);
-    DeviceSpec device;
-    try {
-      device = DeviceSpec.parse(f.get("--device", "cpu"));
-    } catch (IllegalArgumentException e) {
-      throw CliException.usage(cmd, "--device: " + e.getMessage());
-    }
-    DtypeSpec dtype =
-        DtypeSpec.parse(f.choice("--dtype", "float32", DtypeSpec.NAMES.toArray(new String[0])));
-    int threads = f.intAtLeast("--threads", 0, 1);
-    int chunkRows = f.intAtLeast("--chunk-rows", DEFAULT_CHUNK_ROWS, 1);
+    String model = f.required(CliOptions.MODEL.flag());
+    String in = f.required(CliOptions.INPUT.flag());
+    String out = f.required(CliOptions.OUTPUT.flag());
+    int maxLength = f.value(RunOptions.MAX_LENGTH); // the tokenizer checks its own minimum
+    int batchTokens = f.value(RunOptions.BATCH_TOKENS);
+    DeviceSpec device = DeviceSpec.parse(f.value(CliOptions.DEVICE)); // checked: valid
+    DtypeSpec dtype = DtypeSpec.parse(f.value(CliOptions.DTYPE));
+    int threads = f.value(CliOptions.THREADS);
+    int chunkRows = f.value(CliOptions.CHUNK_ROWS);
 
     Path input = Path.of(in).toAbsolutePath();
     if (!Files.isRegularFile(input)) {

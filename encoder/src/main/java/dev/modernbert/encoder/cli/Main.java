@@ -83,6 +83,13 @@ public final class Main {
 
   static final String USAGE = usage();
 
+  /** The usage text a command's {@code --help} prints (the general usage for an unknown one). */
+  static String usage(String command) {
+    Command c = COMMANDS.get(command);
+    return c == null || c.usage() == null ? USAGE : c.usage();
+  }
+
+
   private static String usage() {
     StringBuilder sb = new StringBuilder("Usage: modernbert <command> [options]\n\nCommands:\n");
     for (Map.Entry<String, Command> e : COMMANDS.entrySet()) {
@@ -129,7 +136,7 @@ public final class Main {
       return c.run().run(rest, out, err);
     } catch (CliException e) {
       if (e.isHelp()) {
-        out.print(c == null || c.usage() == null ? USAGE : c.usage());
+        out.print(usage(command));
         return EXIT_OK;
       }
       String prefix = "modernbert " + command + ": error: ";

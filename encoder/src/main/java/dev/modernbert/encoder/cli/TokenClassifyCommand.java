@@ -4,13 +4,13 @@ import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.head.Entity;
 import dev.modernbert.encoder.head.TokenClassification;
+import dev.modernbert.encoder.options.Option;
 import dev.modernbert.encoder.task.Output;
 import dev.modernbert.encoder.task.TokenClassify;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code modernbert token-classify}: a {@code ModernBertForTokenClassification} checkpoint's logits
@@ -18,6 +18,8 @@ import java.util.Set;
  */
 final class TokenClassifyCommand {
   static final String NAME = Output.TOKEN_CLASSIFY.command();
+
+  static final List<Option<?>> OPTIONS = CliOptions.rowCommand();
 
   static final String USAGE =
       """
@@ -34,18 +36,14 @@ final class TokenClassifyCommand {
       text (text.substring(start, end) is the entity's text); score is the mean top probability of
       its tokens. Rows whose text was cut to the maximum length get "truncated": true.
 
-      Options:
-        --model DIR|ID       a ModernBertForTokenClassification checkpoint (see --model below)
-        --input FILE         JSON Lines input
-        --output FILE        JSON Lines output (written atomically: complete or absent); - for
-                             standard output; a FIFO or device is written in place
       """
-          + Job.RUN_OPTIONS_HELP;
+          + CliHelp.section(OPTIONS)
+          + Job.MODEL_NOTE;
 
   private TokenClassifyCommand() {}
 
   static int run(String[] args, PrintStream stdout, PrintStream err) throws IOException {
-    Flags flags = Flags.parse(NAME, args, Job.FLAGS, Set.of());
+    Flags flags = Flags.parse(NAME, args, OPTIONS);
     Job job = Job.from(flags, stdout);
     try (ModernBertEncoder encoder = job.load()) {
       TokenClassify task = new TokenClassify();

@@ -2,14 +2,15 @@ package dev.modernbert.encoder.cli;
 
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.options.EmbedOptions;
+import dev.modernbert.encoder.options.Option;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.List;
 
 /**
  * {@code modernbert tokenize}: the token ids, token strings and character offsets the model gets
@@ -20,6 +21,10 @@ import java.util.Set;
  */
 final class TokenizeCommand {
   static final String NAME = "tokenize";
+
+  /** The prompt flags as encode's: tokenize tokenizes as encode does. */
+  static final List<Option<?>> OPTIONS =
+      CliOptions.rowCommand(EmbedOptions.PROMPT, EmbedOptions.PROMPT_NAME);
 
   static final String USAGE =
       """
@@ -32,28 +37,18 @@ final class TokenizeCommand {
       plus "truncated": true on rows cut to the maximum length. offsets are Java String
       (UTF-16) indices into the text, so text.substring(start, end) is the token's text;
       special tokens the tokenizer adds (e.g. [CLS], [SEP]) have [0, 0]. Lines with input_ids
-      get their ids and tokens back, without offsets.
+      get their ids and tokens back, without offsets. With a prompt, offsets index the string
+      prompt + text. Without --prompt or --prompt-name, a sentence-transformers folder's
+      default_prompt_name applies as in encode; other folders get no prompt.
 
-      Options:
-        --model DIR|ID       a ModernBERT checkpoint (config.json, weights, tokenizer.json), or
-                             demo for the bundled demo model (see --model below)
-        --input FILE         JSON Lines input
-        --output FILE        JSON Lines output (written atomically: complete or absent); - for
-                             standard output; a FIFO or device is written in place
-        --prompt TEXT        as encode: text put before every text ("" = no prompt); offsets
-                             then index the string prompt + text
-        --prompt-name NAME   as encode: a prompt of config_sentence_transformers.json
-      Without --prompt or --prompt-name, a sentence-transformers folder's default_prompt_name
-      applies as in encode; other folders get no prompt.
       """
-          + Job.RUN_OPTIONS_HELP;
+          + CliHelp.section(OPTIONS)
+          + Job.MODEL_NOTE;
 
   private TokenizeCommand() {}
 
   static int run(String[] args, PrintStream stdout, PrintStream err) throws IOException {
-    Set<String> valued = new HashSet<>(Job.FLAGS);
-    valued.addAll(Set.of("--prompt", "--prompt-name"));
-    Flags flags = Flags.parse(NAME, args, valued, Set.of());
+    Flags flags = Flags.parse(NAME, args, OPTIONS);
     // encode's embedding task tokenizes: the same prompt, lower-casing and truncation
     Embed embed = EncodeCommand.embed(flags, Pooling.AUTO);
     Job job = Job.from(flags, stdout);

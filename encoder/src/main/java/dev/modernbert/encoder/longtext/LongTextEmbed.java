@@ -49,10 +49,7 @@ public record LongTextEmbed(
     if (windowTokens < 0) {
       throw new IllegalArgumentException("windowTokens must be >= 0 (0: the most that fit)");
     }
-    if (windowOverlap < 0 || (windowTokens > 0 && windowOverlap >= windowTokens)) {
-      throw new IllegalArgumentException(
-          "windowOverlap must be in [0, windowTokens), got " + windowOverlap);
-    }
+    Windowing.checkOverlap(windowOverlap, windowTokens);
     if (mode == LongTextMode.LATE && chunkTokens < 1) {
       throw new IllegalArgumentException("late mode needs chunkTokens >= 1, got " + chunkTokens);
     }
@@ -113,11 +110,7 @@ public record LongTextEmbed(
               + room
               + " content tokens fit its maximum length with the special tokens and the prompt");
     }
-    if (windowOverlap >= window) {
-      throw new IllegalArgumentException(
-          "windowOverlap " + windowOverlap + " must be smaller than the window (" + window + ")");
-    }
-    return new Windowing(window, windowOverlap);
+    return new Windowing(window, windowOverlap); // checks the overlap against this window
   }
 
   @Override

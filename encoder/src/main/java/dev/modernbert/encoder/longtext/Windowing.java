@@ -14,9 +14,23 @@ public record Windowing(int windowTokens, int overlap) {
     if (windowTokens < 1) {
       throw new IllegalArgumentException("windowTokens must be at least 1, got " + windowTokens);
     }
-    if (overlap < 0 || overlap >= windowTokens) {
+    checkOverlap(overlap, windowTokens);
+  }
+
+  /**
+   * The one check of a window overlap: at least 0 and smaller than the window of {@code
+   * windowTokens} content tokens (0: the most that fit, not known yet, so only the sign is
+   * checked).
+   *
+   * @throws IllegalArgumentException naming the overlap and the window
+   */
+  public static void checkOverlap(int overlap, int windowTokens) {
+    if (overlap < 0 || (windowTokens > 0 && overlap >= windowTokens)) {
       throw new IllegalArgumentException(
-          "windowOverlap must be in [0, windowTokens) = [0, " + windowTokens + "), got " + overlap);
+          "windowOverlap must be at least 0 and smaller than the window ("
+              + (windowTokens > 0 ? windowTokens + " tokens" : "the most that fit")
+              + "), got "
+              + overlap);
     }
   }
 

@@ -132,7 +132,7 @@ class ColbertCommandTest {
             "passage");
     assertEquals(Main.EXIT_USAGE, r.code());
     assertTrue(
-        r.err().contains("--role: role must be query or document, got \"passage\""), r.err());
+        r.err().contains("--role: bad value \"passage\" (expected query, document)"), r.err());
     assertFalse(Files.exists(tmp.resolve("out.jsonl")));
   }
 

@@ -1,6 +1,7 @@
 package dev.modernbert.spark.ml;
 
 import dev.modernbert.encoder.head.SequenceClassification;
+import dev.modernbert.encoder.options.ColumnOptions;
 import dev.modernbert.encoder.task.SequenceClassify;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,25 +32,9 @@ public class ModernBertClassifier extends VectorOutputStage<ModernBertClassifier
   }
 
   public ModernBertClassifier(String uid) {
-    super(
-        uid,
-        "output column of predicted labels (string, through the checkpoint's id2label)",
-        "array (array<float>) | vector (ML VectorUDT): the type of probabilityCol and"
-            + " rawPredictionCol",
-        "classified");
-    probabilityCol =
-        new Param<>(
-            this,
-            "probabilityCol",
-            "output column of per-label scores: softmax probabilities (single-label), sigmoids"
-                + " (multi-label) or the raw value (regression)");
-    rawPredictionCol =
-        new Param<>(
-            this,
-            "rawPredictionCol",
-            "optional output column of the classifier's raw logits (unset: not output)");
-    setDefault(outputCol(), "label");
-    setDefault(probabilityCol, "probability");
+    super(uid, "label");
+    probabilityCol = stringParam(ColumnOptions.PROBABILITY_COL);
+    rawPredictionCol = stringParam(ColumnOptions.RAW_PREDICTION_COL);
   }
 
   public Param<String> probabilityCol() {

@@ -5,6 +5,7 @@ import dev.modernbert.encoder.colbert.ColbertOverrides;
 import dev.modernbert.encoder.colbert.ColbertRole;
 import dev.modernbert.encoder.colbert.ColbertSettings;
 import dev.modernbert.encoder.source.ModelSource;
+import dev.modernbert.encoder.options.TaskOptions;
 import dev.modernbert.encoder.task.ColbertEmbed;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.Optional;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -42,42 +42,12 @@ public class ModernBertColBERT extends ModernBertStage<ModernBertColBERT> {
   }
 
   public ModernBertColBERT(String uid) {
-    super(
-        uid,
-        "output column of token vectors: array<array<float>>, one L2-normalised vector per kept"
-            + " token",
-        "embedded");
-    role =
-        new Param<>(
-            this,
-            "role",
-            "query | document: how PyLate encodes the texts (prefix token, length, query"
-                + " expansion; documents drop skiplist tokens). Required",
-            ParamValidators.inArray(List.of("query", "document")));
-    queryLength =
-        new IntParam(
-            this,
-            "queryLength",
-            "query ids, prefix and special tokens included; unset: the folder's query_length",
-            ParamValidators.gtEq(ColbertSettings.MIN_LENGTH));
-    documentLength =
-        new IntParam(
-            this,
-            "documentLength",
-            "most document ids; unset: the folder's document_length",
-            ParamValidators.gtEq(ColbertSettings.MIN_LENGTH));
-    doQueryExpansion =
-        new BooleanParam(
-            this,
-            "doQueryExpansion",
-            "pad queries to queryLength with [MASK]; unset: the folder's do_query_expansion");
-    attendToExpansionTokens =
-        new BooleanParam(
-            this,
-            "attendToExpansionTokens",
-            "let expansion tokens take part in attention (false: their rows are those PyLate gives"
-                + " under FlashAttention); unset: the folder's attend_to_expansion_tokens");
-    setDefault(outputCol(), "embeddings");
+    super(uid, "embeddings");
+    role = stringParam(TaskOptions.ROLE);
+    queryLength = intParam(TaskOptions.QUERY_LENGTH);
+    documentLength = intParam(TaskOptions.DOCUMENT_LENGTH);
+    doQueryExpansion = boolParam(TaskOptions.DO_QUERY_EXPANSION);
+    attendToExpansionTokens = boolParam(TaskOptions.ATTEND_TO_EXPANSION_TOKENS);
   }
 
   public Param<String> role() {

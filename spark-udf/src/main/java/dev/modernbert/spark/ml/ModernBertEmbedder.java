@@ -5,6 +5,8 @@ import dev.modernbert.encoder.longtext.Aggregate;
 import dev.modernbert.encoder.longtext.ChunkEmbedding;
 import dev.modernbert.encoder.longtext.LongTextEmbed;
 import dev.modernbert.encoder.longtext.LongTextMode;
+import dev.modernbert.encoder.options.EmbedOptions;
+import dev.modernbert.encoder.options.LongTextOptions;
 import dev.modernbert.encoder.pipeline.Prompts;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.task.Embed;
@@ -16,7 +18,6 @@ import java.util.Optional;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -38,6 +39,7 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
   private final Param<String> prompt;
   private final Param<String> promptName;
   private final IntParam truncateDim;
+  private final Param<String> precision; // how the vector is stored (VectorPrecision)
 
   // Long texts (see LongTextEmbed): what happens to a text longer than the model's context.
   private final Param<String> longText;
@@ -51,84 +53,18 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
   }
 
   public ModernBertEmbedder(String uid) {
-    super(
-        uid,
-        "output column of embeddings",
-        "array (array<float>) | vector (ML VectorUDT)",
-        "embedded");
-    List<String> modes = new ArrayList<>();
-    for (Pooling p : Pooling.values()) {
-      modes.add(p.id());
-    }
-    pooling =
-        new Param<>(
-            this,
-            "pooling",
-            "auto: the checkpoint's sentence-transformers pipeline (modules.json: Pooling, Dense,"
-                + " Normalize), else its 1_Pooling/config.json, else cls; or one of "
-                + String.join(", ", modes.subList(1, modes.size()))
-                + ", which replaces only the Pooling module",
-            ParamValidators.inArray(modes));
-    normalize =
-        new BooleanParam(this, "normalize", "L2-normalise each embedding (after truncateDim)");
-    prompt =
-        new Param<>(
-            this,
-            "prompt",
-            "text put before every text; \"\" = no prompt, not even the default; unset ="
-                + " promptName, else the model's default_prompt_name");
-    promptName =
-        new Param<>(
-            this,
-            "promptName",
-            "a prompt of the model's config_sentence_transformers.json (e.g. query, document);"
-                + " \"\" = its default_prompt_name");
-    truncateDim =
-        new IntParam(
-            this,
-            "truncateDim",
-            "keep the first N values of each embedding (Matryoshka); 0 keeps all",
-            ParamValidators.gtEq(0));
-    longText =
-        new Param<>(
-            this,
-            "longText",
-            "truncate | chunk | late: truncate keeps the first tokens that fit; chunk embeds"
-                + " windows of the text (one vector per chunk); late embeds windows and mean-pools"
-                + " spans of chunkTokens tokens of the long context (late chunking)",
-            ParamValidators.inArray(List.of("truncate", "chunk", "late")));
-    windowTokens =
-        new IntParam(
-            this,
-            "windowTokens",
-            "chunk/late: content tokens per window (>= 0; 0: the most that fit the model)",
-            ParamValidators.gtEq(0));
-    windowOverlap =
-        new IntParam(
-            this,
-            "windowOverlap",
-            "chunk/late: tokens a window shares with the one before (>= 0, < windowTokens)",
-            ParamValidators.gtEq(0));
-    chunkTokens =
-        new IntParam(
-            this, "chunkTokens", "late: tokens per output chunk (>= 1)", ParamValidators.gtEq(1));
-    aggregate =
-        new Param<>(
-            this,
-            "aggregate",
-            "chunk/late: none (one output row per chunk, with chunk_index, char_start, char_end),"
-                + " mean (token-weighted) or max (one row per text)",
-            ParamValidators.inArray(List.of("none", "mean", "max")));
-    setDefault(longText, "truncate");
-    setDefault(windowTokens, 0);
-    setDefault(windowOverlap, 0);
-    setDefault(chunkTokens, LongTextEmbed.DEFAULT_CHUNK_TOKENS);
-    setDefault(aggregate, "none");
-    setDefault(outputCol(), "embedding");
-    setDefault(pooling, "auto");
-    setDefault(normalize, false);
-    setDefault(promptName, "");
-    setDefault(truncateDim, 0);
+    super(uid, "embedding");
+    pooling = stringParam(EmbedOptions.POOLING);
+    normalize = boolParam(EmbedOptions.NORMALIZE);
+    prompt = stringParam(EmbedOptions.PROMPT);
+    promptName = stringParam(EmbedOptions.PROMPT_NAME);
+    truncateDim = intParam(EmbedOptions.TRUNCATE_DIM);
+    precision = stringParam(EmbedOptions.PRECISION);
+    longText = stringParam(LongTextOptions.LONG_TEXT);
+    windowTokens = intParam(LongTextOptions.WINDOW_TOKENS);
+    windowOverlap = intParam(LongTextOptions.WINDOW_OVERLAP);
+    chunkTokens = intParam(LongTextOptions.CHUNK_TOKENS);
+    aggregate = stringParam(LongTextOptions.AGGREGATE);
   }
 
   public Param<String> pooling() {
@@ -263,19 +199,6 @@ public class ModernBertEmbedder extends VectorOutputStage<ModernBertEmbedder> {
   }
 
   // ---- precision: how the vector is stored (VectorPrecision) ----
-
-  private final Param<String> precision =
-      new Param<>(
-          this,
-          "precision",
-          "float32 | float16 (binary: little-endian IEEE halves) | binary | ubinary (binary: the"
-              + " sign bits as sentence-transformers' quantize_embeddings packs them); all but"
-              + " float32 need outputType array",
-          ParamValidators.inArray(VectorPrecision.NAMES));
-
-  {
-    setDefault(precision, "float32");
-  }
 
   public Param<String> precision() {
     return precision;

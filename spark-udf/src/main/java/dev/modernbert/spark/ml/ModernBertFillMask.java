@@ -1,10 +1,10 @@
 package dev.modernbert.spark.ml;
 
 import dev.modernbert.encoder.head.MaskPrediction;
+import dev.modernbert.encoder.options.TaskOptions;
 import dev.modernbert.encoder.task.FillMask;
 import java.util.List;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -41,13 +41,8 @@ public class ModernBertFillMask extends ModernBertStage<ModernBertFillMask> {
   }
 
   public ModernBertFillMask(String uid) {
-    super(
-        uid,
-        "output column of predictions: array<struct<position,token_id,token,score>>",
-        "processed");
-    topK = new IntParam(this, "topK", "predictions per mask token", ParamValidators.gt(0));
-    setDefault(outputCol(), "predictions");
-    setDefault(topK, 5);
+    super(uid, "predictions");
+    topK = intParam(TaskOptions.TOP_K);
   }
 
   public IntParam topK() {

@@ -5,6 +5,10 @@ import dev.modernbert.encoder.checkpoint.CheckpointException;
 import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.runtime.DtypeSpec;
 import dev.modernbert.encoder.source.ModelSource;
+import dev.modernbert.encoder.ModernBertEncoder;
+import dev.modernbert.encoder.options.ColumnOptions;
+import dev.modernbert.encoder.options.Option;
+import dev.modernbert.encoder.options.RunOptions;
 import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.encoder.weights.HeadKind;
 import dev.modernbert.encoder.weights.Weights;
@@ -13,18 +17,21 @@ import dev.modernbert.spark.executor.ModelFiles;
 import dev.modernbert.spark.executor.StageMetrics;
 import dev.modernbert.spark.executor.StageSpec;
 import java.io.Serializable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -35,7 +42,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import scala.runtime.AbstractFunction1;
 
 /**
  * The common machinery of the ModernBERT Spark stages ({@link ModernBertEmbedder}, {@link
@@ -67,117 +73,82 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
   private final Param<String> errorCol;
   private final IntParam numThreads;
 
+  /** The option declaration behind each Param, by Param name (see {@link #option}). */
+  private final Map<String, Option<?>> declarations = new LinkedHashMap<>();
+
   /**
    * @param uid the stage's uid
-   * @param outputDoc the doc string of {@code outputCol}
-   * @param verb what a row's processing is called in docs ("embedded", "classified", ...)
+   * @param defaultOutputCol the default of {@code outputCol}
    */
-  protected ModernBertStage(String uid, String outputDoc, String verb) {
+  protected ModernBertStage(String uid, String defaultOutputCol) {
     this.uid = uid;
-    inputCol = new Param<>(this, "inputCol", "input column of text (string)");
-    outputCol = new Param<>(this, "outputCol", outputDoc);
-    modelPath =
-        new Param<>(
-            this,
-            "modelPath",
-            "ModernBERT checkpoint folder: a local path present on every executor, any Hadoop"
-                + " FileSystem URI (hdfs://, s3a://, file://, ...; copied once per executor), a"
-                + " Hugging Face Hub id (org/name, org/name@revision or hf://org/name[@revision];"
-                + " pinned to one commit on the driver, fetched into each executor's Hugging Face"
-                + " cache), or demo");
-    maxLength =
-        new IntParam(
-            this,
-            "maxLength",
-            "tokens per text after truncation, special tokens included (at least the tokenizer's"
-                + " special-token count, checked when the model loads); 0 = the folder's"
-                + " max_seq_length / model_max_length capped at max_position_embeddings, else"
-                + " max_position_embeddings",
-            ParamValidators.gtEq(0));
-    batchTokens =
-        new IntParam(
-            this,
-            "batchTokens",
-            "padded-token budget per batch (rows x longest)",
-            ParamValidators.gt(0));
-    maxBatchRows = new IntParam(this, "maxBatchRows", "most rows per batch", ParamValidators.gt(0));
-    sortWindowRows =
-        new IntParam(
-            this,
-            "sortWindowRows",
-            "rows a task gathers, length-sorts and submits together; bounds memory per task",
-            ParamValidators.gt(0));
-    device =
-        new Param<>(
-            this,
-            "device",
-            "auto | cpu | cuda | cuda:N: auto uses the task's Spark GPU resource when it has one,"
-                + " else the CPU; cuda requires a GPU resource",
-            new Check<String>("device must be " + DeviceSpec.DEVICES, DeviceSpec::isValid));
-    dtype =
-        new Param<>(
-            this,
-            "dtype",
-            "auto | float32 | float16 | bfloat16: auto is float16 on a GPU and float32 on the CPU;"
-                + " bfloat16 runs the encoder's matrix products in bf16 on CPUs with AVX512-BF16"
-                + " or AMX (the rest float32) and is refused elsewhere",
-            ParamValidators.inArray(DeviceSpec.DTYPES));
-    onError =
-        new Param<>(
-            this,
-            "onError",
-            "fail | null: fail fails the task naming the row; null outputs null (and the reason in"
-                + " errorCol when set)",
-            ParamValidators.inArray(List.of("fail", "null")));
-    errorCol =
-        new Param<>(
-            this,
-            "errorCol",
-            "optional output column (string) with the reason a row could not be " + verb);
-    numThreads =
-        new IntParam(
-            this,
-            "numThreads",
-            "libtorch intra-op threads of the executor's CPU runner; 0 = the executor's cores"
-                + " (spark.executor.cores, else the available processors)",
-            ParamValidators.gtEq(0));
-
-    setDefault(inputCol, "text");
-    setDefault(maxLength, 0);
-    setDefault(batchTokens, BatchPlanner.DEFAULT_BATCH_TOKENS);
-    setDefault(maxBatchRows, BatchPlanner.DEFAULT_MAX_BATCH_ROWS);
-    setDefault(sortWindowRows, 1024);
-    setDefault(device, "auto");
-    setDefault(dtype, "auto");
-    setDefault(onError, "fail");
-    setDefault(numThreads, 0);
+    inputCol = stringParam(ColumnOptions.INPUT_COL);
+    outputCol = stringParam(ColumnOptions.OUTPUT_COL.withDefault(defaultOutputCol));
+    modelPath = stringParam(RunOptions.MODEL_PATH);
+    maxLength = intParam(RunOptions.MAX_LENGTH);
+    batchTokens = intParam(RunOptions.BATCH_TOKENS);
+    maxBatchRows = intParam(RunOptions.MAX_BATCH_ROWS);
+    sortWindowRows = intParam(RunOptions.SORT_WINDOW_ROWS);
+    device = stringParam(RunOptions.DEVICE);
+    dtype = stringParam(RunOptions.DTYPE);
+    onError = stringParam(ColumnOptions.ON_ERROR);
+    errorCol = stringParam(ColumnOptions.ERROR_COL);
+    numThreads = intParam(RunOptions.NUM_THREADS);
   }
 
-  /** An int or string validator with a message, for Params (serializable, as Spark needs). */
-  protected static final class Check<T> extends AbstractFunction1<T, Object>
-      implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final String rule;
-    private final SerializablePredicate<T> test;
-
-    public Check(String rule, SerializablePredicate<T> test) {
-      this.rule = rule;
-      this.test = test;
-    }
-
-    @Override
-    public Object apply(T value) {
-      return value != null && test.test(value);
-    }
-
-    @Override
-    public String toString() {
-      return rule;
-    }
+  /** A string Param declared by {@code o}, with its default. */
+  protected final Param<String> stringParam(Option<String> o) {
+    return declared(OptionParams.string(this, o), o);
   }
 
-  protected interface SerializablePredicate<T> extends Serializable {
-    boolean test(T value);
+  /** An int Param declared by {@code o}, with its default. */
+  protected final IntParam intParam(Option<Integer> o) {
+    return declared(OptionParams.integer(this, o), o);
+  }
+
+  /** A boolean Param declared by {@code o}, with its default. */
+  protected final BooleanParam boolParam(Option<Boolean> o) {
+    return declared(OptionParams.bool(this, o), o);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <P extends Param<?>, T> P declared(P param, Option<T> o) {
+    if (declarations.putIfAbsent(o.name(), o) != null) {
+      throw new IllegalStateException(o.name() + " declared twice");
+    }
+    if (o.defaultValue() != null) {
+      setDefault((Param<T>) param, o.defaultValue());
+    }
+    return param;
+  }
+
+  /**
+   * The declaration of the Param called {@code name}: how its text form is read and checked (the
+   * job's flags and the SQL functions' options set Params from text).
+   *
+   * @throws IllegalArgumentException naming the Params when there is no such Param
+   */
+  public Option<?> option(String name) {
+    Option<?> o = declarations.get(name);
+    if (o == null) {
+      throw new IllegalArgumentException(
+          stageName() + " has no Param " + name + "; its Params: " + declarations.keySet());
+    }
+    return o;
+  }
+
+  /** The declarations of all Params, in declaration order. */
+  public List<Option<?>> options() {
+    return List.copyOf(declarations.values());
+  }
+
+  /**
+   * Sets the Param called {@code name} from its text form, read and checked by its declaration
+   * ({@link #option}); {@code label} names the option in an error (a flag, a SQL option key).
+   */
+  public S setFromText(String name, String text, String label) {
+    set(getParam(name), option(name).parse(label, text));
+    return self();
   }
 
   @Override

@@ -37,9 +37,7 @@ public class ModernBertTokenClassifier extends ModernBertStage<ModernBertTokenCl
   }
 
   public ModernBertTokenClassifier(String uid) {
-    super(
-        uid, "output column of entities: array<struct<start,end,label,score,text>>", "classified");
-    setDefault(outputCol(), "entities");
+    super(uid, "entities");
   }
 
   @Override

@@ -1,9 +1,8 @@
 package dev.modernbert.spark.ml;
 
-import java.util.List;
+import dev.modernbert.encoder.options.ColumnOptions;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -16,12 +15,9 @@ public abstract class VectorOutputStage<S extends VectorOutputStage<S>> extends 
 
   private final Param<String> outputType;
 
-  protected VectorOutputStage(String uid, String outputDoc, String outputTypeDoc, String verb) {
-    super(uid, outputDoc, verb);
-    outputType =
-        new Param<>(
-            this, "outputType", outputTypeDoc, ParamValidators.inArray(List.of("array", "vector")));
-    setDefault(outputType, "array");
+  protected VectorOutputStage(String uid, String defaultOutputCol) {
+    super(uid, defaultOutputCol);
+    outputType = stringParam(ColumnOptions.OUTPUT_TYPE);
   }
 
   public Param<String> outputType() {

@@ -27,9 +27,6 @@ public enum VectorPrecision {
   BINARY,
   UBINARY;
 
-  /** The Param's values, in order. */
-  public static final String[] NAMES = {"float32", "float16", "binary", "ubinary"};
-
   public static VectorPrecision parse(String name) {
     return valueOf(name.trim().toUpperCase(Locale.ROOT));
   }

@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.param.BooleanParam;
-import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -257,26 +255,9 @@ public final class ModernBertUdfs {
         throw new IllegalArgumentException(
             "unknown option \"" + key + "\" for ModernBERT UDFs; known options: " + known);
       }
-      Param<Object> p = e.getParam(key);
       // A prompt is used as given: its spaces are part of it ("query: ").
       String v = o.getValue() == null || key.equals("prompt") ? o.getValue() : o.getValue().trim();
-      Object value;
-      try {
-        if (p instanceof IntParam) {
-          value = Integer.parseInt(v);
-        } else if (p instanceof BooleanParam) {
-          if (!"true".equalsIgnoreCase(v) && !"false".equalsIgnoreCase(v)) {
-            throw new IllegalArgumentException("expected true or false");
-          }
-          value = Boolean.parseBoolean(v);
-        } else {
-          value = v;
-        }
-        e.set(p, value);
-      } catch (IllegalArgumentException ex) {
-        throw new IllegalArgumentException(
-            "bad value \"" + o.getValue() + "\" for option " + key + ": " + ex.getMessage(), ex);
-      }
+      e.setFromText(key, v, key); // the option's own check and message
     }
     return e;
   }

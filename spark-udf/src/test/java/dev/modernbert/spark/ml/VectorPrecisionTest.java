@@ -24,6 +24,13 @@ import org.junit.jupiter.api.Test;
 class VectorPrecisionTest {
 
   @Test
+  void theDeclaredChoicesAreThePrecisions() {
+    assertEquals(
+        java.util.Arrays.stream(VectorPrecision.values()).map(VectorPrecision::paramName).toList(),
+        dev.modernbert.encoder.options.EmbedOptions.PRECISION.choices());
+  }
+
+  @Test
   void ubinaryAndBinaryPackSignBitsAsNumpyPackbits() {
     // 10 dims: x > 0 = 1 0 1 1 0 0 0 1 | 1 0 -> byte0 0b10110001 = 177, byte1 0b10000000 = 128
     // (packbits pads with zeros); binary = packed - 128 as int8: 49, 0.

@@ -108,8 +108,7 @@ class ModernBertUdfsTest {
             () ->
                 ModernBertUdfs.register(
                     spark(), "e3", Map.of("modelPath", "demo", "normalize", "yes")));
-    assertEquals(
-        "bad value \"yes\" for option normalize: expected true or false", bad.getMessage());
+    assertEquals("normalize: bad value \"yes\" (expected true, false)", bad.getMessage());
     IllegalArgumentException noModel =
         assertThrows(
             IllegalArgumentException.class,
