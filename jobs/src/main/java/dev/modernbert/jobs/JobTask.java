@@ -44,6 +44,10 @@ public record JobTask(Output output) {
    * computed).
    */
   public ModernBertStage<?> stage(JobOptions options, String textCol) {
+    String role = options.get("role"); // the one Param without a default that a task requires
+    if (output == Output.COLBERT && (role == null || role.isBlank())) {
+      throw JobException.usage("--task colbert needs --role query or --role document");
+    }
     ModernBertStage<?> stage = options.applyTo(defaultStage());
     try {
       // the text column and the model are the job's to decide
