@@ -17,9 +17,17 @@ import dev.modernbert.encoder.batch.BatchPlanner;
  *     default 4,096 becomes 32,768 when the model loads on a GPU ({@link #forDevice})
  * @param maxBatchRows cap on rows per batch; the default 256 becomes 1,024 on a GPU
  * @param numThreads libtorch intra-op threads; 0 leaves libtorch's default (all cores)
+ * @param gemm the CPU's matrix-product route: {@code auto} (measured at load), {@code default} or
+ *     {@code onednn} ({@link dev.modernbert.encoder.runtime.GemmRoute}); ignored on a GPU
  */
 public record EncoderOptions(
-    String device, String dtype, int maxLength, int batchTokens, int maxBatchRows, int numThreads) {
+    String device,
+    String dtype,
+    int maxLength,
+    int batchTokens,
+    int maxBatchRows,
+    int numThreads,
+    String gemm) {
 
   public static EncoderOptions defaults() {
     return new EncoderOptions(
@@ -28,7 +36,8 @@ public record EncoderOptions(
         0,
         BatchPlanner.DEFAULT_BATCH_TOKENS,
         BatchPlanner.DEFAULT_MAX_BATCH_ROWS,
-        0);
+        0,
+        "auto");
   }
 
   /**
@@ -40,7 +49,8 @@ public record EncoderOptions(
       return this;
     }
     BatchPlanner p = planner().forDevice(true);
-    return new EncoderOptions(device, dtype, maxLength, p.batchTokens(), p.maxRows(), numThreads);
+    return new EncoderOptions(
+        device, dtype, maxLength, p.batchTokens(), p.maxRows(), numThreads, gemm);
   }
 
   /** The batch planner of calls that do not give their own. */
@@ -49,26 +59,30 @@ public record EncoderOptions(
   }
 
   public EncoderOptions withDevice(String d) {
-    return new EncoderOptions(d, dtype, maxLength, batchTokens, maxBatchRows, numThreads);
+    return new EncoderOptions(d, dtype, maxLength, batchTokens, maxBatchRows, numThreads, gemm);
   }
 
   public EncoderOptions withDtype(String t) {
-    return new EncoderOptions(device, t, maxLength, batchTokens, maxBatchRows, numThreads);
+    return new EncoderOptions(device, t, maxLength, batchTokens, maxBatchRows, numThreads, gemm);
   }
 
   public EncoderOptions withMaxLength(int n) {
-    return new EncoderOptions(device, dtype, n, batchTokens, maxBatchRows, numThreads);
+    return new EncoderOptions(device, dtype, n, batchTokens, maxBatchRows, numThreads, gemm);
   }
 
   public EncoderOptions withBatchTokens(int n) {
-    return new EncoderOptions(device, dtype, maxLength, n, maxBatchRows, numThreads);
+    return new EncoderOptions(device, dtype, maxLength, n, maxBatchRows, numThreads, gemm);
   }
 
   public EncoderOptions withMaxBatchRows(int n) {
-    return new EncoderOptions(device, dtype, maxLength, batchTokens, n, numThreads);
+    return new EncoderOptions(device, dtype, maxLength, batchTokens, n, numThreads, gemm);
   }
 
   public EncoderOptions withNumThreads(int n) {
-    return new EncoderOptions(device, dtype, maxLength, batchTokens, maxBatchRows, n);
+    return new EncoderOptions(device, dtype, maxLength, batchTokens, maxBatchRows, n, gemm);
+  }
+
+  public EncoderOptions withGemm(String g) {
+    return new EncoderOptions(device, dtype, maxLength, batchTokens, maxBatchRows, numThreads, g);
   }
 }

@@ -177,6 +177,11 @@ public final class JobOptions {
               false,
               "auto | float32 | float16 | bfloat16 (CPU bf16 products)"),
           new Spec(
+              "gemm",
+              EMBEDDER.getGemm(),
+              false,
+              "auto | default | onednn: CPU matrix-product route (auto: measured at load)"),
+          new Spec(
               "output-type",
               EMBEDDER.getOutputType(),
               false,

@@ -40,6 +40,7 @@ abstract class StageTask<S extends ModernBertStage<S>> implements JobTask {
               .setSortWindowRows(o.getInt("sort-window-rows"))
               .setDevice(o.get("device"))
               .setDtype(o.get("dtype"))
+              .setGemm(o.get("gemm"))
               .setOnError(o.get("on-error"))
               .setNumThreads(o.getInt("num-threads"));
       String errorCol = o.get("error-col");

@@ -7,6 +7,7 @@ import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.hub.HubException;
 import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.GemmRoute;
 import dev.modernbert.encoder.task.TextTask;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -50,6 +51,7 @@ record Job(
           "--batch-tokens",
           "--device",
           "--dtype",
+          "--gemm",
           "--threads",
           "--chunk-rows");
 
@@ -64,6 +66,8 @@ record Job(
         --dtype T            auto, float32, float16 or bfloat16 (default float32; auto:
                              float16 on a GPU; bfloat16: bf16 products on CPUs with
                              AVX512-BF16 or AMX, the rest float32)
+        --gemm G             auto, default or onednn: the CPU's matrix-product route
+                             (default auto: the faster, measured at load)
         --threads N          libtorch intra-op threads (default: all cores)
         --chunk-rows N       rows per encoder call, bounds memory (default 4096)
         --help               this text
@@ -93,6 +97,7 @@ record Job(
       throw CliException.usage(cmd, "--device: " + e.getMessage());
     }
     String dtype = f.choice("--dtype", "float32", DeviceSpec.DTYPES.toArray(new String[0]));
+    String gemm = f.choice("--gemm", "auto", GemmRoute.CHOICES.toArray(new String[0]));
     int threads = f.intAtLeast("--threads", 0, 1);
     int chunkRows = f.intAtLeast("--chunk-rows", DEFAULT_CHUNK_ROWS, 1);
 
@@ -130,6 +135,7 @@ record Job(
         EncoderOptions.defaults()
             .withDevice(device)
             .withDtype(dtype)
+            .withGemm(gemm)
             .withMaxLength(maxLength)
             .withBatchTokens(batchTokens)
             .withNumThreads(threads);

@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The executor's model cache: one {@link SharedModel} per (model files, device, dtype, maxLength)
- * per JVM, loaded by the first task that needs it and shared by every later task, whatever its
- * batch settings (those are per request). Models live as long as the executor.
+ * The executor's model cache: one {@link SharedModel} per (model files, device, dtype, gemm,
+ * maxLength) per JVM, loaded by the first task that needs it and shared by every later task,
+ * whatever its batch settings (those are per request). Models live as long as the executor.
  *
  * <p>The first acquire of an executor logs what {@code bin/modernbert doctor} prints (Java, CPU,
  * libtorch, JNI, cudart, GPUs); a CUDA device is checked before any model file is fetched, so a
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutorModels {
   /** What identifies a loaded model: what changes its outputs (maxLength: where texts are cut). */
-  public record Key(String modelDir, String device, String dtype, int maxLength) {}
+  public record Key(String modelDir, String device, String dtype, String gemm, int maxLength) {}
 
   /** A model and whether this call loaded it (and how long that took). */
   public record Acquired(SharedModel model, boolean loadedNow, long loadNanos) {}
@@ -44,7 +44,8 @@ public final class ExecutorModels {
     ResolvedDevice device = DeviceResolver.resolve(spec.device(), spec.dtype(), taskGpus);
     checkDevice(device.device());
     Path dir = ModelFiles.localize(spec.modelPath(), conf);
-    Key key = new Key(dir.toString(), device.device(), device.dtype(), spec.maxLength());
+    Key key =
+        new Key(dir.toString(), device.device(), device.dtype(), spec.gemm(), spec.maxLength());
     return CACHE.computeIfAbsent(key, k -> new Holder()).get(key, spec, dir);
   }
 
@@ -87,6 +88,7 @@ public final class ExecutorModels {
             EncoderOptions.defaults()
                 .withDevice(key.device())
                 .withDtype(key.dtype())
+                .withGemm(key.gemm())
                 .withMaxLength(key.maxLength())
                 .withNumThreads(threads);
         ModernBertEncoder encoder = ModernBertEncoder.load(dir, options);

@@ -15,6 +15,7 @@ import java.io.Serializable;
  * @param sortWindowRows rows a task gathers, tokenizes and submits together
  * @param device {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}
  * @param dtype {@code auto}, {@code float32}, {@code float16}, {@code bfloat16}
+ * @param gemm the CPU's matrix-product route: {@code auto}, {@code default} or {@code onednn}
  * @param numThreads libtorch intra-op threads; 0 = the executor's cores
  * @param onError {@code fail} or {@code null}
  */
@@ -26,6 +27,7 @@ public record StageSpec(
     int sortWindowRows,
     String device,
     String dtype,
+    String gemm,
     int numThreads,
     String onError)
     implements Serializable {

@@ -4,6 +4,7 @@ import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.config.CheckpointException;
 import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.GemmRoute;
 import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.encoder.weights.HeadKind;
 import dev.modernbert.encoder.weights.Weights;
@@ -62,6 +63,7 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
   private final IntParam sortWindowRows;
   private final Param<String> device;
   private final Param<String> dtype;
+  private final Param<String> gemm;
   private final Param<String> onError;
   private final Param<String> errorCol;
   private final IntParam numThreads;
@@ -121,6 +123,14 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
                 + " bfloat16 runs the encoder's matrix products in bf16 on CPUs with AVX512-BF16"
                 + " or AMX (the rest float32) and is refused elsewhere",
             ParamValidators.inArray(DeviceSpec.DTYPES));
+    gemm =
+        new Param<>(
+            this,
+            "gemm",
+            "auto | default | onednn: the CPU's matrix-product route; auto measures both at model"
+                + " load and takes the faster (the outputs are the same); the others force one,"
+                + " for A/B tests",
+            ParamValidators.inArray(GemmRoute.CHOICES.toArray(new String[0])));
     onError =
         new Param<>(
             this,
@@ -148,6 +158,7 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     setDefault(sortWindowRows, 1024);
     setDefault(device, "auto");
     setDefault(dtype, "auto");
+    setDefault(gemm, "auto");
     setDefault(onError, "fail");
     setDefault(numThreads, 0);
   }
@@ -241,6 +252,10 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     return dtype;
   }
 
+  public Param<String> gemm() {
+    return gemm;
+  }
+
   public Param<String> onError() {
     return onError;
   }
@@ -300,6 +315,11 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     return self();
   }
 
+  public S setGemm(String v) {
+    set(gemm, v);
+    return self();
+  }
+
   public S setOnError(String v) {
     set(onError, v);
     return self();
@@ -354,6 +374,10 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     return $(dtype);
   }
 
+  public String getGemm() {
+    return $(gemm);
+  }
+
   public String getOnError() {
     return $(onError);
   }
@@ -387,6 +411,7 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
         getSortWindowRows(),
         getDevice(),
         getDtype(),
+        getGemm(),
         getNumThreads(),
         getOnError());
   }

@@ -22,7 +22,7 @@ class DeviceRunnerTest {
   private static final BatchPlanner PLANNER = new BatchPlanner(2048, 64);
 
   private static StageSpec spec(String model) {
-    return new StageSpec(model, 0, 2048, 64, 64, "cpu", "auto", 0, "fail");
+    return new StageSpec(model, 0, 2048, 64, 64, "cpu", "auto", "auto", 0, "fail");
   }
 
   /** A model no other test has loaded, with its own runner. */

@@ -21,7 +21,7 @@ class ExecutorDeviceCheckTest {
     assumeTrue(defaultJarsHere());
     // the model path does not exist: had the files been fetched first, that would be the error
     StageSpec spec =
-        new StageSpec("/nonexistent/model", 0, 2048, 64, 64, "cuda", "auto", 0, "fail");
+        new StageSpec("/nonexistent/model", 0, 2048, 64, 64, "cuda", "auto", "auto", 0, "fail");
     TorchCheck.TorchSetupException e =
         assertThrows(
             TorchCheck.TorchSetupException.class,
