@@ -162,6 +162,11 @@ public final class ModernBertModel implements AutoCloseable {
     return gemm;
   }
 
+  /** Every tensor this model holds in DJL (for tests of what a route keeps). */
+  List<NDArray> heldArrays() {
+    return manager.getManagedArrays();
+  }
+
   /** How many encoder-layer projections hold a weight in DJL (none on a non-DJL route). */
   long denseProjectionWeights() {
     return layers.stream()

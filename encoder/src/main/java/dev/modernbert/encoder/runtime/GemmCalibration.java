@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * Measures each CPU matrix-product route ({@link GemmRoute}) on a model's own projection shapes and
  * picks the fastest correct one ({@link GemmDecision}). The same flags can hide opposite results
  * (an {@code avx512_bf16} CPU where bf16 is slower than float32), so the route is measured, not
- * guessed. One layer's seven products on {@link #ROWS} rows, best of {@link #REPS}: about 0.2 s on
- * a 2-core Zen 5 for ModernBERT-base with both dtypes. Rates are cached per process and shape, and
- * each decision is logged once.
+ * guessed. One layer's seven products on {@link #ROWS} rows, best of {@link #REPS} rounds: for
+ * ModernBERT-base about 10 GFLOP per candidate, a fraction of a second where the cores are free
+ * (the time is logged). Rates are cached per process and shape, and each decision is logged once.
  */
 public final class GemmCalibration {
   private static final Logger LOG = LoggerFactory.getLogger(GemmCalibration.class);
@@ -63,27 +63,40 @@ public final class GemmCalibration {
   /** The measured rates of float32 (and bfloat16 when {@code bf16}) routes, cached. */
   public static List<GemmRate> rates(int hidden, int intermediate, boolean bf16) {
     Key key = new Key(hidden, intermediate, bf16, JniUtils.getNumThreads());
-    return RATES.computeIfAbsent(key, k -> measure(k.hidden(), k.intermediate(), k.bf16()));
+    return RATES.computeIfAbsent(
+        key,
+        k -> {
+          long start = System.nanoTime();
+          List<GemmRate> rates = measure(k.hidden(), k.intermediate(), k.bf16());
+          LOG.info("gemm: calibration took {} ms", (System.nanoTime() - start) / 1_000_000);
+          return rates;
+        });
   }
 
+  /**
+   * Every candidate once per round, {@link #REPS} timed rounds after a warm-up one, so that a busy
+   * machine's slow moments fall on all candidates alike; each keeps its best round.
+   */
   private static List<GemmRate> measure(int hidden, int intermediate, boolean bf16) {
-    List<GemmRate> rates = new ArrayList<>();
+    List<Precision> dtypes =
+        bf16 ? List.of(Precision.FLOAT32, Precision.BFLOAT16) : List.of(Precision.FLOAT32);
+    List<Candidate> candidates = new ArrayList<>();
     try (NDManager m = TorchRuntime.engine().newBaseManager(Device.cpu())) {
       Layer layer = new Layer(m, hidden, intermediate);
-      List<Precision> dtypes =
-          bf16 ? List.of(Precision.FLOAT32, Precision.BFLOAT16) : List.of(Precision.FLOAT32);
       for (Precision dtype : dtypes) {
         for (GemmRoute route : GemmRoute.values()) {
-          rates.add(layer.rate(dtype, route));
+          candidates.add(new Candidate(layer, dtype, route));
         }
       }
+      for (int round = 0; round <= REPS; round++) {
+        for (Candidate c : candidates) {
+          c.run(round > 0);
+        }
+      }
+      return candidates.stream().map(Candidate::rate).toList();
+    } finally {
+      candidates.forEach(Candidate::close);
     }
-    return List.copyOf(rates);
-  }
-
-  /** A product {@code in W^T} with weight {@link Layer#H}, {@link Layer#I} or {@link Layer#O}. */
-  private interface Product {
-    NDArray apply(int weight, NDArray in);
   }
 
   /**
@@ -93,11 +106,11 @@ public final class GemmCalibration {
     static final int H = 0;
     static final int I = 1;
     static final int O = 2;
-    private final NDArray x;
-    private final NDArray xi;
-    private final NDArray[] weights;
-    private final NDArray reference;
-    private final double flops;
+    final NDArray x;
+    final NDArray xi;
+    final NDArray[] weights;
+    final NDArray reference;
+    final double flops;
 
     Layer(NDManager m, int hidden, int intermediate) {
       x = m.randomNormal(new Shape(ROWS, hidden));
@@ -111,47 +124,66 @@ public final class GemmCalibration {
       reference = Linear.linear(x, weights[H], null).singletonOrThrow();
       flops = 2.0 * ROWS * hidden * (4.0 * hidden + 3.0 * intermediate);
     }
+  }
 
-    GemmRate rate(Precision dtype, GemmRoute route) {
+  /** A route in a dtype with the layer's weights stored its way; its best time and correctness. */
+  private static final class Candidate implements AutoCloseable {
+    private final Layer layer;
+    private final Precision dtype;
+    private final GemmRoute route;
+    private final GemmProducts products; // null: DJL's float32 linear
+    private final int[] index;
+    private double best = Double.MAX_VALUE;
+    private boolean correct = true;
+
+    Candidate(Layer layer, Precision dtype, GemmRoute route) {
+      this.layer = layer;
+      this.dtype = dtype;
+      this.route = route;
       boolean bf16 = dtype.bf16Products();
-      if (!GemmProducts.needed(route, bf16)) {
-        return time(
-            dtype, route, (w, in) -> Linear.linear(in, weights[w], null).singletonOrThrow());
-      }
-      try (GemmProducts p = GemmProducts.create(route, bf16)) {
-        int[] index = new int[weights.length];
-        for (int w = 0; w < weights.length; w++) {
-          index[w] = p.put(weights[w]);
-        }
-        return time(dtype, route, (w, in) -> p.linear(index[w], in, null));
+      this.products = GemmProducts.needed(route, bf16) ? GemmProducts.create(route, bf16) : null;
+      this.index = new int[layer.weights.length];
+      for (int w = 0; w < index.length && products != null; w++) {
+        index[w] = products.put(layer.weights[w]);
       }
     }
 
-    /** Best of {@link #REPS} runs of the layer (after one warm-up), checked against float32. */
-    private GemmRate time(Precision dtype, GemmRoute route, Product product) {
-      double best = Double.MAX_VALUE;
-      boolean correct = true;
-      for (int rep = 0; rep <= REPS; rep++) {
-        try (NDManager scope = x.getManager().newSubManager()) {
-          long start = System.nanoTime();
-          NDArray first = product.apply(H, x);
-          scope.attachAll(first);
-          for (int p = 1; p < 4; p++) {
-            scope.attachAll(product.apply(H, x));
-          }
-          scope.attachAll(product.apply(I, x), product.apply(I, x), product.apply(O, xi));
-          double seconds = (System.nanoTime() - start) / 1e9;
-          if (rep > 0) {
-            best = Math.min(best, seconds);
-          }
-          correct &= relativeError(first) <= tolerance(dtype);
-        }
-      }
-      return new GemmRate(dtype, route, flops / best / 1e9, correct);
+    private NDArray product(int w, NDArray in) {
+      return products == null
+          ? Linear.linear(in, layer.weights[w], null).singletonOrThrow()
+          : products.linear(index[w], in, null);
     }
 
-    private double relativeError(NDArray y) {
-      return y.sub(reference).abs().max().getFloat() / reference.abs().max().getFloat();
+    /** The layer's seven products once; {@code timed}: keeps the time if it is the best. */
+    void run(boolean timed) {
+      try (NDManager scope = layer.x.getManager().newSubManager()) {
+        long start = System.nanoTime();
+        NDArray first = product(Layer.H, layer.x);
+        scope.attachAll(first);
+        for (int p = 1; p < 4; p++) {
+          scope.attachAll(product(Layer.H, layer.x));
+        }
+        scope.attachAll(
+            product(Layer.I, layer.x), product(Layer.I, layer.x), product(Layer.O, layer.xi));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (timed) {
+          best = Math.min(best, seconds);
+        }
+        NDArray diff = first.sub(layer.reference).abs().max();
+        scope.attachAll(diff);
+        correct &= diff.getFloat() / layer.reference.abs().max().getFloat() <= tolerance(dtype);
+      }
+    }
+
+    GemmRate rate() {
+      return new GemmRate(dtype, route, layer.flops / best / 1e9, correct);
+    }
+
+    @Override
+    public void close() {
+      if (products != null) {
+        products.close();
+      }
     }
   }
 

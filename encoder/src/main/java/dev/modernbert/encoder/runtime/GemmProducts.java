@@ -42,6 +42,10 @@ public final class GemmProducts implements AutoCloseable {
           w = self.weights[i]
           scalars = annotate(List[Optional[number]], [])
           return ops.mkldnn._linear_pointwise(x.to(w.dtype), w, None, "none", scalars, None).to(6)
+        def plain_bias(self: __torch__.Gemm, i: int, x: Tensor, b: Tensor) -> Tensor:
+          return self.plain(i, x) + b
+        def packed_bias(self: __torch__.Gemm, i: int, x: Tensor, b: Tensor) -> Tensor:
+          return self.packed(i, x) + b
       """;
 
   private static final long BFLOAT16 = 15;
@@ -88,17 +92,25 @@ public final class GemmProducts implements AutoCloseable {
 
   /**
    * {@code x W^T + b} with the stored weight {@code index}; {@code bias} (float32) may be null. The
-   * result is float32, owned by {@code x}'s manager.
+   * result is float32, owned by {@code x}'s manager. The bias is added inside the module: its
+   * output is an inference-mode tensor, which DJL may not update in place.
    */
   public NDArray linear(int index, NDArray x, NDArray bias) {
-    String method = route == GemmRoute.ONEDNN ? "packed" : "plain";
-    NDArray y;
-    try (IValue i = IValue.from(index);
-        IValue in = IValue.from((PtNDArray) x);
-        IValue out = IValueUtils.runMethod(module, method, i, in)) {
-      y = out.toTensor((PtNDManager) x.getManager());
+    String method =
+        (route == GemmRoute.ONEDNN ? "packed" : "plain") + (bias == null ? "" : "_bias");
+    IValue[] args =
+        bias == null
+            ? new IValue[] {IValue.from(index), IValue.from((PtNDArray) x)}
+            : new IValue[] {
+              IValue.from(index), IValue.from((PtNDArray) x), IValue.from((PtNDArray) bias)
+            };
+    try (IValue out = IValueUtils.runMethod(module, method, args)) {
+      return out.toTensor((PtNDManager) x.getManager());
+    } finally {
+      for (IValue a : args) {
+        a.close();
+      }
     }
-    return bias == null ? y : y.addi(bias);
   }
 
   @Override
