@@ -121,7 +121,8 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
             "dtype",
             "auto | float32 | float16 | bfloat16: auto is float16 on a GPU and float32 on the CPU;"
                 + " bfloat16 runs the encoder's matrix products in bf16 on CPUs with AVX512-BF16"
-                + " or AMX (the rest float32) and is refused elsewhere",
+                + " or AMX (the rest float32) and is refused elsewhere, and where gemm=auto measures"
+                + " it no faster than float32",
             ParamValidators.inArray(DeviceSpec.DTYPES));
     gemm =
         new Param<>(
