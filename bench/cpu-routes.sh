@@ -13,6 +13,8 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 reps="${1:-3}" threads="${2:-2}" warmup="${3:-1}"
+# the calibration's rates and choice, logged once per process at INFO (the launcher's default is WARN)
+export JAVA_OPTS="${JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.log.dev.modernbert.encoder.runtime.GemmCalibration=info"
 bench() {
   "$root/bin/modernbert" bench --reps "$reps" --threads "$threads" --warmup "$warmup" "$@"
 }
