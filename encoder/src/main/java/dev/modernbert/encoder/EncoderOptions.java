@@ -19,6 +19,8 @@ import dev.modernbert.encoder.runtime.DtypeSpec;
  *     default 4,096 becomes 32,768 when the model loads on a GPU ({@link #forDevice})
  * @param maxBatchRows cap on rows per batch; the default 256 becomes 1,024 on a GPU
  * @param numThreads libtorch intra-op threads; 0 leaves libtorch's default (all cores)
+ * @param gemm the CPU's matrix-product route: {@code auto} (measured at load), {@code default} or
+ *     {@code onednn} ({@link dev.modernbert.encoder.runtime.GemmRoute}); ignored on a GPU
  */
 public record EncoderOptions(
     DeviceSpec device,
@@ -26,7 +28,8 @@ public record EncoderOptions(
     int maxLength,
     int batchTokens,
     int maxBatchRows,
-    int numThreads) {
+    int numThreads,
+    String gemm) {
 
   public static EncoderOptions defaults() {
     return new EncoderOptions(
@@ -35,7 +38,8 @@ public record EncoderOptions(
         0,
         BatchPlanner.DEFAULT_BATCH_TOKENS,
         BatchPlanner.DEFAULT_MAX_BATCH_ROWS,
-        0);
+        0,
+        "auto");
   }
 
   /**
@@ -47,7 +51,8 @@ public record EncoderOptions(
       return this;
     }
     BatchPlanner p = planner().forDevice(true);
-    return new EncoderOptions(device, dtype, maxLength, p.batchTokens(), p.maxRows(), numThreads);
+    return new EncoderOptions(
+        device, dtype, maxLength, p.batchTokens(), p.maxRows(), numThreads, gemm);
   }
 
   /** The batch planner of calls that do not give their own. */
@@ -56,22 +61,26 @@ public record EncoderOptions(
   }
 
   public EncoderOptions withDevice(DeviceSpec d) {
-    return new EncoderOptions(d, dtype, maxLength, batchTokens, maxBatchRows, numThreads);
+    return new EncoderOptions(d, dtype, maxLength, batchTokens, maxBatchRows, numThreads, gemm);
   }
 
   public EncoderOptions withDtype(DtypeSpec t) {
-    return new EncoderOptions(device, t, maxLength, batchTokens, maxBatchRows, numThreads);
+    return new EncoderOptions(device, t, maxLength, batchTokens, maxBatchRows, numThreads, gemm);
   }
 
   public EncoderOptions withMaxLength(int n) {
-    return new EncoderOptions(device, dtype, n, batchTokens, maxBatchRows, numThreads);
+    return new EncoderOptions(device, dtype, n, batchTokens, maxBatchRows, numThreads, gemm);
   }
 
   public EncoderOptions withBatchTokens(int n) {
-    return new EncoderOptions(device, dtype, maxLength, n, maxBatchRows, numThreads);
+    return new EncoderOptions(device, dtype, maxLength, n, maxBatchRows, numThreads, gemm);
   }
 
   public EncoderOptions withNumThreads(int n) {
-    return new EncoderOptions(device, dtype, maxLength, batchTokens, maxBatchRows, n);
+    return new EncoderOptions(device, dtype, maxLength, batchTokens, maxBatchRows, n, gemm);
+  }
+
+  public EncoderOptions withGemm(String g) {
+    return new EncoderOptions(device, dtype, maxLength, batchTokens, maxBatchRows, numThreads, g);
   }
 }

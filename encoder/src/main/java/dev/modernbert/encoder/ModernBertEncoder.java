@@ -85,7 +85,8 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
     TorchRuntime.setThreads(options.numThreads());
     Device device = TorchRuntime.device(options.device());
     ModernBertModel model =
-        ModernBertModel.load(dir, config, device, Precision.of(options.dtype(), device));
+        ModernBertModel.load(
+            dir, config, device, Precision.of(options.dtype(), device), options.gemm());
     TextTokenizer tokenizer =
         TextTokenizer.existsIn(dir) ? TextTokenizer.load(dir, maxLength) : null;
     return new ModernBertEncoder(

@@ -18,7 +18,7 @@ class EncoderOptionsTest {
     assEqualsPlanner(BatchPlanner.defaults(true), gpu.planner());
     assEqualsPlanner(BatchPlanner.defaults(false), cpu.planner());
     EncoderOptions chosen =
-        new EncoderOptions(cpu.device(), cpu.dtype(), 0, 8192, 64, 0).forDevice(true);
+        new EncoderOptions(cpu.device(), cpu.dtype(), 0, 8192, 64, 0, "auto").forDevice(true);
     assertEquals(8192, chosen.batchTokens());
     assertEquals(64, chosen.maxBatchRows());
     assertEquals(cpu.device(), gpu.device());

@@ -5,6 +5,7 @@ import static dev.modernbert.encoder.testing.Assertions.flatten;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.encoder.runtime.DtypeSpec;
+import dev.modernbert.encoder.runtime.GemmRoute;
 import dev.modernbert.encoder.testing.Golden;
 import dev.modernbert.encoder.testing.TestDevice;
 import java.util.List;
@@ -56,9 +57,23 @@ class GoldenParityTest {
   @ParameterizedTest(name = "{0} together, batchTokens={1}")
   @MethodSource("fixturesAndBudgets")
   void allSixThroughThePlannerMatchHfBatchedRun(String fixture, int batchTokens) {
+    assertBatchedRunMatchesHf(fixture, TestDevice.options().withBatchTokens(batchTokens));
+  }
+
+  /** Every CPU product route, forced ({@code gemm=default|onednn}): the same outputs. */
+  static Stream<Arguments> fixturesAndRoutes() {
+    return fixtures().flatMap(f -> Stream.of(GemmRoute.values()).map(r -> Arguments.of(f, r.id())));
+  }
+
+  @ParameterizedTest(name = "{0} gemm={1}")
+  @MethodSource("fixturesAndRoutes")
+  void everyProductRouteMatchesHfBatchedRun(String fixture, String gemm) {
+    assertBatchedRunMatchesHf(fixture, TestDevice.options().withGemm(gemm));
+  }
+
+  private static void assertBatchedRunMatchesHf(String fixture, EncoderOptions options) {
     try (Golden g = Golden.open(fixture);
-        ModernBertEncoder enc =
-            ModernBertEncoder.load(g.dir, TestDevice.options().withBatchTokens(batchTokens))) {
+        ModernBertEncoder enc = ModernBertEncoder.load(g.dir, options)) {
       List<int[]> seqs = g.sequences();
       List<float[][]> hidden = enc.lastHiddenState(seqs);
       List<float[][]> logits = enc.maskedLmLogits(seqs, g.logitPositions());

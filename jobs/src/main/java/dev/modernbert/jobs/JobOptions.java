@@ -75,6 +75,7 @@ public final class JobOptions {
               RunOptions.SORT_WINDOW_ROWS,
               RunOptions.DEVICE,
               RunOptions.DTYPE,
+              RunOptions.GEMM,
               ColumnOptions.OUTPUT_TYPE,
               EmbedOptions.PRECISION,
               ColumnOptions.ON_ERROR,

@@ -10,7 +10,8 @@ import java.util.Map;
  * One kind of work the job can do ({@code --task}): the Spark stage of an {@link Output} ({@link
  * ModernBertStages#create}), its Params set from the options ({@link JobOptions#applyTo}). The
  * columns it adds come from the stage's own {@code transformSchema}; its figures reach the summary
- * through the {@code StageMetrics} the job passes to its transform. A new output needs nothing here.
+ * through the {@code StageMetrics} the job passes to its transform. A new output needs nothing
+ * here.
  */
 public record JobTask(Output output) {
 

@@ -2,8 +2,6 @@ package dev.modernbert.encoder.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.modernbert.encoder.batch.BatchLayout;
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.config.ModernBertConfig;
@@ -11,8 +9,8 @@ import dev.modernbert.encoder.flags.FlagParser;
 import dev.modernbert.encoder.model.AttentionKernel;
 import dev.modernbert.encoder.model.BatchTensors;
 import dev.modernbert.encoder.model.ModernBertModel;
-import dev.modernbert.encoder.runtime.BFloat16Products;
 import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.GemmRoute;
 import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.weights.HeadKind;
@@ -49,6 +47,7 @@ public final class BenchCommand {
           + "                        [--device cpu|cuda|cuda:N] [--warmup 1]\n"
           + "       modernbert bench --impl ours|naive|gemm --workload W[,W...] [--reps N] [--threads N]\n"
           + "                        [--batch-tokens N] [--dtype float32[,bfloat16]]\n"
+          + "                        [--gemm auto[,default,onednn]]\n"
           + "                        [--device cpu|cuda|cuda:N] [--warmup N]\n"
           + "Workloads (docs/workloads.md): W1, W2a[:N] (input order), W2b[:N] (sorted), W3.\n"
           + "--device picks where the model runs (cpu by default); each repetition's timer stops\n"
@@ -57,7 +56,9 @@ public final class BenchCommand {
           + "Several workloads after --impl run interleaved in one process, one repetition of each in\n"
           + "turn; with two (e.g. W1,W3) a PAIR line gives the ratio of their per-token times. With\n"
           + "two dtypes (--dtype float32,bfloat16) each workload runs in both, interleaved, and a\n"
-          + "PAIR line per workload gives the first dtype's per-token time over the second's.";
+          + "PAIR line per workload gives the first dtype's per-token time over the second's; so\n"
+          + "with two CPU product routes (--gemm default,onednn). --impl gemm measures every\n"
+          + "route of each dtype, one RESULT line per route.";
 
   static final String DEFAULT_WORKLOADS = "W1,W2a:128,W2b:128,W2a,W3";
   static final String DEFAULT_NAIVE_SKIP = "W2a,W3";
@@ -82,6 +83,10 @@ public final class BenchCommand {
               "--dtype",
               "float32, float16 or bfloat16 (CPU bf16 products); with --impl a list runs each"
                   + " workload in each, interleaved (float32)")
+          .value(
+              "--gemm",
+              "auto, default or onednn: the CPU's product route (auto measures); with --impl a"
+                  + " list runs each workload on each, interleaved (auto)")
           .value("--device", "cpu, cuda or cuda:N: where the model runs (cpu)")
           .value("--warmup", "untimed passes of each workload before the timed ones (1)")
           .build();
@@ -100,6 +105,7 @@ public final class BenchCommand {
       int threads,
       int batchTokens,
       List<Precision> dtypes,
+      List<String> gemms,
       DeviceSpec device,
       int warmup) {}
 
@@ -186,6 +192,18 @@ public final class BenchCommand {
       throw new IllegalArgumentException(
           "--dtype: the full run takes one dtype; lists need --impl");
     }
+    List<String> gemms = list(f, "--gemm", "auto");
+    for (String g : gemms) {
+      try {
+        GemmRoute.forced(g);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--" + e.getMessage(), e);
+      }
+    }
+    if (gemms.size() > 1 && (impl == null || dtypes.size() > 1)) {
+      throw new IllegalArgumentException(
+          "--gemm: a list needs --impl and one --dtype (the variants run interleaved)");
+    }
     return new Options(
         impl,
         workloads,
@@ -194,6 +212,7 @@ public final class BenchCommand {
         FlagParser.intAtLeast(f, "--threads", 2, 1),
         FlagParser.intAtLeast(f, "--batch-tokens", BatchPlanner.DEFAULT_BATCH_TOKENS, 1),
         List.copyOf(dtypes),
+        gemms,
         device,
         FlagParser.intAtLeast(f, "--warmup", 1, 0));
   }
@@ -279,17 +298,22 @@ public final class BenchCommand {
     Device device = resolve(opts.device());
     System.out.println(deviceLine(opts.device(), device));
     TorchRuntime.setThreads(opts.threads());
+    if (!device.isGpu()) {
+      for (String gemm : opts.gemms()) {
+        System.out.println(GemmBench.cpuLine(opts.dtypes(), gemm));
+      }
+    }
     if (impl.equals("gemm")) {
-      opts.dtypes().forEach(p -> gemm(reps, p, device));
+      opts.dtypes().forEach(p -> GemmBench.run(reps, p, device));
       return 0;
     }
     List<Workloads.Workload> ws = opts.workloads().stream().map(Workloads::byName).toList();
-    List<Precision> dtypes = opts.dtypes();
+    List<Variant> variants = Variant.all(opts.dtypes(), opts.gemms());
     ModernBertConfig config = ModernBertConfig.base();
     List<ModernBertModel> models = new ArrayList<>();
     try {
-      for (Precision p : dtypes) {
-        models.add(ModernBertModel.random(config, HeadKind.NONE, device, p));
+      for (Variant v : variants) {
+        models.add(ModernBertModel.random(config, HeadKind.NONE, device, v.dtype(), v.gemm()));
       }
       List<List<Batch>> plans =
           ws.stream().map(w -> impl.equals("naive") ? naive(w) : ours(w, batchTokens)).toList();
@@ -298,12 +322,12 @@ public final class BenchCommand {
           models.forEach(m -> pass(m, plan));
         }
       }
-      double[][][] seconds = new double[ws.size()][dtypes.size()][reps];
+      double[][][] seconds = new double[ws.size()][variants.size()][reps];
       long cpu0 = cpuNanos();
       long wall0 = System.nanoTime();
       for (int r = 0; r < reps; r++) {
         for (int i = 0; i < ws.size(); i++) {
-          for (int d = 0; d < dtypes.size(); d++) {
+          for (int d = 0; d < variants.size(); d++) {
             long t0 = System.nanoTime();
             pass(models.get(d), plans.get(i));
             seconds[i][d][r] = (System.nanoTime() - t0) / 1e9;
@@ -312,12 +336,12 @@ public final class BenchCommand {
       }
       double cpuRatio = (cpuNanos() - cpu0) / (double) (System.nanoTime() - wall0);
       for (int i = 0; i < ws.size(); i++) {
-        for (int d = 0; d < dtypes.size(); d++) {
+        for (int d = 0; d < variants.size(); d++) {
           printResult(
-              impl, ws.get(i), dtypes.get(d), device, plans.get(i), seconds[i][d], cpuRatio);
+              impl, ws.get(i), variants.get(d), device, plans.get(i), seconds[i][d], cpuRatio);
         }
       }
-      if (ws.size() == 2 && dtypes.size() == 1) {
+      if (ws.size() == 2 && variants.size() == 1) {
         printPair(
             ws.get(1).name() + "/" + ws.get(0).name(),
             seconds[1][0],
@@ -325,11 +349,11 @@ public final class BenchCommand {
             seconds[0][0],
             ws.get(0).realTokens());
       }
-      if (dtypes.size() == 2) {
+      if (variants.size() == 2) {
         for (int i = 0; i < ws.size(); i++) {
           long tokens = ws.get(i).realTokens();
           printPair(
-              ws.get(i).name() + " " + dtypes.get(0).id() + "/" + dtypes.get(1).id(),
+              ws.get(i).name() + " " + variants.get(0).label() + "/" + variants.get(1).label(),
               seconds[i][0],
               tokens,
               seconds[i][1],
@@ -342,10 +366,25 @@ public final class BenchCommand {
     return 0;
   }
 
+  /** A model variant of one run: its dtype and CPU product route option. */
+  private record Variant(Precision dtype, String gemm) {
+    /** Every dtype on every route (the parser allows a list of only one of the two). */
+    static List<Variant> all(List<Precision> dtypes, List<String> gemms) {
+      List<Variant> out = new ArrayList<>();
+      dtypes.forEach(d -> gemms.forEach(g -> out.add(new Variant(d, g))));
+      return out;
+    }
+
+    /** The dtype, or the route where the dtypes are the same: what a PAIR compares. */
+    String label() {
+      return gemm.equals("auto") ? dtype.id() : dtype.id() + ":" + gemm;
+    }
+  }
+
   private static void printResult(
       String impl,
       Workloads.Workload w,
-      Precision dtype,
+      Variant variant,
       Device device,
       List<Batch> batches,
       double[] seconds,
@@ -356,11 +395,12 @@ public final class BenchCommand {
         batches.stream().mapToLong(b -> (long) b.layout.batchSize() * b.layout.width()).sum();
     System.out.printf(
         Locale.ROOT,
-        "RESULT impl=%s workload=%s dtype=%s device=%s batches=%d real_tokens=%d computed_rows=%d padded_slots=%d median_s=%.3f"
+        "RESULT impl=%s workload=%s dtype=%s gemm=%s device=%s batches=%d real_tokens=%d computed_rows=%d padded_slots=%d median_s=%.3f"
             + " real_tok_s=%.1f padded_tok_s=%.1f peak_rss_mb=%.0f cpu_per_wall=%.2f load=%s reps=%s%n",
         impl,
         w.name(),
-        dtype.id(),
+        variant.dtype().id(),
+        variant.gemm(),
         deviceId(device),
         batches.size(),
         w.realTokens(),
@@ -451,46 +491,6 @@ public final class BenchCommand {
     return device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu";
   }
 
-  /**
-   * The GEMM rate of W1's biggest projection shape, [4096, 768] x [768, 2304], in {@code dtype}:
-   * through DJL (float32, float16), or the bf16 products of {@code dtype=bfloat16}.
-   */
-  private static void gemm(int reps, Precision dtype, Device device) {
-    try (NDManager m = TorchRuntime.engine().newBaseManager(device);
-        BFloat16Products bf16 = dtype.bf16Products() ? BFloat16Products.create() : null) {
-      NDArray a = m.randomNormal(new Shape(4096, 768)).toType(dtype.dataType(), false);
-      NDArray b = m.randomNormal(new Shape(2304, 768)).toType(dtype.dataType(), false);
-      int index = bf16 == null ? -1 : bf16.put(b);
-      java.util.function.IntConsumer products =
-          n -> {
-            for (int i = 0; i < n; i++) {
-              try (NDArray y =
-                  bf16 == null
-                      ? ai.djl.nn.core.Linear.linear(a, b).singletonOrThrow()
-                      : bf16.linear(index, a, null)) {
-                if (i == n - 1) {
-                  sync(y); // the clock stops when the device is done
-                }
-              }
-            }
-          };
-      products.accept(3);
-      int calls = Math.max(10, reps * 10);
-      long t0 = System.nanoTime();
-      products.accept(calls);
-      double s = (System.nanoTime() - t0) / 1e9;
-      double gflops = 2.0 * 4096 * 768 * 2304 * calls / s / 1e9;
-      System.out.printf(
-          Locale.ROOT,
-          "RESULT impl=gemm workload=4096x768x2304 dtype=%s device=%s gflops=%.1f"
-              + " peak_rss_mb=%.0f%n",
-          dtype.id(),
-          deviceId(device),
-          gflops,
-          peakRssMb());
-    }
-  }
-
   /** Runs each pair in a child JVM and prints the table with ratios. */
   private static int runAll(Options opts) throws IOException, InterruptedException {
     // a CUDA device is checked here, once, before any child starts
@@ -514,7 +514,7 @@ public final class BenchCommand {
         System.out.printf(Locale.ROOT, "%s: ours / naive = %.2fx%n", w, ours / naive);
       }
     }
-    Double gflops = field(results.get("gemm"), "gflops");
+    Double gflops = GemmBench.best(results.get("gemm"), opts.dtypes().get(0));
     Double w1 = field(results.get("ours W1"), "real_tok_s");
     if (gflops != null && w1 != null) {
       double flopsPerToken = FlopCount.perToken(ModernBertConfig.base(), 512);
@@ -556,6 +556,8 @@ public final class BenchCommand {
             String.valueOf(opts.batchTokens()),
             "--dtype",
             opts.dtypes().get(0).id(),
+            "--gemm",
+            opts.gemms().get(0),
             "--device",
             opts.device().toString(),
             "--warmup",

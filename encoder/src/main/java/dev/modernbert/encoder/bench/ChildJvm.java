@@ -13,7 +13,7 @@ import java.util.List;
 final class ChildJvm {
   private ChildJvm() {}
 
-  /** The child's RESULT line (echoed to stdout), or {@code FAILED rc=N}. */
+  /** The child's RESULT lines (echoed to stdout; one per line), or {@code FAILED rc=N}. */
   static String result(Class<?> main, List<String> args) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java));
@@ -24,18 +24,18 @@ final class ChildJvm {
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes());
     int rc = p.waitFor();
-    String line =
-        out.lines().filter(l -> l.startsWith("RESULT")).findFirst().orElse("FAILED rc=" + rc);
-    System.out.println(line);
-    return line;
+    List<String> lines = out.lines().filter(l -> l.startsWith("RESULT")).toList();
+    String result = lines.isEmpty() ? "FAILED rc=" + rc : String.join("\n", lines);
+    System.out.println(result);
+    return result;
   }
 
-  /** The value of {@code name=} in a RESULT line, or null. */
+  /** The value of {@code name=} in a RESULT line (the first of several), or null. */
   static Double field(String line, String name) {
     if (line == null) {
       return null;
     }
-    for (String part : line.split(" ")) {
+    for (String part : line.split("\\s+")) {
       if (part.startsWith(name + "=")) {
         return Double.parseDouble(part.substring(name.length() + 1));
       }

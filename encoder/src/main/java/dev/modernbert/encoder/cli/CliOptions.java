@@ -81,7 +81,13 @@ final class CliOptions {
     all.addAll(own);
     all.addAll(
         List.of(
-            RunOptions.MAX_LENGTH, RunOptions.BATCH_TOKENS, DEVICE, DTYPE, THREADS, CHUNK_ROWS));
+            RunOptions.MAX_LENGTH,
+            RunOptions.BATCH_TOKENS,
+            DEVICE,
+            DTYPE,
+            RunOptions.GEMM,
+            THREADS,
+            CHUNK_ROWS));
     return List.copyOf(all);
   }
 }

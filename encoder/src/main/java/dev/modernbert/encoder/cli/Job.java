@@ -66,6 +66,7 @@ record Job(
     int batchTokens = f.value(RunOptions.BATCH_TOKENS);
     DeviceSpec device = DeviceSpec.parse(f.value(CliOptions.DEVICE)); // checked: valid
     DtypeSpec dtype = DtypeSpec.parse(f.value(CliOptions.DTYPE));
+    String gemm = f.value(RunOptions.GEMM);
     int threads = f.value(CliOptions.THREADS);
     int chunkRows = f.value(CliOptions.CHUNK_ROWS);
 
@@ -103,6 +104,7 @@ record Job(
         EncoderOptions.defaults()
             .withDevice(device)
             .withDtype(dtype)
+            .withGemm(gemm)
             .withMaxLength(maxLength)
             .withBatchTokens(batchTokens)
             .withNumThreads(threads);

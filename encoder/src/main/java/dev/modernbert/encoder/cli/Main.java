@@ -89,7 +89,6 @@ public final class Main {
     return c == null || c.usage() == null ? USAGE : c.usage();
   }
 
-
   private static String usage() {
     StringBuilder sb = new StringBuilder("Usage: modernbert <command> [options]\n\nCommands:\n");
     for (Map.Entry<String, Command> e : COMMANDS.entrySet()) {

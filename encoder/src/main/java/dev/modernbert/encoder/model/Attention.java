@@ -2,8 +2,9 @@ package dev.modernbert.encoder.model;
 
 import ai.djl.ndarray.NDArray;
 import dev.modernbert.encoder.config.ModernBertConfig;
-import dev.modernbert.encoder.runtime.BFloat16Products;
+import dev.modernbert.encoder.runtime.GemmProducts;
 import dev.modernbert.encoder.weights.Weights;
+import java.util.stream.Stream;
 
 /**
  * {@code attn}: fused QKV projection and RoPE on the packed rows, attention on the padded view of
@@ -22,17 +23,21 @@ final class Attention {
   /** Sliding-window radius for local layers, -1 for global layers. */
   private final int radius;
 
-  Attention(Weights w, ModernBertConfig c, int layer, BFloat16Products bf16) {
-    Linear[] wqkv = Linear.split(w.scope("Wqkv"), 3, bf16); // rows (q|k|v), then head, then dim
+  Attention(Weights w, ModernBertConfig c, int layer, GemmProducts products) {
+    Linear[] wqkv = Linear.split(w.scope("Wqkv"), 3, products); // rows (q|k|v), then head, then dim
     this.wq = wqkv[0];
     this.wk = wqkv[1];
     this.wv = wqkv[2];
-    this.wo = new Linear(w.scope("Wo"), bf16);
+    this.wo = new Linear(w.scope("Wo"), products);
     this.heads = c.numAttentionHeads();
     this.headDim = c.headDim();
     boolean global = c.isGlobal(layer);
     this.ropeTheta = global ? c.globalRopeTheta() : c.localRopeTheta();
     this.radius = global ? -1 : c.windowRadius();
+  }
+
+  Stream<Linear> projections() {
+    return Stream.of(wq, wk, wv, wo);
   }
 
   NDArray forward(NDArray x, BatchTensors batch, AttentionKernel kernel) {

@@ -2,34 +2,39 @@ package dev.modernbert.encoder.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
-import dev.modernbert.encoder.runtime.BFloat16Products;
+import dev.modernbert.encoder.runtime.GemmProducts;
 import dev.modernbert.encoder.weights.Weights;
 
 /**
- * {@code y = x W^T + b} over the last axis, with PyTorch's {@code [out, in]} weight layout; in
- * float32/float16 through DJL, or with a bfloat16 copy of {@code W} ({@link BFloat16Products}).
+ * {@code y = x W^T + b} over the last axis, with PyTorch's {@code [out, in]} weight layout; through
+ * DJL in the weight's dtype, or on another product route ({@link GemmProducts}: oneDNN-packed or
+ * bfloat16), which keeps its own copy of {@code W}: the checkpoint's is then freed at load.
  */
 final class Linear {
-  private final NDArray weight;
+  private final NDArray weight; // null when products holds it
   private final NDArray bias;
-  private final BFloat16Products bf16; // null: products in the weight's dtype
-  private final int bf16Index;
+  private final GemmProducts products; // null: DJL's linear on weight
+  private final int index;
 
   /** A projection in the model's dtype (heads and classifiers always are). */
   Linear(Weights w) {
     this(w, null);
   }
 
-  /** {@code bf16}: where the product runs in bfloat16 (the weight is converted once, here). */
-  Linear(Weights w, BFloat16Products bf16) {
-    this(w.get("weight"), w.optional("bias"), bf16);
+  /** {@code products}: the route of this product, or null for DJL's (the weight moves there). */
+  Linear(Weights w, GemmProducts products) {
+    this(w.get("weight"), w.optional("bias"), products);
   }
 
-  private Linear(NDArray weight, NDArray bias, BFloat16Products bf16) {
-    this.weight = weight;
+  /** Takes {@code weight} into {@code products} (and closes it) when there are products. */
+  private Linear(NDArray weight, NDArray bias, GemmProducts products) {
     this.bias = bias;
-    this.bf16 = bf16;
-    this.bf16Index = bf16 == null ? -1 : bf16.put(weight);
+    this.products = products;
+    this.index = products == null ? -1 : products.put(weight);
+    if (products != null) {
+      weight.close();
+    }
+    this.weight = products == null ? weight : null;
   }
 
   /**
@@ -39,21 +44,29 @@ final class Linear {
    * that a glibc thread arena serves from its heaps, so it was mmap'd, page-faulted and unmapped
    * again in every layer; its thirds (24 MiB each) are served from the arena.
    */
-  static Linear[] split(Weights w, int parts, BFloat16Products bf16) {
+  static Linear[] split(Weights w, int parts, GemmProducts products) {
     NDArray weight = w.get("weight");
     NDArray bias = w.optional("bias");
     long block = weight.getShape().get(0) / parts;
     Linear[] linears = new Linear[parts];
     for (int p = 0; p < parts; p++) {
       NDIndex rows = new NDIndex("{}:{}", p * block, (p + 1) * block);
-      linears[p] = new Linear(weight.get(rows), bias == null ? null : bias.get(rows), bf16);
+      linears[p] = new Linear(weight.get(rows), bias == null ? null : bias.get(rows), products);
+    }
+    if (products != null) {
+      weight.close(); // the parts were copied into products: free the fused weight too
     }
     return linears;
   }
 
+  /** Whether this projection holds a weight in DJL (false when its route keeps its own copy). */
+  boolean holdsDenseWeight() {
+    return weight != null;
+  }
+
   NDArray forward(NDArray x) {
-    if (bf16 != null) {
-      return bf16.linear(bf16Index, x, bias);
+    if (products != null) {
+      return products.linear(index, x, bias);
     }
     return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
   }

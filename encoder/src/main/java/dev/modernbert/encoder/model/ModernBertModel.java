@@ -7,7 +7,10 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.modernbert.encoder.batch.BatchLayout;
 import dev.modernbert.encoder.config.ModernBertConfig;
-import dev.modernbert.encoder.runtime.BFloat16Products;
+import dev.modernbert.encoder.runtime.GemmCalibration;
+import dev.modernbert.encoder.runtime.GemmDecision;
+import dev.modernbert.encoder.runtime.GemmProducts;
+import dev.modernbert.encoder.runtime.GemmRoute;
 import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.weights.HeadKind;
@@ -27,7 +30,8 @@ public final class ModernBertModel implements AutoCloseable {
   private final ModernBertConfig config;
   private final NDManager manager;
   private final Precision precision;
-  private final BFloat16Products bf16; // null unless precision is BFLOAT16
+  private final GemmDecision gemm; // null on a GPU: the route of the CPU's products
+  private final GemmProducts products; // null: products through DJL in the weights' dtype
   private final HeadKind headKind;
   private final Embeddings embeddings;
   private final List<EncoderLayer> layers = new ArrayList<>();
@@ -41,16 +45,18 @@ public final class ModernBertModel implements AutoCloseable {
       ModernBertConfig config,
       NDManager manager,
       Precision precision,
-      BFloat16Products bf16,
+      GemmDecision gemm,
+      GemmProducts products,
       Weights w) {
     this.config = config;
     this.manager = manager;
     this.precision = precision;
-    this.bf16 = bf16;
+    this.gemm = gemm;
+    this.products = products;
     this.headKind = w.head();
     this.embeddings = new Embeddings(w.scope("embeddings"), config);
     for (int l = 0; l < config.numHiddenLayers(); l++) {
-      layers.add(new EncoderLayer(w.scope("layers." + l), config, l, bf16));
+      layers.add(new EncoderLayer(w.scope("layers." + l), config, l, products));
     }
     this.finalNorm = new LayerNorm(w.scope("final_norm"), config.normEps());
     this.head = headKind == HeadKind.NONE ? null : new PredictionHead(w.scope("head"), config);
@@ -64,15 +70,34 @@ public final class ModernBertModel implements AutoCloseable {
   /** Loads a checkpoint folder's weights onto {@code device} in {@code precision}. */
   public static ModernBertModel load(
       Path dir, ModernBertConfig config, Device device, Precision precision) {
+    return load(dir, config, device, precision, "auto");
+  }
+
+  /**
+   * {@link #load} with the CPU's product route {@code gemm} ({@link GemmRoute#CHOICES}; {@code
+   * auto} measures them; ignored on a GPU).
+   */
+  public static ModernBertModel load(
+      Path dir, ModernBertConfig config, Device device, Precision precision, String gemm) {
     return create(
-        config, device, precision, m -> Weights.load(dir, config, m, precision.dataType()));
+        config, device, precision, gemm, m -> Weights.load(dir, config, m, precision.dataType()));
   }
 
   /** A model with random weights (HF's init scales): for benchmarks. */
   public static ModernBertModel random(
       ModernBertConfig config, HeadKind head, Device device, Precision precision) {
+    return random(config, head, device, precision, "auto");
+  }
+
+  /** {@link #random} on the CPU product route {@code gemm} (as {@link #load} takes it). */
+  public static ModernBertModel random(
+      ModernBertConfig config, HeadKind head, Device device, Precision precision, String gemm) {
     return create(
-        config, device, precision, m -> Weights.random(config, head, m, precision.dataType()));
+        config,
+        device,
+        precision,
+        gemm,
+        m -> Weights.random(config, head, m, precision.dataType()));
   }
 
   /** {@link #random} in float32 or float16. */
@@ -86,15 +111,25 @@ public final class ModernBertModel implements AutoCloseable {
       ModernBertConfig config,
       Device device,
       Precision precision,
+      String gemmOption,
       Function<NDManager, Weights> weights) {
+    GemmRoute forced = GemmRoute.forced(gemmOption); // refuses a bad value on every device
+    GemmDecision gemm =
+        device.isGpu() || precision == Precision.FLOAT16
+            ? null
+            : GemmCalibration.decide(
+                precision, forced, config.hiddenSize(), config.intermediateSize());
     NDManager manager = TorchRuntime.engine().newBaseManager(device);
-    BFloat16Products bf16 = null;
+    GemmProducts products = null;
     try {
-      bf16 = precision.bf16Products() ? BFloat16Products.create() : null;
-      return new ModernBertModel(config, manager, precision, bf16, weights.apply(manager));
+      if (gemm != null && GemmProducts.needed(gemm.route(), precision.bf16Products())) {
+        products = GemmProducts.create(gemm.route(), precision.bf16Products());
+      }
+      return new ModernBertModel(
+          config, manager, precision, gemm, products, weights.apply(manager));
     } catch (RuntimeException e) {
-      if (bf16 != null) {
-        bf16.close();
+      if (products != null) {
+        products.close();
       }
       manager.close();
       throw e;
@@ -120,6 +155,24 @@ public final class ModernBertModel implements AutoCloseable {
 
   public Precision precision() {
     return precision;
+  }
+
+  /** How the CPU's products run (route, measured rates); null on a GPU or in float16. */
+  public GemmDecision gemm() {
+    return gemm;
+  }
+
+  /** Every tensor this model holds in DJL (for tests of what a route keeps). */
+  List<NDArray> heldArrays() {
+    return manager.getManagedArrays();
+  }
+
+  /** How many encoder-layer projections hold a weight in DJL (none on a non-DJL route). */
+  long denseProjectionWeights() {
+    return layers.stream()
+        .flatMap(EncoderLayer::projections)
+        .filter(Linear::holdsDenseWeight)
+        .count();
   }
 
   /** Uploads a batch; close the result when the batch is done. */
@@ -187,8 +240,8 @@ public final class ModernBertModel implements AutoCloseable {
 
   @Override
   public void close() {
-    if (bf16 != null) {
-      bf16.close();
+    if (products != null) {
+      products.close();
     }
     manager.close();
   }

@@ -2,6 +2,7 @@ package dev.modernbert.encoder.options;
 
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.GemmRoute;
 import java.util.List;
 
 /**
@@ -65,9 +66,19 @@ public final class RunOptions {
           "dtype",
           "auto | float32 | float16 | bfloat16: auto is float16 on a GPU and float32 on the CPU;"
               + " bfloat16 runs the encoder's matrix products in bf16 on CPUs with AVX512-BF16"
-              + " or AMX (the rest float32) and is refused elsewhere",
+              + " or AMX (the rest float32) and is refused elsewhere, and where gemm=auto measures"
+              + " it no faster than float32",
           "auto",
           DeviceSpec.DTYPES);
+
+  public static final Option<String> GEMM =
+      Option.choice(
+          "gemm",
+          "auto | default | onednn: the CPU's matrix-product route; auto measures both at model"
+              + " load and takes the faster (the outputs are the same); the others force one,"
+              + " for A/B tests",
+          "auto",
+          GemmRoute.CHOICES);
 
   public static final Option<Integer> NUM_THREADS =
       Option.integer(
@@ -87,5 +98,6 @@ public final class RunOptions {
           SORT_WINDOW_ROWS,
           DEVICE,
           DTYPE,
+          GEMM,
           NUM_THREADS);
 }

@@ -3,13 +3,29 @@ package dev.modernbert.encoder.runtime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The CPU as Linux reports it in /proc/cpuinfo: its model and feature flags. One reader for the
  * bf16 check ({@link Precision}) and the node report ({@link TorchDoctor}).
  */
-final class CpuInfo {
+public final class CpuInfo {
+  /** The flags that decide matrix-product speed, in the order {@link #isaFlags} lists them. */
+  static final List<String> ISA_FLAGS = List.of("avx2", "avx512f", "avx512_bf16", "amx_bf16");
+
   private CpuInfo() {}
+
+  /** This CPU's model name ({@code model name} of /proc/cpuinfo), "unknown" where there is none. */
+  public static String model() {
+    String model = value(text(), "model name");
+    return model.isEmpty() ? "unknown" : model;
+  }
+
+  /** Which of {@link #ISA_FLAGS} this CPU has, space-separated ("" for none). */
+  public static String isaFlags() {
+    String flags = flags();
+    return String.join(" ", ISA_FLAGS.stream().filter(f -> hasFlag(flags, f)).toList());
+  }
 
   /** /proc/cpuinfo's text, or "" where there is none (not Linux, or not readable). */
   static String text() {

@@ -8,7 +8,7 @@ import java.util.Locale;
  * How the model computes, from a {@code dtype} string: {@code float32} (exact, the CPU default),
  * {@code float16} (the GPU path; {@code auto} on a GPU), or {@code bfloat16}: float32 everywhere
  * except the encoder layers' matrix products, which run in bfloat16 on CPUs built for it ({@link
- * BFloat16Products}).
+ * GemmProducts}, on the route {@link GemmCalibration} picks).
  */
 public enum Precision {
   FLOAT32(DataType.FLOAT32),

@@ -123,6 +123,20 @@ class BenchCommandTest {
   }
 
   @Test
+  void gemmIsAutoByDefaultAndAListRunsTheRoutesInterleaved() {
+    assertEquals(List.of("auto"), BenchCommand.parse(new String[] {"--impl", "ours"}).gemms());
+    assertEquals(
+        List.of("default", "onednn"),
+        BenchCommand.parse(new String[] {"--impl", "ours", "--gemm", "default,onednn"}).gemms());
+    assertEquals(
+        "--gemm: bad value \"mkl\" (expected one of auto, default, onednn)",
+        refused("--impl", "ours", "--gemm", "mkl"));
+    assertEquals(
+        "--gemm: a list needs --impl and one --dtype (the variants run interleaved)",
+        refused("--gemm", "default,onednn"));
+  }
+
+  @Test
   void deviceIsCpuByDefaultAndTakesCudaWithOrWithoutAnOrdinal() {
     BenchCommand.Options plain = BenchCommand.parse(new String[] {"--impl", "ours"});
     assertEquals("cpu", plain.device().toString());

@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The executor's model cache: one {@link SharedModel} per (model files, device, dtype, maxLength)
- * per JVM, loaded by the first task that needs it and shared by every later task, whatever its
- * batch settings (those are per request). Models live as long as the executor.
+ * The executor's model cache: one {@link SharedModel} per (model files, device, dtype, gemm,
+ * maxLength) per JVM, loaded by the first task that needs it and shared by every later task,
+ * whatever its batch settings (those are per request). Models live as long as the executor.
  *
  * <p>The first acquire of an executor logs what {@code bin/modernbert doctor} prints (Java, CPU,
  * libtorch, JNI, cudart, GPUs); a CUDA device is checked before any model file is fetched, so a
@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutorModels {
   /** What identifies a loaded model: what changes its outputs (maxLength: where texts are cut). */
-  public record Key(String modelDir, DeviceSpec device, Precision precision, int maxLength) {}
+  public record Key(
+      String modelDir, DeviceSpec device, Precision precision, String gemm, int maxLength) {}
 
   /** A model and whether this call loaded it (and how long that took). */
   public record Acquired(SharedModel model, boolean loadedNow, long loadNanos) {}
@@ -46,7 +47,8 @@ public final class ExecutorModels {
     ResolvedDevice device = DeviceResolver.resolve(spec.device(), spec.dtype(), taskGpus);
     checkDevice(device.device());
     Path dir = ModelFiles.localize(spec.model(), conf);
-    Key key = new Key(dir.toString(), device.device(), device.precision(), spec.maxLength());
+    Key key =
+        new Key(dir.toString(), device.device(), device.precision(), spec.gemm(), spec.maxLength());
     return CACHE.computeIfAbsent(key, k -> new Holder()).get(key, spec, dir);
   }
 
@@ -88,6 +90,7 @@ public final class ExecutorModels {
             EncoderOptions.defaults()
                 .withDevice(key.device())
                 .withDtype(DtypeSpec.of(key.precision()))
+                .withGemm(key.gemm())
                 .withMaxLength(key.maxLength())
                 .withNumThreads(threads);
         ModernBertEncoder encoder = ModernBertEncoder.load(dir, options);

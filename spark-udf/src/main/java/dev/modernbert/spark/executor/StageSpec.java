@@ -18,6 +18,7 @@ import java.io.Serializable;
  * @param sortWindowRows rows a task gathers, tokenizes and submits together
  * @param device as asked for; made concrete on the executor ({@link DeviceResolver})
  * @param dtype as asked for
+ * @param gemm the CPU's matrix-product route: {@code auto}, {@code default} or {@code onednn}
  * @param numThreads libtorch intra-op threads; 0 = the executor's cores
  * @param onError {@code fail} or {@code null}
  */
@@ -29,6 +30,7 @@ public record StageSpec(
     int sortWindowRows,
     DeviceSpec device,
     DtypeSpec dtype,
+    String gemm,
     int numThreads,
     String onError)
     implements Serializable {

@@ -1,14 +1,12 @@
 package dev.modernbert.spark.ml;
 
-import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.checkpoint.CheckpointException;
-import dev.modernbert.encoder.runtime.DeviceSpec;
-import dev.modernbert.encoder.runtime.DtypeSpec;
-import dev.modernbert.encoder.source.ModelSource;
-import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.options.ColumnOptions;
 import dev.modernbert.encoder.options.Option;
 import dev.modernbert.encoder.options.RunOptions;
+import dev.modernbert.encoder.runtime.DeviceSpec;
+import dev.modernbert.encoder.runtime.DtypeSpec;
+import dev.modernbert.encoder.source.ModelSource;
 import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.encoder.weights.HeadKind;
 import dev.modernbert.encoder.weights.Weights;
@@ -16,15 +14,13 @@ import dev.modernbert.spark.executor.HadoopConf;
 import dev.modernbert.spark.executor.ModelFiles;
 import dev.modernbert.spark.executor.StageMetrics;
 import dev.modernbert.spark.executor.StageSpec;
-import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
@@ -69,6 +65,7 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
   private final IntParam sortWindowRows;
   private final Param<String> device;
   private final Param<String> dtype;
+  private final Param<String> gemm;
   private final Param<String> onError;
   private final Param<String> errorCol;
   private final IntParam numThreads;
@@ -91,6 +88,7 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     sortWindowRows = intParam(RunOptions.SORT_WINDOW_ROWS);
     device = stringParam(RunOptions.DEVICE);
     dtype = stringParam(RunOptions.DTYPE);
+    gemm = stringParam(RunOptions.GEMM);
     onError = stringParam(ColumnOptions.ON_ERROR);
     errorCol = stringParam(ColumnOptions.ERROR_COL);
     numThreads = intParam(RunOptions.NUM_THREADS);
@@ -221,6 +219,10 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     return dtype;
   }
 
+  public Param<String> gemm() {
+    return gemm;
+  }
+
   public Param<String> onError() {
     return onError;
   }
@@ -280,6 +282,11 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     return self();
   }
 
+  public S setGemm(String v) {
+    set(gemm, v);
+    return self();
+  }
+
   public S setOnError(String v) {
     set(onError, v);
     return self();
@@ -334,6 +341,10 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     return $(dtype);
   }
 
+  public String getGemm() {
+    return $(gemm);
+  }
+
   public String getOnError() {
     return $(onError);
   }
@@ -366,6 +377,7 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
         getSortWindowRows(),
         DeviceSpec.parse(getDevice()),
         DtypeSpec.parse(getDtype()),
+        getGemm(),
         getNumThreads(),
         getOnError());
   }

@@ -87,8 +87,8 @@ public final class ModernBertUdfs {
   /**
    * Registers {@code name} and {@code name_batch} over {@link ModernBertEmbedder}. Options are the
    * Transformer's Params by name (modelPath is required; pooling, normalize, prompt, promptName,
-   * truncateDim, maxLength, batchTokens, maxBatchRows, sortWindowRows, device, dtype, onError,
-   * numThreads, and the long-text Params), as strings.
+   * truncateDim, maxLength, batchTokens, maxBatchRows, sortWindowRows, device, dtype, gemm,
+   * onError, numThreads, and the long-text Params), as strings.
    */
   public static void register(SparkSession spark, String name, Map<String, String> options) {
     register(spark, Output.EMBED, name, options);
@@ -141,8 +141,9 @@ public final class ModernBertUdfs {
    * Registers {@code name(text STRING) -> STRUCT<label STRING, score FLOAT>}: sequence
    * classification, as {@link ModernBertClassifier} computes it. Options are that Transformer's
    * Params by name (modelPath is required; maxLength, batchTokens, maxBatchRows, sortWindowRows,
-   * device, dtype, onError, numThreads), as strings. A checkpoint without a sequence-classification
-   * head is refused here when modelPath is local or {@code demo}, else when a task loads it.
+   * device, dtype, gemm, onError, numThreads), as strings. A checkpoint without a
+   * sequence-classification head is refused here when modelPath is local or {@code demo}, else when
+   * a task loads it.
    */
   public static void registerClassifier(
       SparkSession spark, String name, Map<String, String> options) {

@@ -26,7 +26,16 @@ class DeviceRunnerTest {
 
   private static StageSpec spec(String model) {
     return new StageSpec(
-        ModelSource.parse(model), 0, 2048, 64, 64, DeviceSpec.CPU, DtypeSpec.AUTO, 0, "fail");
+        ModelSource.parse(model),
+        0,
+        2048,
+        64,
+        64,
+        DeviceSpec.CPU,
+        DtypeSpec.AUTO,
+        "auto",
+        0,
+        "fail");
   }
 
   /** A model no other test has loaded, with its own runner. */

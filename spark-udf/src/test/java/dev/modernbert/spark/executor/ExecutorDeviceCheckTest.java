@@ -32,6 +32,7 @@ class ExecutorDeviceCheckTest {
             64,
             DeviceSpec.parse("cuda"),
             DtypeSpec.AUTO,
+            "auto",
             0,
             "fail");
     TorchCheck.TorchSetupException e =

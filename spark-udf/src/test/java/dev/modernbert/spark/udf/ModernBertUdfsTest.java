@@ -89,7 +89,7 @@ class ModernBertUdfsTest {
                     spark(), "e1", Map.of("modelPath", "demo", "pooler", "cls")));
     assertEquals(
         "unknown option \"pooler\" for ModernBERT UDFs; known options: [aggregate, batchTokens,"
-            + " chunkTokens, device, dtype, longText, maxBatchRows, maxLength, modelPath,"
+            + " chunkTokens, device, dtype, gemm, longText, maxBatchRows, maxLength, modelPath,"
             + " normalize, numThreads, onError, pooling, prompt, promptName, sortWindowRows,"
             + " truncateDim, windowOverlap, windowTokens]",
         unknown.getMessage());
