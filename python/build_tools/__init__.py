@@ -1,0 +1,1 @@
+"""Build-time helpers of the Python package (not installed)."""
