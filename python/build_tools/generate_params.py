@@ -35,7 +35,8 @@ from pyspark.ml.param import Param, Params, TypeConverters
 
 from modernbert_spark._stage import ModernBertStage
 
-__all__ = [{names}]
+__all__ = [
+{names}]
 '''
 
 
@@ -68,25 +69,37 @@ def _render_stage(stage: Dict[str, Any]) -> str:
         '    """',
         "",
         f"    _java_class = {stage['javaClass']!r}",
-        f"    _java_defaults: Dict[str, Any] = {defaults!r}",
+        "    _java_defaults: Dict[str, Any] = {",
+        *(f"        {k!r}: {v!r}," for k, v in defaults.items()),
+        "    }",
         "",
     ]
     for p in params:
         hint, converter = _python_type(name, p)
-        lines.append(
-            f'    {p["name"]}: "Param[{hint}]" = Param(Params._dummy(), {p["name"]!r}, {p["doc"]!r}, '
-            f"typeConverter=TypeConverters.{converter})"
-        )
-    keywords = ", ".join(f"{p['name']}: Optional[{_python_type(name, p)[0]}] = None" for p in params)
+        lines += [
+            f'    {p["name"]}: "Param[{hint}]" = Param(',
+            "        Params._dummy(),",
+            f"        {p['name']!r},",
+            f"        {p['doc']!r},",
+            f"        typeConverter=TypeConverters.{converter},",
+            "    )",
+        ]
+    keywords = "".join(f"        {p['name']}: Optional[{_python_type(name, p)[0]}] = None,\n" for p in params)
     lines += [
         "",
         "    @keyword_only",
-        f"    def __init__(self, *, {keywords}) -> None:",
+        "    def __init__(",
+        "        self,",
+        "        *,",
+        keywords + "    ) -> None:",
         "        super().__init__()",
         "        self._set(**self._input_kwargs)",
         "",
         "    @keyword_only",
-        f'    def setParams(self, *, {keywords}) -> "{name}":',
+        "    def setParams(",
+        "        self,",
+        "        *,",
+        keywords + f'    ) -> "{name}":',
         '        """Sets the given Params (keyword arguments)."""',
         "        return self._set(**self._input_kwargs)",
     ]
@@ -112,5 +125,5 @@ def _docstring_text(doc: str) -> str:
 
 def render_module(manifest: Dict[str, Any]) -> str:
     stages = manifest["stages"]
-    names = ", ".join(repr(s["name"]) for s in stages)
+    names = "".join(f"    {s['name']!r},\n" for s in stages)
     return HEADER.format(names=names) + "".join(_render_stage(s) for s in stages)

@@ -8,7 +8,7 @@ from typing import Any, Optional
 from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
-from modernbert_spark._errors import ModernBertSparkError
+from modernbert_spark._errors import ModernBertSparkError, install_error_hook
 
 _PACKAGED_JAR = Path(__file__).resolve().parent / "jars" / "modernbert-spark-jobs.jar"
 
@@ -42,7 +42,9 @@ def session(app_name: str = "modernbert-spark", master: Optional[str] = None, **
         builder = builder.master(master)
     for key, value in conf.items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    spark = builder.getOrCreate()
+    install_error_hook()
+    return spark
 
 
 def active_context() -> SparkContext:
@@ -54,6 +56,7 @@ def active_context() -> SparkContext:
         )
     if not has_class(sc, "dev.modernbert.spark.ml.ModernBertStage"):
         raise ModernBertSparkError(NOT_ON_CLASS_PATH)
+    install_error_hook()
     return sc
 
 
