@@ -100,8 +100,8 @@ def main() -> None:
 
     print(f"CPU: {cpu_model()}; Spark {spark.version}, local[2], {args.rows} rows of samples/docs "
           f"in {args.partitions} partitions, demo model, pooling mean, normalize")
-    for side in (python_pass, java_pass):  # warm-up: model load, code generation
-        timed(spark, df, side)
+    warm_up = [timed(spark, df, side) for side in (python_pass, java_pass)]  # model load, codegen
+    print(f"warm-up: python {warm_up[0]:.1f} s, java {warm_up[1]:.1f} s", flush=True)
     seconds: Dict[str, List[float]] = {"python": [], "java": []}
     for r in range(args.repeats):
         # Alternate which side goes first, so that a drift in load favours neither.
