@@ -22,7 +22,7 @@ import platform
 import statistics
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Tuple
 
 from pyspark.sql import DataFrame, SparkSession
 
@@ -62,11 +62,14 @@ def java_pass(spark: SparkSession, df: DataFrame) -> DataFrame:
     return DataFrame(stage.transform(df._jdf), spark)
 
 
-def timed(spark: SparkSession, df: DataFrame, side: Callable[[SparkSession, DataFrame], DataFrame]) -> float:
-    """Seconds to build the transform on this side and write every row to the noop sink."""
+def timed(spark: SparkSession, df: DataFrame, side: Callable[[SparkSession, DataFrame], DataFrame]) -> Tuple[float, float]:
+    """Seconds to set up the stage and its transform on this side (a fixed cost per pass: Params
+    through Py4J), then seconds to write every row to the noop sink."""
     t0 = time.perf_counter()
-    side(spark, df).write.format("noop").mode("overwrite").save()
-    return time.perf_counter() - t0
+    out = side(spark, df)
+    t1 = time.perf_counter()
+    out.write.format("noop").mode("overwrite").save()
+    return t1 - t0, time.perf_counter() - t1
 
 
 def cpu_model() -> str:
@@ -100,17 +103,23 @@ def main() -> None:
 
     print(f"CPU: {cpu_model()}; Spark {spark.version}, local[2], {args.rows} rows of samples/docs "
           f"in {args.partitions} partitions, demo model, pooling mean, normalize")
-    warm_up = [timed(spark, df, side) for side in (python_pass, java_pass)]  # model load, codegen
+    warm_up = [sum(timed(spark, df, side)) for side in (python_pass, java_pass)]  # model load, codegen
     print(f"warm-up: python {warm_up[0]:.1f} s, java {warm_up[1]:.1f} s", flush=True)
     seconds: Dict[str, List[float]] = {"python": [], "java": []}
+    setup: Dict[str, List[float]] = {"python": [], "java": []}
     for r in range(args.repeats):
         # Alternate which side goes first, so that a drift in load favours neither.
         order = [("python", python_pass), ("java", java_pass)]
         for name, side in order if r % 2 == 0 else reversed(order):
-            seconds[name].append(timed(spark, df, side))
+            built, ran = timed(spark, df, side)
+            setup[name].append(built)
+            seconds[name].append(built + ran)
         print(f"repetition {r + 1}: python {args.rows / seconds['python'][-1]:.1f} rows/s, "
               f"java {args.rows / seconds['java'][-1]:.1f} rows/s", flush=True)
 
+    print(f"stage set-up per pass (in the times above), median: python "
+          f"{statistics.median(setup['python']) * 1000:.0f} ms, java "
+          f"{statistics.median(setup['java']) * 1000:.0f} ms")
     rate = {k: [args.rows / s for s in v] for k, v in seconds.items()}
     ratios = [py / jv for py, jv in zip(rate["python"], rate["java"])]
     print(f"median rows/s: python {statistics.median(rate['python']):.1f}, "
