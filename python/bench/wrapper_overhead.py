@@ -6,8 +6,11 @@ through the Java stage itself (``dev.modernbert.spark.ml.ModernBertEmbedder`` se
 Java setters, ``transform`` on the JVM Dataset). Each pass writes every row to Spark's ``noop``
 sink, so the whole transform runs and nothing is collected. After one warm-up pass of each, the
 sides alternate ``--repeats`` times; each repetition gives one paired ratio (Python's rows/s over
-Java's), and the figure is the median ratio with the spread over pairs. It also checks that the
-Python side's physical plan holds no Python evaluation node (the rows never reach a Python worker).
+Java's), and the figure is the median ratio with the spread over pairs. On a loaded machine that
+ratio is mostly noise, so two figures that load does not move come with it: the CPU time of this
+Python process per pass (a few milliseconds, whatever the rows, when no row passes through
+Python) and the stage set-up time per pass; and the Python side's physical plan is checked to hold
+no Python evaluation node (the rows never reach a Python worker).
 
     python python/bench/wrapper_overhead.py [--rows 3000] [--repeats 5] [--partitions 2]
 
@@ -62,14 +65,15 @@ def java_pass(spark: SparkSession, df: DataFrame) -> DataFrame:
     return DataFrame(stage.transform(df._jdf), spark)
 
 
-def timed(spark: SparkSession, df: DataFrame, side: Callable[[SparkSession, DataFrame], DataFrame]) -> Tuple[float, float]:
+def timed(spark: SparkSession, df: DataFrame, side: Callable[[SparkSession, DataFrame], DataFrame]) -> Tuple[float, float, float]:
     """Seconds to set up the stage and its transform on this side (a fixed cost per pass: Params
-    through Py4J), then seconds to write every row to the noop sink."""
-    t0 = time.perf_counter()
+    through Py4J), seconds to write every row to the noop sink, and the CPU seconds this Python
+    process spent on the whole pass (what per-row Python work would make grow with the rows)."""
+    c0, t0 = time.process_time(), time.perf_counter()
     out = side(spark, df)
     t1 = time.perf_counter()
     out.write.format("noop").mode("overwrite").save()
-    return t1 - t0, time.perf_counter() - t1
+    return t1 - t0, time.perf_counter() - t1, time.process_time() - c0
 
 
 def cpu_model() -> str:
@@ -103,16 +107,18 @@ def main() -> None:
 
     print(f"CPU: {cpu_model()}; Spark {spark.version}, local[2], {args.rows} rows of samples/docs "
           f"in {args.partitions} partitions, demo model, pooling mean, normalize")
-    warm_up = [sum(timed(spark, df, side)) for side in (python_pass, java_pass)]  # model load, codegen
+    warm_up = [sum(timed(spark, df, side)[:2]) for side in (python_pass, java_pass)]  # model load, codegen
     print(f"warm-up: python {warm_up[0]:.1f} s, java {warm_up[1]:.1f} s", flush=True)
     seconds: Dict[str, List[float]] = {"python": [], "java": []}
     setup: Dict[str, List[float]] = {"python": [], "java": []}
+    driver_cpu: Dict[str, List[float]] = {"python": [], "java": []}
     for r in range(args.repeats):
         # Alternate which side goes first, so that a drift in load favours neither.
         order = [("python", python_pass), ("java", java_pass)]
         for name, side in order if r % 2 == 0 else reversed(order):
-            built, ran = timed(spark, df, side)
+            built, ran, cpu = timed(spark, df, side)
             setup[name].append(built)
+            driver_cpu[name].append(cpu)
             seconds[name].append(built + ran)
         print(f"repetition {r + 1}: python {args.rows / seconds['python'][-1]:.1f} rows/s, "
               f"java {args.rows / seconds['java'][-1]:.1f} rows/s", flush=True)
@@ -120,6 +126,9 @@ def main() -> None:
     print(f"stage set-up per pass (in the times above), median: python "
           f"{statistics.median(setup['python']) * 1000:.0f} ms, java "
           f"{statistics.median(setup['java']) * 1000:.0f} ms")
+    print(f"CPU time of this Python process per pass of {args.rows} rows, median: python "
+          f"{statistics.median(driver_cpu['python']) * 1000:.0f} ms, java "
+          f"{statistics.median(driver_cpu['java']) * 1000:.0f} ms")
     rate = {k: [args.rows / s for s in v] for k, v in seconds.items()}
     ratios = [py / jv for py, jv in zip(rate["python"], rate["java"])]
     print(f"median rows/s: python {statistics.median(rate['python']):.1f}, "
