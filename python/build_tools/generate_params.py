@@ -28,7 +28,7 @@ HEADER = '''\
 # Java stage instead. tests/test_params.py checks that both sides list the same Params.
 """The Spark ML stages, one pyspark.ml class per Java stage of dev.modernbert.spark.ml."""
 
-from typing import Any, Dict, List, Optional
+from typing import Any, ClassVar, Dict, List, Optional
 
 from pyspark import keyword_only
 from pyspark.ml.param import Param, Params, TypeConverters
@@ -68,8 +68,8 @@ def _render_stage(stage: Dict[str, Any]) -> str:
         "    setParams take them as keyword arguments.",
         '    """',
         "",
-        f"    _java_class = {stage['javaClass']!r}",
-        "    _java_defaults: Dict[str, Any] = {",
+        f"    _java_class: ClassVar[str] = {stage['javaClass']!r}",
+        "    _java_defaults: ClassVar[Dict[str, Any]] = {",
         *(f"        {k!r}: {v!r}," for k, v in defaults.items()),
         "    }",
         "",

@@ -30,12 +30,16 @@ class BuildError(RuntimeError):
 
 
 def jobs_jar(target: Path = JOBS_TARGET) -> Path:
-    """The shaded jobs jar (what bin/modernbert-spark runs), as bin/modernbert-spark finds it."""
-    found = [
-        j
-        for j in sorted(target.glob("modernbert-spark-jobs-*.jar"))
-        if not j.name.endswith(("-sources.jar", "-javadoc.jar", "-tests.jar"))
-    ]
+    """The shaded jobs jar (what bin/modernbert-spark runs): the default build's, which carries the
+    CPU libtorch, else the gpu profile's (-gpu.jar, libtorch from the GPU machine)."""
+    found = sorted(
+        (
+            j
+            for j in target.glob("modernbert-spark-jobs-*.jar")
+            if not j.name.endswith(("-sources.jar", "-javadoc.jar", "-tests.jar"))
+        ),
+        key=lambda j: (not j.name.endswith("-gpu.jar"), j.name),
+    )
     if not found or not (target / "lib").is_dir():
         raise BuildError(
             f"modernbert-spark: the Python package carries the jobs jar, and {target} has no "

@@ -5,8 +5,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator, Optional, Tuple
 
-import py4j.java_gateway
-from py4j.protocol import Py4JJavaError
+import py4j.java_gateway  # type: ignore[import-untyped]
+from py4j.protocol import Py4JJavaError  # type: ignore[import-untyped]
 from pyspark.errors.exceptions.captured import CapturedException
 
 # Exceptions that only wrap the one that says what went wrong (Spark's job/task failures, Py4J's

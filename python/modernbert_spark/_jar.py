@@ -62,7 +62,7 @@ def active_context() -> SparkContext:
 
 def has_class(sc: SparkContext, name: str) -> bool:
     """Whether the driver JVM can load ``name`` (Py4J answers a JavaPackage for a missing class)."""
-    from py4j.java_gateway import JavaClass
+    from py4j.java_gateway import JavaClass  # type: ignore[import-untyped]
 
     node: Any = sc._jvm
     for part in name.split("."):

@@ -19,6 +19,7 @@ class ModernBertStage(JavaTransformer, JavaMLReadable, JavaMLWritable):
 
     _java_class: ClassVar[str]
     _java_defaults: ClassVar[Dict[str, Any]]
+    _input_kwargs: Dict[str, Any]  # set by pyspark's @keyword_only
 
     def __init__(self) -> None:
         super().__init__()

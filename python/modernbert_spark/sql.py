@@ -44,7 +44,8 @@ def _udfs() -> Any:
 
 def _java_options(model_path: str, options: Dict[str, Any]) -> Any:
     """A java.util.Map of Param name to value as a string (booleans as true/false, as Spark writes)."""
-    java_map = active_context()._jvm.java.util.LinkedHashMap()
+    jvm: Any = active_context()._jvm
+    java_map = jvm.java.util.LinkedHashMap()
     java_map.put("modelPath", model_path)
     for key, value in options.items():
         java_map.put(key, str(value).lower() if isinstance(value, bool) else str(value))

@@ -35,7 +35,7 @@ def decode_vector(value: Any, precision: str = "float32") -> Optional[np.ndarray
         return (value.toArray() if isinstance(value, Vector) else np.asarray(value)).astype(np.float32)
     if not isinstance(value, (bytes, bytearray)):
         raise ValueError(f"precision {precision} is stored as bytes, not {type(value).__name__}")
-    dtype = {"float16": "<f2", "ubinary": np.uint8, "binary": np.int8}[precision]
+    dtype = np.dtype({"float16": "<f2", "ubinary": "u1", "binary": "i1"}[precision])
     return np.frombuffer(bytes(value), dtype=dtype)
 
 
