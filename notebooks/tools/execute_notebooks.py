@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Executes every notebook of a folder headlessly, for bin/modernbert-notebook --execute DIR.
 
-Each DIR/*.ipynb (sorted by name) is read, run cell by cell in a fresh kernel, and written with its
-outputs to OUT/<name>.ipynb (the committed notebook is not modified); images (image/png outputs)
-are also written to OUT/<name>-images/. The first cell error stops everything: the notebook, cell
+Each DIR/*.ipynb (sorted by name) is read, run cell by cell in a fresh kernel (the one its metadata
+names, or --kernel), and written with its outputs to OUT/<name>.ipynb (the committed notebook is
+not modified); images (image/png and image/svg+xml outputs) are also written to OUT/<name>-images/. The first cell error stops everything: the notebook, cell
 number and the error are printed and the exit status is 1.
 
 Retries: the Java kernel (rapaio) sometimes never answers the first kernel_info handshake, and
@@ -138,17 +138,26 @@ def save_images(nb, images_dir):
                 (images_dir / f"cell{i:02d}-{j}.png").write_bytes(
                     base64.b64decode(data["image/png"]))
                 count += 1
+            if "image/svg+xml" in data:  # text, not base64
+                images_dir.mkdir(parents=True, exist_ok=True)
+                (images_dir / f"cell{i:02d}-{j}.svg").write_text(data["image/svg+xml"])
+                count += 1
     return count
 
 
 def run_notebook(path, out_dir, args):
     nb = nbformat.read(str(path), as_version=4)
-    nb.metadata["kernelspec"] = {"name": args.kernel, "display_name": args.kernel,
-                                 "language": "java"}
+    if args.kernel:
+        language = nb.metadata.get("kernelspec", {}).get("language", "java")
+        nb.metadata["kernelspec"] = {"name": args.kernel, "display_name": args.kernel,
+                                     "language": language}
+    kernel = nb.metadata.get("kernelspec", {}).get("name")
+    if not kernel:
+        raise SystemExit(f"{path} names no kernel (metadata.kernelspec.name) and --kernel is not given")
     out_path = out_dir / path.name
     client = NotebookClient(
         nb,
-        kernel_name=args.kernel,
+        kernel_name=kernel,
         timeout=args.cell_timeout,
         startup_timeout=args.handshake_timeout,
         allow_errors=False,
@@ -210,7 +219,7 @@ def report(path, nb, out_path, log_path, t0, failed):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("dir", help="folder with the .ipynb files")
-    p.add_argument("--kernel", required=True, help="kernel spec name")
+    p.add_argument("--kernel", help="kernel spec name (default: each notebook's kernelspec)")
     p.add_argument("--out", required=True, help="folder for the executed copies")
     p.add_argument("--cell-timeout", type=int,
                    default=int(os.environ.get("NOTEBOOK_CELL_TIMEOUT", "900")))
