@@ -381,7 +381,8 @@ class ModernBertEmbedderTest {
     assertEquals(0, e.getTruncateDim());
     assertEquals("", e.getPromptName());
     assertNull(e.getPrompt());
-    assertEquals(24, e.params().length);
+    assertEquals("auto", e.getGemm());
+    assertEquals(25, e.params().length);
     e.setModelPath("demo").setPooling("mean");
     ModernBertEmbedder c = e.copy(new ParamMap().put(e.normalize(), true));
     assertEquals(e.uid(), c.uid());
