@@ -5,11 +5,10 @@ import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.head.MaskPrediction;
 import dev.modernbert.encoder.task.FillMask;
 import dev.modernbert.encoder.task.MaskedLmLogits;
+import dev.modernbert.encoder.task.TextPlan;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -84,23 +83,12 @@ final class FillMaskCommand {
       RowJob.run(
           job,
           encoder,
-          task,
+          planner(encoder, task),
           ids -> (long) TokenizedText.positionsOf(ids, maskId).length * vocab,
-          (chunk, w) -> {
-            List<int[]> seqs = new ArrayList<>();
-            for (JsonlInput.Prepared r : chunk) {
-              if (TokenizedText.positionsOf(r.ids(), maskId).length > 0) {
-                seqs.add(r.ids()); // rows without a mask need no forward pass
-              }
-            }
-            List<List<MaskPrediction>> predictions =
-                seqs.isEmpty() ? List.of() : encoder.run(task, seqs, null).values();
-            int next = 0;
-            for (JsonlInput.Prepared r : chunk) {
-              int[] pos = TokenizedText.positionsOf(r.ids(), maskId);
-              write(w, r, pos, pos.length > 0 ? predictions.get(next++) : List.of());
-              masks[0] += pos.length;
-            }
+          (jw, line, predictions) -> {
+            int[] positions = TokenizedText.positionsOf(line.ids(), maskId);
+            write(jw, positions, predictions);
+            masks[0] += positions.length;
           },
           err,
           () -> ", " + masks[0] + " masks");
@@ -108,11 +96,40 @@ final class FillMaskCommand {
     return Main.EXIT_OK;
   }
 
-  /** One line: the predictions grouped by mask position, best first within a mask. */
-  private static void write(
-      Writer w, JsonlInput.Prepared row, int[] positions, List<MaskPrediction> predictions)
+  /**
+   * Lines through {@code task}'s plans, except that a line without a mask plans no sequence: it
+   * needs no forward pass, and its value is no predictions.
+   */
+  private static LinePlanner<List<MaskPrediction>> planner(
+      ModernBertEncoder encoder, FillMask task) {
+    LinePlanner<List<MaskPrediction>> each = LinePlanner.of(encoder, task);
+    return new LinePlanner<>() {
+      @Override
+      public JsonlInput.Planned<List<MaskPrediction>> text(String text) {
+        return withoutMaskSkipped(each.text(text));
+      }
+
+      @Override
+      public JsonlInput.Planned<List<MaskPrediction>> ids(int[] ids) {
+        return withoutMaskSkipped(each.ids(ids));
+      }
+
+      private JsonlInput.Planned<List<MaskPrediction>> withoutMaskSkipped(
+          JsonlInput.Planned<List<MaskPrediction>> line) {
+        if (TokenizedText.positionsOf(line.ids(), task.maskId()).length > 0) {
+          return line;
+        }
+        TextPlan<Void, List<MaskPrediction>, List<MaskPrediction>> none =
+            new TextPlan<>(
+                task, List.of(), List.of(), line.plan().truncated(), 0, values -> List.of());
+        return new JsonlInput.Planned<>(line.ids(), none);
+      }
+    };
+  }
+
+  /** A line's predictions grouped by mask position, best first within a mask. */
+  private static void write(JsonWriter jw, int[] positions, List<MaskPrediction> predictions)
       throws IOException {
-    JsonWriter jw = RowOutput.begin(w, row);
     jw.name("masks").beginArray();
     for (int position : positions) {
       jw.beginObject();
@@ -134,6 +151,5 @@ final class FillMaskCommand {
       jw.endObject();
     }
     jw.endArray();
-    RowOutput.end(jw, w);
   }
 }

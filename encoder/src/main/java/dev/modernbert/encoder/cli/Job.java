@@ -25,7 +25,7 @@ record Job(
     Path input,
     Path output,
     EncoderOptions options,
-    int chunkRows,
+    int blockRows,
     PrintStream stdout) {
 
   /** {@code --output -}: standard output. */
@@ -35,11 +35,19 @@ record Job(
   private static final Set<Path> STDOUT_NAMES =
       Set.of(Path.of("/dev/stdout"), Path.of("/dev/fd/1"), Path.of("/proc/self/fd/1"));
 
-  /** Rows per encoder call: large enough to batch well, small enough to bound memory. */
-  static final int DEFAULT_CHUNK_ROWS = 4096;
+  /**
+   * Input lines per encoder call (a block): large enough to batch well, small enough to bound
+   * memory.
+   */
+  static final int DEFAULT_BLOCK_ROWS = 4096;
 
-  /** Output floats a chunk may hold in memory before it is written (256 MiB). */
-  static final long CHUNK_FLOAT_BUDGET = 64L << 20;
+  /** Output floats a block of lines may hold in memory before it is written (256 MiB). */
+  static final long BLOCK_FLOAT_BUDGET = 64L << 20;
+
+  /** The flag of {@link #blockRows}, and its older name, still accepted. */
+  static final String BLOCK_ROWS = "--block-rows";
+
+  static final String BLOCK_ROWS_ALIAS = "--chunk-rows";
 
   static final Set<String> FLAGS =
       Set.of(
@@ -51,7 +59,8 @@ record Job(
           "--device",
           "--dtype",
           "--threads",
-          "--chunk-rows");
+          BLOCK_ROWS,
+          BLOCK_ROWS_ALIAS);
 
   /** Help lines for the options every row command takes, after its own. */
   static final String RUN_OPTIONS_HELP =
@@ -65,7 +74,8 @@ record Job(
                              float16 on a GPU; bfloat16: bf16 products on CPUs with
                              AVX512-BF16 or AMX, the rest float32)
         --threads N          libtorch intra-op threads (default: all cores)
-        --chunk-rows N       rows per encoder call, bounds memory (default 4096)
+        --block-rows N       input lines per encoder call, bounds memory (default %d);
+                             --chunk-rows N is an older name for it
         --help               this text
 
       --model takes a local folder (it wins over a Hub id of the same name), demo, or a Hugging
@@ -73,7 +83,7 @@ record Job(
       Face cache. Weights are model.safetensors or pytorch_model.bin (zip format, read as data:
       never unpickled as code), either one possibly sharded with its .index.json.
       """
-          .formatted(BatchPlanner.DEFAULT_BATCH_TOKENS);
+          .formatted(BatchPlanner.DEFAULT_BATCH_TOKENS, DEFAULT_BLOCK_ROWS);
 
   /**
    * The job of the flags; {@code --output -} writes to {@code stdout} (then {@link #output} is
@@ -94,7 +104,7 @@ record Job(
     }
     String dtype = f.choice("--dtype", "float32", DeviceSpec.DTYPES.toArray(new String[0]));
     int threads = f.intAtLeast("--threads", 0, 1);
-    int chunkRows = f.intAtLeast("--chunk-rows", DEFAULT_CHUNK_ROWS, 1);
+    int blockRows = blockRows(f);
 
     Path input = Path.of(in).toAbsolutePath();
     if (!Files.isRegularFile(input)) {
@@ -133,7 +143,17 @@ record Job(
             .withMaxLength(maxLength)
             .withBatchTokens(batchTokens)
             .withNumThreads(threads);
-    return new Job(cmd, model, modelDir, input, output, options, chunkRows, stdout);
+    return new Job(cmd, model, modelDir, input, output, options, blockRows, stdout);
+  }
+
+  /** {@code --block-rows}, or its older name {@code --chunk-rows} (not both). */
+  private static int blockRows(Flags f) {
+    if (f.has(BLOCK_ROWS) && f.has(BLOCK_ROWS_ALIAS)) {
+      throw CliException.usage(
+          f.command(), BLOCK_ROWS_ALIAS + " is an older name of " + BLOCK_ROWS + ": give one");
+    }
+    String name = f.has(BLOCK_ROWS_ALIAS) ? BLOCK_ROWS_ALIAS : BLOCK_ROWS;
+    return f.intAtLeast(name, DEFAULT_BLOCK_ROWS, 1);
   }
 
   /**

@@ -4,11 +4,13 @@ import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.task.Embed;
+import dev.modernbert.encoder.task.TextPlan;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -65,39 +67,60 @@ final class TokenizeCommand {
       RowJob.run(
           job,
           encoder,
-          embed,
+          planner(encoder, embed),
           ids -> 3L * ids.length, // id, token and offset pair per token
-          (chunk, w) -> {
-            for (JsonlInput.Prepared row : chunk) {
-              JsonWriter jw = RowOutput.begin(w, row);
-              write(jw, encoder, row, prompt);
-              RowOutput.end(jw, w);
-            }
-          },
+          (jw, line, tokens) -> write(jw, encoder, line, tokens, prompt),
           err);
     }
     return Main.EXIT_OK;
   }
 
+  /**
+   * Every line planned with no sequence (nothing runs through the model): its value is its
+   * tokenization, the embedding task's for text lines (prompt, lower-casing, truncation included).
+   */
+  private static LinePlanner<TokenizedText> planner(ModernBertEncoder encoder, Embed embed) {
+    return new LinePlanner<>() {
+      @Override
+      public JsonlInput.Planned<TokenizedText> text(String text) {
+        return tokensOnly(embed.tokenize(encoder, text));
+      }
+
+      @Override
+      public JsonlInput.Planned<TokenizedText> ids(int[] ids) {
+        return tokensOnly(withoutText(ids));
+      }
+
+      private JsonlInput.Planned<TokenizedText> tokensOnly(TokenizedText t) {
+        TextPlan<Boolean, float[], TokenizedText> none =
+            new TextPlan<>(embed, List.of(), List.of(), t.truncated(), 0, values -> t);
+        return new JsonlInput.Planned<>(t.ids(), none);
+      }
+    };
+  }
+
   private static void write(
-      JsonWriter jw, ModernBertEncoder encoder, JsonlInput.Prepared row, String prompt)
+      JsonWriter jw,
+      ModernBertEncoder encoder,
+      JsonlInput.Prepared<TokenizedText> line,
+      TokenizedText tokens,
+      String prompt)
       throws IOException {
     jw.name("input_ids").beginArray();
-    for (int id : row.ids()) {
+    for (int id : tokens.ids()) {
       jw.value(id);
     }
     jw.endArray();
     if (!encoder.hasTokenizer()) {
       return; // input_ids rows of a model without tokenizer.json: no strings to show
     }
-    TokenizedText tokens = row.tokens() != null ? row.tokens() : withoutText(row.ids());
     RowOutput.strings(
         jw.name("tokens"),
         encoder
             .tokenizer()
             .tokenStrings(
-                tokens, row.text() == null ? "" : Embed.prepared(encoder, prompt + row.text())));
-    if (row.tokens() != null) {
+                tokens, line.text() == null ? "" : Embed.prepared(encoder, prompt + line.text())));
+    if (line.text() != null) {
       jw.name("offsets").beginArray();
       for (int i = 0; i < tokens.length(); i++) {
         int[] span = tokens.offset(i);
