@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@code modernbert fill-mask}: for every mask token of every row, the {@code --top-k} most likely
@@ -103,28 +104,19 @@ final class FillMaskCommand {
   private static LinePlanner<List<MaskPrediction>> planner(
       ModernBertEncoder encoder, FillMask task) {
     LinePlanner<List<MaskPrediction>> each = LinePlanner.of(encoder, task);
-    return new LinePlanner<>() {
-      @Override
-      public JsonlInput.Planned<List<MaskPrediction>> text(String text) {
-        return withoutMaskSkipped(each.text(text));
-      }
-
-      @Override
-      public JsonlInput.Planned<List<MaskPrediction>> ids(int[] ids) {
-        return withoutMaskSkipped(each.ids(ids));
-      }
-
-      private JsonlInput.Planned<List<MaskPrediction>> withoutMaskSkipped(
-          JsonlInput.Planned<List<MaskPrediction>> line) {
-        if (TokenizedText.positionsOf(line.ids(), task.maskId()).length > 0) {
-          return line;
-        }
-        TextPlan<Void, List<MaskPrediction>, List<MaskPrediction>> none =
-            new TextPlan<>(
-                task, List.of(), List.of(), line.plan().truncated(), 0, values -> List.of());
-        return new JsonlInput.Planned<>(line.ids(), none);
-      }
-    };
+    Function<JsonlInput.Planned<List<MaskPrediction>>, JsonlInput.Planned<List<MaskPrediction>>>
+        skipWithoutMask =
+            line -> {
+              if (TokenizedText.positionsOf(line.ids(), task.maskId()).length > 0) {
+                return line;
+              }
+              TextPlan<Void, List<MaskPrediction>, List<MaskPrediction>> none =
+                  new TextPlan<>(
+                      task, List.of(), List.of(), line.plan().truncated(), 0, values -> List.of());
+              return new JsonlInput.Planned<>(line.ids(), none);
+            };
+    return new LinePlanner<>(
+        each.text().andThen(skipWithoutMask), each.ids().andThen(skipWithoutMask), null);
   }
 
   /** A line's predictions grouped by mask position, best first within a mask. */

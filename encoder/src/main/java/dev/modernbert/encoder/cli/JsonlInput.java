@@ -307,7 +307,8 @@ final class JsonlInput {
           throw new IOException(
               file + " changed while it was being read: line " + lineNo + ": " + p.getMessage());
         }
-        Planned<V> planned = row.text() == null ? planner.ids(row.ids()) : planner.text(row.text());
+        Planned<V> planned =
+            row.text() == null ? planner.ids().apply(row.ids()) : planner.text().apply(row.text());
         Prepared<V> prepared = new Prepared<>(row.id(), row.text(), planned.ids(), planned.plan());
         long c = cost.of(prepared.ids());
         if (!block.isEmpty() && (block.size() >= maxRows || blockCost + c > maxCost)) {

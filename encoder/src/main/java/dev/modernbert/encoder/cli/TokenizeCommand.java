@@ -80,23 +80,16 @@ final class TokenizeCommand {
    * tokenization, the embedding task's for text lines (prompt, lower-casing, truncation included).
    */
   private static LinePlanner<TokenizedText> planner(ModernBertEncoder encoder, Embed embed) {
-    return new LinePlanner<>() {
-      @Override
-      public JsonlInput.Planned<TokenizedText> text(String text) {
-        return tokensOnly(embed.tokenize(encoder, text));
-      }
+    return new LinePlanner<>(
+        text -> tokensOnly(embed, embed.tokenize(encoder, text)),
+        ids -> tokensOnly(embed, withoutText(ids)),
+        null);
+  }
 
-      @Override
-      public JsonlInput.Planned<TokenizedText> ids(int[] ids) {
-        return tokensOnly(withoutText(ids));
-      }
-
-      private JsonlInput.Planned<TokenizedText> tokensOnly(TokenizedText t) {
-        TextPlan<Boolean, float[], TokenizedText> none =
-            new TextPlan<>(embed, List.of(), List.of(), t.truncated(), 0, values -> t);
-        return new JsonlInput.Planned<>(t.ids(), none);
-      }
-    };
+  private static JsonlInput.Planned<TokenizedText> tokensOnly(Embed embed, TokenizedText t) {
+    TextPlan<Boolean, float[], TokenizedText> none =
+        new TextPlan<>(embed, List.of(), List.of(), t.truncated(), 0, values -> t);
+    return new JsonlInput.Planned<>(t.ids(), none);
   }
 
   private static void write(
