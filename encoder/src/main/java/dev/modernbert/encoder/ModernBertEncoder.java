@@ -42,6 +42,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The encoder's front door: a checkpoint folder (or {@code demo}) loaded once, then {@link
@@ -57,8 +59,8 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
   private final EncoderOptions options;
   private final AttentionKernel kernel;
   private final int maxLength;
-  private volatile EmbeddingPipeline pipeline;
-  private volatile ColbertCheckpoint colbert;
+  private final AtomicReference<EmbeddingPipeline> pipeline = new AtomicReference<>();
+  private final AtomicReference<ColbertCheckpoint> colbert = new AtomicReference<>();
 
   private ModernBertEncoder(
       Path modelDir,
@@ -205,23 +207,25 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
   /** The folder's embedding pipeline ({@link SentenceTransformerFolder}), read once. */
   @Override
   public EmbeddingPipeline pipeline() {
-    EmbeddingPipeline p = pipeline;
-    if (p == null) {
-      p = SentenceTransformerFolder.pipeline(modelDir);
-      pipeline = p;
-    }
-    return p;
+    return readOnce(pipeline, () -> SentenceTransformerFolder.pipeline(modelDir));
   }
 
   /** The folder's PyLate ColBERT modules ({@link ColbertCheckpoint}), read once. */
   @Override
   public ColbertCheckpoint colbert() {
-    ColbertCheckpoint c = colbert;
-    if (c == null) {
-      c = ColbertCheckpoint.read(modelDir);
-      colbert = c;
+    return readOnce(colbert, () -> ColbertCheckpoint.read(modelDir));
+  }
+
+  /**
+   * The folder's modules kept in {@code cache}, read on first use (a race reads twice, keeps one).
+   */
+  private static <T> T readOnce(AtomicReference<T> cache, Supplier<T> read) {
+    T value = cache.get();
+    if (value == null) {
+      cache.compareAndSet(null, read.get());
+      value = cache.get();
     }
-    return c;
+    return value;
   }
 
   /**

@@ -41,9 +41,10 @@ import java.util.Map;
  * each peak RSS is that pair's alone (the protocol's "one process per pair"); the parent prints the
  * table and the ratios. Timing: {@code --warmup} untimed passes of each workload (its own batch
  * shapes, so a GPU has loaded its kernels and grown its allocator before the clock runs), then the
- * median of {@code --reps} repetitions of the whole workload. Each repetition's clock stops after a
- * device-to-host read of one element of its last output, which waits for every queued kernel (on
- * CUDA the ops only enqueue; on the CPU the read is free).
+ * median of {@code --reps} repetitions of the whole workload. Our path is timed through the
+ * encoder's runner ({@code ModernBertEncoder.run}, production's path); each of its batches reads
+ * one element of its output to the host, the naive path only its last batch, and that read waits
+ * for every queued kernel (on CUDA the ops only enqueue; on the CPU the read is free).
  */
 public final class BenchCommand {
   private static final String USAGE =

@@ -110,10 +110,9 @@ final class FillMaskCommand {
               if (TokenizedText.positionsOf(line.ids(), task.maskId()).length > 0) {
                 return line;
               }
-              TextPlan<Void, List<MaskPrediction>, List<MaskPrediction>> none =
-                  new TextPlan<>(
-                      task, List.of(), List.of(), line.plan().truncated(), 0, values -> List.of());
-              return new JsonlInput.Planned<>(line.ids(), none);
+              return new JsonlInput.Planned<>(
+                  line.ids(),
+                  TextPlan.noSequences(task, line.plan().truncated(), List.<MaskPrediction>of()));
             };
     return new LinePlanner<>(
         each.text().andThen(skipWithoutMask), each.ids().andThen(skipWithoutMask), null);

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -87,9 +86,7 @@ final class TokenizeCommand {
   }
 
   private static JsonlInput.Planned<TokenizedText> tokensOnly(Embed embed, TokenizedText t) {
-    TextPlan<Boolean, float[], TokenizedText> none =
-        new TextPlan<>(embed, List.of(), List.of(), t.truncated(), 0, values -> t);
-    return new JsonlInput.Planned<>(t.ids(), none);
+    return new JsonlInput.Planned<>(t.ids(), TextPlan.noSequences(embed, t.truncated(), t));
   }
 
   private static void write(

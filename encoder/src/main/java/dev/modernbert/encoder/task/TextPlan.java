@@ -45,6 +45,15 @@ public record TextPlan<A, W, V>(
     return new TextPlan<>(task, List.of(ids), args, truncated, 0, values -> values.get(0));
   }
 
+  /**
+   * A text that needs no forward pass (e.g. no mask to fill): no sequences, and {@code value} as
+   * its value. {@code task} is the one its group runs (nothing, for this plan).
+   */
+  public static <A, W, V> TextPlan<A, W, V> noSequences(
+      EncoderTask<A, W> task, boolean truncated, V value) {
+    return new TextPlan<>(task, List.of(), List.of(), truncated, 0, none -> value);
+  }
+
   public V combine(List<W> values) {
     return combine.apply(values);
   }

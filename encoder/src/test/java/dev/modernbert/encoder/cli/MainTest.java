@@ -492,19 +492,8 @@ class MainTest {
     assertTrue(help.contains("--chunk-rows N is an older name for it"), help);
     Path in = write("in.jsonl", List.of("{\"id\": 1, \"text\": \"Snow.\"}"));
     Path out = tmp.resolve("both.jsonl");
-    Result both =
-        run(
-            "encode",
-            "--model",
-            "demo",
-            "--input",
-            in.toString(),
-            "--output",
-            out.toString(),
-            "--block-rows",
-            "2",
-            "--chunk-rows",
-            "2");
+    String[] flags = {"--model=demo", "--input=" + in, "--output=" + out};
+    Result both = run("encode", flags[0], flags[1], flags[2], "--block-rows=2", "--chunk-rows=2");
     assertEquals(Main.EXIT_USAGE, both.code(), both.err());
     assertTrue(
         both.err().contains("--chunk-rows is an older name of --block-rows: give one"), both.err());
