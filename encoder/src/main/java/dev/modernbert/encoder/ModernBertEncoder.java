@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import dev.modernbert.encoder.batch.BatchLayout;
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.checkpoint.CheckpointException;
+import dev.modernbert.encoder.colbert.ColbertCheckpoint;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.head.SequenceClassification;
 import dev.modernbert.encoder.head.TokenClassification;
@@ -24,6 +25,7 @@ import dev.modernbert.encoder.task.EncoderTask;
 import dev.modernbert.encoder.task.HiddenStates;
 import dev.modernbert.encoder.task.LoadedModel;
 import dev.modernbert.encoder.task.MaskedLmLogits;
+import dev.modernbert.encoder.task.Outcome;
 import dev.modernbert.encoder.task.SequenceClassify;
 import dev.modernbert.encoder.task.SourceText;
 import dev.modernbert.encoder.task.TaskBatch;
@@ -39,6 +41,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The encoder's front door: a checkpoint folder (or {@code demo}) loaded once, then {@link
@@ -54,7 +58,8 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
   private final EncoderOptions options;
   private final AttentionKernel kernel;
   private final int maxLength;
-  private volatile EmbeddingPipeline pipeline;
+  private final AtomicReference<EmbeddingPipeline> pipeline = new AtomicReference<>();
+  private final AtomicReference<ColbertCheckpoint> colbert = new AtomicReference<>();
 
   private ModernBertEncoder(
       Path modelDir,
@@ -91,6 +96,20 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
         TextTokenizer.existsIn(dir) ? TextTokenizer.load(dir, maxLength) : null;
     return new ModernBertEncoder(
         dir, model, tokenizer, options.forDevice(device.isGpu()), maxLength);
+  }
+
+  /**
+   * An encoder over a model already built, without a folder or tokenizer: ids in, values out
+   * through the same runner as a loaded checkpoint (the bench runs random weights this way).
+   * Closing it closes {@code model}.
+   */
+  public static ModernBertEncoder of(ModernBertModel model, EncoderOptions options) {
+    return new ModernBertEncoder(
+        null,
+        model,
+        null,
+        options.forDevice(model.device().isGpu()),
+        model.config().maxPositionEmbeddings());
   }
 
   /**
@@ -183,12 +202,25 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
   /** The folder's embedding pipeline ({@link SentenceTransformerFolder}), read once. */
   @Override
   public EmbeddingPipeline pipeline() {
-    EmbeddingPipeline p = pipeline;
-    if (p == null) {
-      p = SentenceTransformerFolder.pipeline(modelDir);
-      pipeline = p;
+    return readOnce(pipeline, () -> SentenceTransformerFolder.pipeline(modelDir));
+  }
+
+  /** The folder's PyLate ColBERT modules ({@link ColbertCheckpoint}), read once. */
+  @Override
+  public ColbertCheckpoint colbert() {
+    return readOnce(colbert, () -> ColbertCheckpoint.read(modelDir));
+  }
+
+  /**
+   * The folder's modules kept in {@code cache}, read on first use (a race reads twice, keeps one).
+   */
+  private static <T> T readOnce(AtomicReference<T> cache, Supplier<T> read) {
+    T value = cache.get();
+    if (value == null) {
+      cache.compareAndSet(null, read.get());
+      value = cache.get();
     }
-    return p;
+    return value;
   }
 
   /**
@@ -293,17 +325,16 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
   }
 
   /**
-   * Runs texts already planned ({@link TextTask#plan}): their sequences share batches cut by {@code
-   * planner}; one combined value per plan, in order.
+   * The synchronous face of the plan runner ({@link TextPlans}): texts already planned ({@link
+   * TextTask#plan}) share batches cut by {@code planner}, and each plan combines its values here,
+   * on the calling thread; one value per plan, in order.
+   *
+   * @throws IllegalStateException when a plan's combine fails (the message says why)
    */
   public <V> TaskResult<V> runPlans(List<TextPlan<?, ?, V>> planned, BatchPlanner planner) {
-    TextPlans<V> plans = new TextPlans<>();
-    for (int i = 0; i < planned.size(); i++) {
-      plans.add(i, planned.get(i));
-    }
     List<V> values = new ArrayList<>(Collections.nCopies(planned.size(), (V) null));
     BatchStats stats = BatchStats.NONE;
-    for (TextPlans.Group<?, ?, V> g : plans.groups()) {
+    for (TextPlans.Group<?, ?, V> g : TextPlans.of(planned).groups()) {
       stats = stats.plus(runGroup(g, planner, values));
     }
     return new TaskResult<>(values, stats);
@@ -316,10 +347,17 @@ public final class ModernBertEncoder implements LoadedModel, AutoCloseable {
 
   private <A, W, V> BatchStats runGroup(
       TextPlans.Group<A, W, V> g, BatchPlanner planner, List<V> values) {
-    TaskResult<W> r = run(g.task(), g.ids(), g.args(), planner);
-    List<List<W>> perPlan = g.perPlan(r.values());
-    for (int p = 0; p < g.plans().size(); p++) {
-      values.set(g.texts().get(p), g.plans().get(p).combine(perPlan.get(p)));
+    TaskResult<W> r =
+        g.ids().isEmpty() // plans that need no forward pass (e.g. lines without a mask)
+            ? new TaskResult<>(List.of(), BatchStats.NONE)
+            : run(g.task(), g.ids(), g.args(), planner);
+    List<Outcome<V>> combined = g.combine(Outcome.allOf(r.values()));
+    for (int p = 0; p < combined.size(); p++) {
+      Outcome<V> o = combined.get(p);
+      if (o.failed()) {
+        throw new IllegalStateException(o.error());
+      }
+      values.set(g.texts().get(p), o.value());
     }
     return r.stats();
   }

@@ -2,6 +2,8 @@ package dev.modernbert.encoder.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import dev.modernbert.encoder.EncoderOptions;
+import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchLayout;
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.config.ModernBertConfig;
@@ -13,6 +15,7 @@ import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.runtime.GemmRoute;
 import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.runtime.TorchRuntime;
+import dev.modernbert.encoder.task.BatchStats;
 import dev.modernbert.encoder.weights.HeadKind;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,9 +39,10 @@ import java.util.Map;
  * each peak RSS is that pair's alone (the protocol's "one process per pair"); the parent prints the
  * table and the ratios. Timing: {@code --warmup} untimed passes of each workload (its own batch
  * shapes, so a GPU has loaded its kernels and grown its allocator before the clock runs), then the
- * median of {@code --reps} repetitions of the whole workload. Each repetition's clock stops after a
- * device-to-host read of one element of its last output, which waits for every queued kernel (on
- * CUDA the ops only enqueue; on the CPU the read is free).
+ * median of {@code --reps} repetitions of the whole workload. Our path is timed through the
+ * encoder's runner ({@code ModernBertEncoder.run}, production's path); each of its batches reads
+ * one element of its output to the host, the naive path only its last batch, and that read waits
+ * for every queued kernel (on CUDA the ops only enqueue; on the CPU the read is free).
  */
 public final class BenchCommand {
   private static final String USAGE =
@@ -310,26 +314,31 @@ public final class BenchCommand {
     List<Workloads.Workload> ws = opts.workloads().stream().map(Workloads::byName).toList();
     List<Variant> variants = Variant.all(opts.dtypes(), opts.gemms());
     ModernBertConfig config = ModernBertConfig.base();
-    List<ModernBertModel> models = new ArrayList<>();
+    List<ModernBertEncoder> encoders = new ArrayList<>();
     try {
       for (Variant v : variants) {
-        models.add(ModernBertModel.random(config, HeadKind.NONE, device, v.dtype(), v.gemm()));
+        encoders.add(
+            ModernBertEncoder.of(
+                ModernBertModel.random(config, HeadKind.NONE, device, v.dtype(), v.gemm()),
+                EncoderOptions.defaults()));
       }
-      List<List<Batch>> plans =
-          ws.stream().map(w -> impl.equals("naive") ? naive(w) : ours(w, batchTokens)).toList();
+      BatchPlanner planner = new BatchPlanner(batchTokens, BatchPlanner.DEFAULT_MAX_BATCH_ROWS);
+      List<Pass> passes =
+          ws.stream().map(w -> impl.equals("naive") ? naive(w) : ours(w, planner)).toList();
       for (int k = 0; k < opts.warmup(); k++) {
-        for (List<Batch> plan : plans) {
-          models.forEach(m -> pass(m, plan));
+        for (Pass pass : passes) {
+          encoders.forEach(pass::run);
         }
       }
       double[][][] seconds = new double[ws.size()][variants.size()][reps];
+      Counts[] counts = new Counts[ws.size()];
       long cpu0 = cpuNanos();
       long wall0 = System.nanoTime();
       for (int r = 0; r < reps; r++) {
         for (int i = 0; i < ws.size(); i++) {
           for (int d = 0; d < variants.size(); d++) {
             long t0 = System.nanoTime();
-            pass(models.get(d), plans.get(i));
+            counts[i] = passes.get(i).run(encoders.get(d));
             seconds[i][d][r] = (System.nanoTime() - t0) / 1e9;
           }
         }
@@ -337,8 +346,7 @@ public final class BenchCommand {
       double cpuRatio = (cpuNanos() - cpu0) / (double) (System.nanoTime() - wall0);
       for (int i = 0; i < ws.size(); i++) {
         for (int d = 0; d < variants.size(); d++) {
-          printResult(
-              impl, ws.get(i), variants.get(d), device, plans.get(i), seconds[i][d], cpuRatio);
+          printResult(impl, ws.get(i), variants.get(d), device, counts[i], seconds[i][d], cpuRatio);
         }
       }
       if (ws.size() == 2 && variants.size() == 1) {
@@ -361,7 +369,7 @@ public final class BenchCommand {
         }
       }
     } finally {
-      models.forEach(ModernBertModel::close);
+      encoders.forEach(ModernBertEncoder::close);
     }
     return 0;
   }
@@ -386,13 +394,12 @@ public final class BenchCommand {
       Workloads.Workload w,
       Variant variant,
       Device device,
-      List<Batch> batches,
+      Counts counts,
       double[] seconds,
       double cpuRatio) {
     double median = median(seconds);
-    long padded = batches.stream().mapToLong(b -> (long) b.layout.rows()).sum();
-    long slots =
-        batches.stream().mapToLong(b -> (long) b.layout.batchSize() * b.layout.width()).sum();
+    long padded = counts.computedRows();
+    long slots = counts.paddedSlots();
     System.out.printf(
         Locale.ROOT,
         "RESULT impl=%s workload=%s dtype=%s gemm=%s device=%s batches=%d real_tokens=%d computed_rows=%d padded_slots=%d median_s=%.3f"
@@ -402,7 +409,7 @@ public final class BenchCommand {
         variant.dtype().id(),
         variant.gemm(),
         deviceId(device),
-        batches.size(),
+        counts.batches(),
         w.realTokens(),
         padded,
         slots,
@@ -430,35 +437,52 @@ public final class BenchCommand {
 
   private record Batch(List<int[]> sequences, BatchLayout layout, AttentionKernel kernel) {}
 
-  /** Our path: the planner's length-sorted token-budget batches, packed, fused attention. */
-  private static List<Batch> ours(Workloads.Workload w, int batchTokens) {
-    List<Batch> out = new ArrayList<>();
-    AttentionKernel kernel = AttentionKernel.fused();
-    for (int[] members :
-        new BatchPlanner(batchTokens, BatchPlanner.DEFAULT_MAX_BATCH_ROWS)
-            .plan(BatchLayout.lengthsOf(w.sequences()))) {
-      List<int[]> seqs = Arrays.stream(members).mapToObj(w.sequences()::get).toList();
-      out.add(new Batch(seqs, BatchLayout.packed(BatchLayout.lengthsOf(seqs)), kernel));
-    }
-    return out;
-  }
+  /** What one pass over a workload computed: forward passes, rows computed, padded slots. */
+  private record Counts(long batches, long computedRows, long paddedSlots) {}
 
-  /** The naive path: fixed rows per batch in the workload's order, padded, full masks. */
-  private static List<Batch> naive(Workloads.Workload w) {
-    List<Batch> out = new ArrayList<>();
-    List<int[]> order = w.naiveOrder();
-    for (int[] members : BatchPlanner.fixedRows(order.size(), w.naiveRows())) {
-      List<int[]> seqs = Arrays.stream(members).mapToObj(order::get).toList();
-      out.add(
-          new Batch(
-              seqs, BatchLayout.padded(BatchLayout.lengthsOf(seqs)), AttentionKernel.dense()));
-    }
-    return out;
+  /** One pass over a workload on one model, returning once the device has finished it. */
+  @FunctionalInterface
+  private interface Pass {
+    Counts run(ModernBertEncoder encoder);
   }
 
   /**
-   * One pass over a workload's batches; returns once the device has finished them: the last
-   * output's first element is read to the host, which on CUDA waits for every queued kernel.
+   * Our path is production's: the encoder's runner ({@link ModernBertEncoder#run}) plans
+   * length-sorted token-budget batches, runs them packed with fused attention and reads each batch
+   * ({@link ForwardPass}: one value, which waits for the device).
+   */
+  private static Pass ours(Workloads.Workload w, BatchPlanner planner) {
+    return encoder -> {
+      BatchStats stats = encoder.run(new ForwardPass(), w.sequences(), null, planner).stats();
+      // packed: the rows computed are the real tokens
+      return new Counts(stats.batches(), stats.realTokens(), stats.paddedTokens());
+    };
+  }
+
+  /** The naive path: fixed rows per batch in the workload's order, padded, full masks. */
+  private static Pass naive(Workloads.Workload w) {
+    List<Batch> batches = new ArrayList<>();
+    List<int[]> order = w.naiveOrder();
+    for (int[] members : BatchPlanner.fixedRows(order.size(), w.naiveRows())) {
+      List<int[]> seqs = Arrays.stream(members).mapToObj(order::get).toList();
+      batches.add(
+          new Batch(
+              seqs, BatchLayout.padded(BatchLayout.lengthsOf(seqs)), AttentionKernel.dense()));
+    }
+    Counts counts =
+        new Counts(
+            batches.size(),
+            batches.stream().mapToLong(b -> (long) b.layout.rows()).sum(),
+            batches.stream().mapToLong(b -> (long) b.layout.batchSize() * b.layout.width()).sum());
+    return encoder -> {
+      pass(encoder.model(), batches);
+      return counts;
+    };
+  }
+
+  /**
+   * One pass over the naive batches; returns once the device has finished them: the last output's
+   * first element is read to the host, which on CUDA waits for every queued kernel.
    */
   private static void pass(ModernBertModel model, List<Batch> batches) {
     for (int i = 0; i < batches.size(); i++) {

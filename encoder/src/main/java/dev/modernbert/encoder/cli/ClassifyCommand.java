@@ -9,7 +9,6 @@ import dev.modernbert.encoder.task.Output;
 import dev.modernbert.encoder.task.SequenceClassify;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.util.List;
 
 /**
@@ -56,22 +55,15 @@ final class ClassifyCommand {
       RowJob.run(
           job,
           encoder,
-          task,
+          LinePlanner.of(encoder, task),
           ids -> 2 * labels,
-          (chunk, w) -> {
-            List<SequenceClassification> out = encoder.run(task, RowJob.ids(chunk), null).values();
-            for (int i = 0; i < chunk.size(); i++) {
-              write(w, chunk.get(i), out.get(i), topK);
-            }
-          },
+          (jw, line, c) -> write(jw, c, topK),
           err);
     }
     return Main.EXIT_OK;
   }
 
-  private static void write(Writer w, JsonlInput.Prepared row, SequenceClassification c, int topK)
-      throws IOException {
-    JsonWriter jw = RowOutput.begin(w, row);
+  private static void write(JsonWriter jw, SequenceClassification c, int topK) throws IOException {
     jw.name("label").value(c.label());
     jw.name("score").value(c.score());
     switch (c.problemType()) {
@@ -96,6 +88,5 @@ final class ClassifyCommand {
       }
       jw.endArray();
     }
-    RowOutput.end(jw, w);
   }
 }

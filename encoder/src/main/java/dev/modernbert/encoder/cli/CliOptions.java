@@ -46,9 +46,14 @@ final class CliOptions {
 
   static final Option<Integer> THREADS = RunOptions.NUM_THREADS.withFlag("--threads");
 
+  static final Option<Integer> BLOCK_ROWS =
+      Option.integer(
+          "blockRows", "input lines per encoder call; bounds memory", Job.DEFAULT_BLOCK_ROWS, 1);
+
+  /** The older name of {@link #BLOCK_ROWS}, still accepted. */
   static final Option<Integer> CHUNK_ROWS =
       Option.integer(
-          "chunkRows", "rows per encoder call; bounds memory", Job.DEFAULT_CHUNK_ROWS, 1);
+          "chunkRows", "the older name of --block-rows, still accepted", Job.DEFAULT_BLOCK_ROWS, 1);
 
   /** encode's pooling: the embedder's, or none for the hidden states. */
   static final Option<String> POOLING =
@@ -87,6 +92,7 @@ final class CliOptions {
             DTYPE,
             RunOptions.GEMM,
             THREADS,
+            BLOCK_ROWS,
             CHUNK_ROWS));
     return List.copyOf(all);
   }

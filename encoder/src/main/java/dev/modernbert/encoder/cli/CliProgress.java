@@ -19,7 +19,7 @@ abstract class CliProgress implements AutoCloseable {
   /** How often the line form prints. */
   static final Duration LINE_INTERVAL = Duration.ofSeconds(30);
 
-  /** Rows and tokens of the chunk just written. */
+  /** Rows and tokens of the block of lines just written. */
   abstract void advance(long rows, long tokens);
 
   @Override

@@ -10,7 +10,6 @@ import dev.modernbert.encoder.task.ColbertEmbed;
 import dev.modernbert.encoder.task.Output;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.util.List;
 
 /**
@@ -58,20 +57,14 @@ final class ColbertCommand {
     try (ModernBertEncoder encoder = job.load()) {
       job.require(encoder, task);
       long rowsPerText = task.inputs(encoder).length();
-      long dim = ColbertEmbed.checkpoint(encoder).dimension();
+      long dim = encoder.colbert().dimension();
       RowJob.run(
           job,
           encoder,
-          task,
+          LinePlanner.of(encoder, task),
           ids -> Math.max(ids.length, rowsPerText) * dim,
-          (chunk, w) -> {
-            List<float[][]> out = encoder.run(task, RowJob.ids(chunk), null).values();
-            for (int i = 0; i < chunk.size(); i++) {
-              write(w, chunk.get(i), out.get(i));
-            }
-          },
-          err,
-          () -> "");
+          (jw, line, rows) -> write(jw, rows),
+          err);
     }
     return Main.EXIT_OK;
   }
@@ -92,13 +85,11 @@ final class ColbertCommand {
     }
   }
 
-  private static void write(Writer w, JsonlInput.Prepared row, float[][] rows) throws IOException {
-    JsonWriter jw = RowOutput.begin(w, row);
+  private static void write(JsonWriter jw, float[][] rows) throws IOException {
     jw.name("embeddings").beginArray();
     for (float[] v : rows) {
       RowOutput.floats(jw, v);
     }
     jw.endArray();
-    RowOutput.end(jw, w);
   }
 }

@@ -13,11 +13,8 @@ import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.encoder.task.HiddenStates;
 import dev.modernbert.encoder.task.Output;
-import dev.modernbert.encoder.task.TextPlan;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -88,49 +85,37 @@ final class EncodeCommand {
       int hidden = encoder.config().hiddenSize();
       int width = embed == null ? hidden : embed.pipeline(encoder).outputDim(hidden);
       if (hiddenStates) {
-        HiddenStates states = new HiddenStates();
         RowJob.run(
             job,
             encoder,
-            states,
+            LinePlanner.of(encoder, new HiddenStates()),
             ids -> (long) ids.length * hidden,
-            (chunk, w) -> {
-              List<float[][]> rows = encoder.run(states, RowJob.ids(chunk), null).values();
-              for (int i = 0; i < chunk.size(); i++) {
-                JsonWriter jw = RowOutput.begin(w, chunk.get(i));
-                jw.name("last_hidden_state").beginArray();
-                for (float[] row : rows.get(i)) {
-                  RowOutput.floats(jw, row);
-                }
-                jw.endArray();
-                RowOutput.end(jw, w);
+            (jw, line, rows) -> {
+              jw.name("last_hidden_state").beginArray();
+              for (float[] row : rows) {
+                RowOutput.floats(jw, row);
               }
+              jw.endArray();
             },
             err);
       } else if (longText != null) {
         RowJob.run(
             job,
             encoder,
-            longText,
-            ids -> (long) ids.length * width, // bounds a chunk's windows, not just its vectors
-            (chunk, w) -> writeChunks(encoder, longText, chunk, w),
+            LinePlanner.textOnly(
+                encoder,
+                longText,
+                "--long-text " + longText.mode().id() + " cuts text, so every line needs \"text\""),
+            ids -> (long) ids.length * width, // bounds a block's windows, not just its vectors
+            (jw, line, chunks) -> writeChunks(jw, longText, chunks),
             err);
       } else {
         RowJob.run(
             job,
             encoder,
-            embed,
+            LinePlanner.of(encoder, embed),
             ids -> width,
-            (chunk, w) -> {
-              List<float[]> vectors =
-                  encoder.run(embed, RowJob.ids(chunk), RowJob.args(chunk, embed)).values();
-              for (int i = 0; i < chunk.size(); i++) {
-                JsonWriter jw = RowOutput.begin(w, chunk.get(i));
-                jw.name("embedding");
-                RowOutput.floats(jw, vectors.get(i));
-                RowOutput.end(jw, w);
-              }
-            },
+            (jw, line, vector) -> RowOutput.floats(jw.name("embedding"), vector),
             err);
       }
     }
@@ -178,51 +163,25 @@ final class EncodeCommand {
     }
   }
 
-  /** One line per text: its chunks, or (aggregate mean/max) one embedding. */
-  private static void writeChunks(
-      ModernBertEncoder encoder, LongTextEmbed task, List<JsonlInput.Prepared> chunk, Writer w)
+  /** A text's chunks, or (aggregate mean/max) its one embedding. */
+  private static void writeChunks(JsonWriter jw, LongTextEmbed task, List<ChunkEmbedding> chunks)
       throws IOException {
-    List<TextPlan<?, ?, List<ChunkEmbedding>>> plans = new ArrayList<>(chunk.size());
-    for (JsonlInput.Prepared row : chunk) {
-      if (row.plan() == null) {
-        throw CliException.usage(
-            NAME,
-            "the line with id "
-                + row.id()
-                + " gives input_ids: --long-text "
-                + task.mode().id()
-                + " cuts text, so every line needs \"text\"");
-      }
-      plans.add(sameValues(row.plan()));
-    }
-    List<List<ChunkEmbedding>> values =
-        encoder.runPlans(plans, encoder.options().planner()).values();
-    for (int i = 0; i < chunk.size(); i++) {
-      JsonWriter jw = RowOutput.begin(w, chunk.get(i));
-      if (task.aggregate() == Aggregate.NONE) {
-        jw.name("chunks").beginArray();
-        for (ChunkEmbedding c : values.get(i)) {
-          jw.beginObject();
-          int[] position = c.position();
-          for (int k = 0; k < position.length; k++) {
-            jw.name(ChunkEmbedding.POSITION_NAMES.get(k)).value(position[k]);
-          }
-          jw.name("embedding");
-          RowOutput.floats(jw, c.embedding());
-          jw.endObject();
+    if (task.aggregate() == Aggregate.NONE) {
+      jw.name("chunks").beginArray();
+      for (ChunkEmbedding c : chunks) {
+        jw.beginObject();
+        int[] position = c.position();
+        for (int k = 0; k < position.length; k++) {
+          jw.name(ChunkEmbedding.POSITION_NAMES.get(k)).value(position[k]);
         }
-        jw.endArray();
-      } else {
         jw.name("embedding");
-        RowOutput.floats(jw, values.get(i).get(0).embedding());
+        RowOutput.floats(jw, c.embedding());
+        jw.endObject();
       }
-      RowOutput.end(jw, w);
+      jw.endArray();
+    } else {
+      jw.name("embedding");
+      RowOutput.floats(jw, chunks.get(0).embedding());
     }
-  }
-
-  /** The rows' plans were made by the long-text task, so they give its values. */
-  @SuppressWarnings("unchecked")
-  private static TextPlan<?, ?, List<ChunkEmbedding>> sameValues(TextPlan<?, ?, ?> plan) {
-    return (TextPlan<?, ?, List<ChunkEmbedding>>) plan;
   }
 }

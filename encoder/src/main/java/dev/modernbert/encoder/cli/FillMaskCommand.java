@@ -8,12 +8,12 @@ import dev.modernbert.encoder.options.TaskOptions;
 import dev.modernbert.encoder.task.FillMask;
 import dev.modernbert.encoder.task.MaskedLmLogits;
 import dev.modernbert.encoder.task.Output;
+import dev.modernbert.encoder.task.TextPlan;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * {@code modernbert fill-mask}: for every mask token of every row, the {@code --top-k} most likely
@@ -75,23 +75,12 @@ final class FillMaskCommand {
       RowJob.run(
           job,
           encoder,
-          task,
+          planner(encoder, task),
           ids -> (long) TokenizedText.positionsOf(ids, maskId).length * vocab,
-          (chunk, w) -> {
-            List<int[]> seqs = new ArrayList<>();
-            for (JsonlInput.Prepared r : chunk) {
-              if (TokenizedText.positionsOf(r.ids(), maskId).length > 0) {
-                seqs.add(r.ids()); // rows without a mask need no forward pass
-              }
-            }
-            List<List<MaskPrediction>> predictions =
-                seqs.isEmpty() ? List.of() : encoder.run(task, seqs, null).values();
-            int next = 0;
-            for (JsonlInput.Prepared r : chunk) {
-              int[] pos = TokenizedText.positionsOf(r.ids(), maskId);
-              write(w, r, pos, pos.length > 0 ? predictions.get(next++) : List.of());
-              masks[0] += pos.length;
-            }
+          (jw, line, predictions) -> {
+            int[] positions = TokenizedText.positionsOf(line.ids(), maskId);
+            write(jw, positions, predictions);
+            masks[0] += positions.length;
           },
           err,
           () -> ", " + masks[0] + " masks");
@@ -99,11 +88,30 @@ final class FillMaskCommand {
     return Main.EXIT_OK;
   }
 
-  /** One line: the predictions grouped by mask position, best first within a mask. */
-  private static void write(
-      Writer w, JsonlInput.Prepared row, int[] positions, List<MaskPrediction> predictions)
+  /**
+   * Lines through {@code task}'s plans, except that a line without a mask plans no sequence: it
+   * needs no forward pass, and its value is no predictions.
+   */
+  private static LinePlanner<List<MaskPrediction>> planner(
+      ModernBertEncoder encoder, FillMask task) {
+    LinePlanner<List<MaskPrediction>> each = LinePlanner.of(encoder, task);
+    Function<JsonlInput.Planned<List<MaskPrediction>>, JsonlInput.Planned<List<MaskPrediction>>>
+        skipWithoutMask =
+            line -> {
+              if (TokenizedText.positionsOf(line.ids(), task.maskId()).length > 0) {
+                return line;
+              }
+              return new JsonlInput.Planned<>(
+                  line.ids(),
+                  TextPlan.noSequences(task, line.plan().truncated(), List.<MaskPrediction>of()));
+            };
+    return new LinePlanner<>(
+        each.text().andThen(skipWithoutMask), each.ids().andThen(skipWithoutMask), null);
+  }
+
+  /** A line's predictions grouped by mask position, best first within a mask. */
+  private static void write(JsonWriter jw, int[] positions, List<MaskPrediction> predictions)
       throws IOException {
-    JsonWriter jw = RowOutput.begin(w, row);
     jw.name("masks").beginArray();
     for (int position : positions) {
       jw.beginObject();
@@ -125,6 +133,5 @@ final class FillMaskCommand {
       jw.endObject();
     }
     jw.endArray();
-    RowOutput.end(jw, w);
   }
 }

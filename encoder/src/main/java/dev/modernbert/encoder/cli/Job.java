@@ -27,7 +27,7 @@ record Job(
     Path input,
     Path output,
     EncoderOptions options,
-    int chunkRows,
+    int blockRows,
     PrintStream stdout) {
 
   /** {@code --output -}: standard output. */
@@ -37,11 +37,14 @@ record Job(
   private static final Set<Path> STDOUT_NAMES =
       Set.of(Path.of("/dev/stdout"), Path.of("/dev/fd/1"), Path.of("/proc/self/fd/1"));
 
-  /** Rows per encoder call: large enough to batch well, small enough to bound memory. */
-  static final int DEFAULT_CHUNK_ROWS = 4096;
+  /**
+   * Input lines per encoder call (a block): large enough to batch well, small enough to bound
+   * memory.
+   */
+  static final int DEFAULT_BLOCK_ROWS = 4096;
 
-  /** Output floats a chunk may hold in memory before it is written (256 MiB). */
-  static final long CHUNK_FLOAT_BUDGET = 64L << 20;
+  /** Output floats a block of lines may hold in memory before it is written (256 MiB). */
+  static final long BLOCK_FLOAT_BUDGET = 64L << 20;
 
   /** Said after every row command's options: what --model reads. */
   static final String MODEL_NOTE =
@@ -68,7 +71,7 @@ record Job(
     DtypeSpec dtype = DtypeSpec.parse(f.value(CliOptions.DTYPE));
     String gemm = f.value(RunOptions.GEMM);
     int threads = f.value(CliOptions.THREADS);
-    int chunkRows = f.value(CliOptions.CHUNK_ROWS);
+    int blockRows = blockRows(f);
 
     Path input = Path.of(in).toAbsolutePath();
     if (!Files.isRegularFile(input)) {
@@ -108,7 +111,20 @@ record Job(
             .withMaxLength(maxLength)
             .withBatchTokens(batchTokens)
             .withNumThreads(threads);
-    return new Job(cmd, model, modelDir, input, output, options, chunkRows, stdout);
+    return new Job(cmd, model, modelDir, input, output, options, blockRows, stdout);
+  }
+
+  /** {@code --block-rows}, or its older name {@code --chunk-rows} (not both). */
+  private static int blockRows(Flags f) {
+    if (f.has(CliOptions.BLOCK_ROWS) && f.has(CliOptions.CHUNK_ROWS)) {
+      throw CliException.usage(
+          f.command(),
+          CliOptions.CHUNK_ROWS.flag()
+              + " is an older name of "
+              + CliOptions.BLOCK_ROWS.flag()
+              + ": give one");
+    }
+    return f.value(f.has(CliOptions.CHUNK_ROWS) ? CliOptions.CHUNK_ROWS : CliOptions.BLOCK_ROWS);
   }
 
   /**

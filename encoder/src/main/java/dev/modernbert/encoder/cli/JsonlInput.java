@@ -12,11 +12,8 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.checkpoint.BoundedJson;
-import dev.modernbert.encoder.task.EncoderTask;
 import dev.modernbert.encoder.task.TextPlan;
-import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.encoder.tokenize.TextTokenizer;
-import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -30,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,7 +37,8 @@ import java.util.regex.Pattern;
  * text} or {@code input_ids}. Blank lines are skipped; line numbers are 1-based file lines.
  *
  * <p>The file is read twice: {@link #validate} checks every line before anything is computed, then
- * {@link #forEachChunk} streams it again in bounded chunks, so memory does not grow with the file.
+ * {@link #forEachBlock} streams it again in bounded blocks of lines, each line planned as Spark
+ * plans a row, so memory does not grow with the file.
  */
 final class JsonlInput {
   static final TypeAdapter<JsonElement> ELEMENT = new Gson().getAdapter(JsonElement.class);
@@ -56,16 +55,30 @@ final class JsonlInput {
   record Row(int line, JsonElement id, String text, int[] ids) {}
 
   /**
-   * A row ready for the model; {@code text} and {@code tokens} (its tokenization, with character
-   * offsets and word ids) are null when the line gave {@code input_ids}.
+   * A line's plan and the token ids it stands for: what the summary counts and the cost reads
+   * (every planned sequence's ids; a line that needs no forward pass may plan none).
    */
-  record Prepared(
-      JsonElement id,
-      int[] ids,
-      boolean truncated,
-      String text,
-      TokenizedText tokens,
-      TextPlan<?, ?, ?> plan) {}
+  record Planned<V>(int[] ids, TextPlan<?, ?, V> plan) {
+    /** The plan's sequences, window after window, are the line's ids. */
+    static <V> Planned<V> of(TextPlan<?, ?, V> plan) {
+      int[] ids =
+          plan.ids().size() == 1
+              ? plan.ids().get(0)
+              : plan.ids().stream().flatMapToInt(Arrays::stream).toArray();
+      return new Planned<>(ids, plan);
+    }
+  }
+
+  /**
+   * A line ready for the model: its {@code id}, its text (null when the line gave {@code
+   * input_ids}), its token ids and its plan.
+   */
+  record Prepared<V>(JsonElement id, String text, int[] ids, TextPlan<?, ?, V> plan) {
+    /** Whether tokens of the text were dropped. */
+    boolean truncated() {
+      return plan.truncated();
+    }
+  }
 
   /** A problem with one line, in words (without the line number). */
   static final class LineProblem extends Exception {
@@ -75,11 +88,11 @@ final class JsonlInput {
   }
 
   @FunctionalInterface
-  interface ChunkHandler {
-    void handle(List<Prepared> chunk) throws IOException;
+  interface BlockHandler<V> {
+    void handle(List<Prepared<V>> block) throws IOException;
   }
 
-  /** What a chunk row costs in output floats. */
+  /** What a line of a block costs in output floats. */
   @FunctionalInterface
   interface Cost {
     long of(int[] ids);
@@ -265,22 +278,21 @@ final class JsonlInput {
   }
 
   /**
-   * Streams the (already validated) file again, tokenizing text through {@code task} ({@link
-   * EncoderTask#tokenize}), in chunks of at most {@code maxRows} rows and {@code maxCost} summed
-   * cost (a chunk always holds at least one row).
+   * Streams the (already validated) file again, planning each line through {@code planner}, in
+   * blocks of at most {@code maxRows} lines and {@code maxCost} summed cost (a block always holds
+   * at least one line).
    */
-  static void forEachChunk(
+  static <V> void forEachBlock(
       Path file,
-      ModernBertEncoder encoder,
-      TextTask<?> task,
+      LinePlanner<V> planner,
       int maxRows,
       long maxCost,
       Cost cost,
-      ChunkHandler handler)
+      BlockHandler<V> handler)
       throws IOException {
     try (Utf8Lines reader = new Utf8Lines(Files.newInputStream(file))) {
-      List<Prepared> chunk = new ArrayList<>();
-      long chunkCost = 0;
+      List<Prepared<V>> block = new ArrayList<>();
+      long blockCost = 0;
       String line;
       int lineNo = 0;
       while ((line = reader.readLine()) != null) {
@@ -295,28 +307,20 @@ final class JsonlInput {
           throw new IOException(
               file + " changed while it was being read: line " + lineNo + ": " + p.getMessage());
         }
-        Prepared prepared;
-        if (row.text() == null) {
-          prepared = new Prepared(row.id(), row.ids(), false, null, null, null);
-        } else if (task instanceof EncoderTask<?, ?> one) {
-          TokenizedText t = one.tokenize(encoder, row.text());
-          prepared = new Prepared(row.id(), t.ids(), t.truncated(), row.text(), t, null);
-        } else {
-          TextPlan<?, ?, ?> plan = task.plan(encoder, row.text());
-          int[] all = plan.ids().stream().flatMapToInt(java.util.Arrays::stream).toArray();
-          prepared = new Prepared(row.id(), all, plan.truncated(), row.text(), null, plan);
-        }
+        Planned<V> planned =
+            row.text() == null ? planner.ids().apply(row.ids()) : planner.text().apply(row.text());
+        Prepared<V> prepared = new Prepared<>(row.id(), row.text(), planned.ids(), planned.plan());
         long c = cost.of(prepared.ids());
-        if (!chunk.isEmpty() && (chunk.size() >= maxRows || chunkCost + c > maxCost)) {
-          handler.handle(chunk);
-          chunk = new ArrayList<>();
-          chunkCost = 0;
+        if (!block.isEmpty() && (block.size() >= maxRows || blockCost + c > maxCost)) {
+          handler.handle(block);
+          block = new ArrayList<>();
+          blockCost = 0;
         }
-        chunk.add(prepared);
-        chunkCost += c;
+        block.add(prepared);
+        blockCost += c;
       }
-      if (!chunk.isEmpty()) {
-        handler.handle(chunk);
+      if (!block.isEmpty()) {
+        handler.handle(block);
       }
     }
   }

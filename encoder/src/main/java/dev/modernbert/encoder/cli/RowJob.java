@@ -1,82 +1,86 @@
 package dev.modernbert.encoder.cli;
 
+import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.longtext.LongTextEmbed;
-import dev.modernbert.encoder.task.EncoderTask;
-import dev.modernbert.encoder.task.TextTask;
+import dev.modernbert.encoder.task.TextPlan;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
- * The run every row-to-line command shares: validate the whole input, then stream it in chunks
- * through the encoder into an atomic output, and print a summary line to stderr.
+ * The run every row-to-line command shares: validate the whole input, then stream it in blocks of
+ * lines, each line planned ({@link LinePlanner}) and each block run through the encoder's plan
+ * runner ({@link ModernBertEncoder#runPlans}), into an atomic output; then a summary line on
+ * stderr.
  */
 final class RowJob {
   private RowJob() {}
 
-  /** Computes and writes the output lines of one chunk, in chunk order. */
+  /** Writes a line's fields after its id (and {@code truncated}), from the line's value. */
   @FunctionalInterface
-  interface ChunkWriter {
-    void write(List<JsonlInput.Prepared> chunk, Writer out) throws IOException;
+  interface LineWriter<V> {
+    void write(JsonWriter out, JsonlInput.Prepared<V> line, V value) throws IOException;
   }
 
   /**
-   * {@link #run(Job, ModernBertEncoder, TextTask, JsonlInput.Cost, ChunkWriter, PrintStream,
-   * java.util.function.Supplier)} with nothing after the row count.
+   * {@link #run(Job, ModernBertEncoder, LinePlanner, JsonlInput.Cost, LineWriter, PrintStream,
+   * Supplier)} with nothing after the row count.
    */
-  static void run(
+  static <V> void run(
       Job job,
       ModernBertEncoder encoder,
-      TextTask<?> task,
+      LinePlanner<V> planner,
       JsonlInput.Cost cost,
-      ChunkWriter work,
+      LineWriter<V> writer,
       PrintStream err)
       throws IOException {
-    run(job, encoder, task, cost, work, err, () -> "");
+    run(job, encoder, planner, cost, writer, err, () -> "");
   }
 
   /**
-   * The run: {@code task} turns the texts into ids ({@link EncoderTask#tokenize}: the task's own
-   * ids, e.g. with a prompt, or the checkpoint's tokenizer as is; a long-text task plans several
-   * sequences per text, {@link JsonlInput.Prepared#plan}), {@code extraCounts} (e.g. {@code ", 5
+   * The run: {@code planner} turns each line into a plan, {@code cost} bounds a block's output in
+   * memory, {@code writer} writes each line's fields, {@code extraCounts} (e.g. {@code ", 5
    * masks"}) goes after the row count in the summary line.
    */
-  static void run(
+  static <V> void run(
       Job job,
       ModernBertEncoder encoder,
-      TextTask<?> task,
+      LinePlanner<V> planner,
       JsonlInput.Cost cost,
-      ChunkWriter work,
+      LineWriter<V> writer,
       PrintStream err,
-      java.util.function.Supplier<String> extraCounts)
+      Supplier<String> extraCounts)
       throws IOException {
-    int rows = JsonlInput.validate(job.input(), encoder, idsProblem(task));
+    int rows = JsonlInput.validate(job.input(), encoder, planner.idsProblem());
     long[] totals = new long[3]; // rows, tokens, truncated
     long start = System.nanoTime();
     try (AtomicOutput out = AtomicOutput.create(job.output(), job.stdout());
         CliProgress progress = CliProgress.start(job.command(), rows, err)) {
       Writer w = out.writer();
-      JsonlInput.forEachChunk(
+      JsonlInput.forEachBlock(
           job.input(),
-          encoder,
-          task,
-          job.chunkRows(),
-          Job.CHUNK_FLOAT_BUDGET,
+          planner,
+          job.blockRows(),
+          Job.BLOCK_FLOAT_BUDGET,
           cost,
-          chunk -> {
-            work.write(chunk, w);
-            long chunkTokens = 0;
-            for (JsonlInput.Prepared r : chunk) {
+          block -> {
+            List<V> values = encoder.runPlans(plans(block), encoder.options().planner()).values();
+            long blockTokens = 0;
+            for (int i = 0; i < block.size(); i++) {
+              JsonlInput.Prepared<V> line = block.get(i);
+              JsonWriter jw = RowOutput.begin(w, line);
+              writer.write(jw, line, values.get(i));
+              RowOutput.end(jw, w);
               totals[0]++;
-              chunkTokens += r.ids().length;
-              totals[2] += r.truncated() ? 1 : 0;
+              blockTokens += line.ids().length;
+              totals[2] += line.truncated() ? 1 : 0;
             }
-            totals[1] += chunkTokens;
-            progress.advance(chunk.size(), chunkTokens);
+            totals[1] += blockTokens;
+            progress.advance(block.size(), blockTokens);
           });
       out.commit();
     }
@@ -94,36 +98,9 @@ final class RowJob {
         job.output());
   }
 
-  /**
-   * Why {@code task} cannot take {@code input_ids} lines, or null when it can: a task that plans
-   * several sequences per text (e.g. {@code --long-text chunk}) needs the text of every line.
-   */
-  static String idsProblem(TextTask<?> task) {
-    if (task instanceof EncoderTask<?, ?>) {
-      return null;
-    }
-    if (task instanceof LongTextEmbed lt) {
-      return "--long-text " + lt.mode().id() + " cuts text, so every line needs \"text\"";
-    }
-    return "this command cuts text, so every line needs \"text\"";
-  }
-
-  /**
-   * {@code task}'s argument of each row, in chunk order: from its text and tokens; null for rows
-   * that gave input_ids.
-   */
-  static <A> List<A> args(List<JsonlInput.Prepared> chunk, EncoderTask<A, ?> task) {
-    List<A> args = new ArrayList<>(chunk.size());
-    for (JsonlInput.Prepared r : chunk) {
-      args.add(r.text() == null ? null : task.argument(r.tokens(), r.text()));
-    }
-    return args;
-  }
-
-  /** The chunk's token ids, in chunk order. */
-  static List<int[]> ids(List<JsonlInput.Prepared> chunk) {
-    List<int[]> seqs = new ArrayList<>(chunk.size());
-    chunk.forEach(r -> seqs.add(r.ids()));
-    return seqs;
+  private static <V> List<TextPlan<?, ?, V>> plans(List<JsonlInput.Prepared<V>> block) {
+    List<TextPlan<?, ?, V>> plans = new ArrayList<>(block.size());
+    block.forEach(line -> plans.add(line.plan()));
+    return plans;
   }
 }

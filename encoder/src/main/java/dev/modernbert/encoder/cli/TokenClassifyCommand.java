@@ -9,7 +9,6 @@ import dev.modernbert.encoder.task.Output;
 import dev.modernbert.encoder.task.TokenClassify;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.util.List;
 
 /**
@@ -52,24 +51,17 @@ final class TokenClassifyCommand {
       RowJob.run(
           job,
           encoder,
-          task,
+          // text lines plan their text and tokens as the argument, so the task groups entities
+          LinePlanner.of(encoder, task),
           ids -> ids.length * (labels + 2),
-          (chunk, w) -> {
-            // text rows carry their text and tokens, so the task groups their entities
-            List<TokenClassification> out =
-                encoder.run(task, RowJob.ids(chunk), RowJob.args(chunk, task)).values();
-            for (int i = 0; i < chunk.size(); i++) {
-              write(w, chunk.get(i), out.get(i));
-            }
-          },
+          (jw, line, c) -> write(jw, line, c),
           err);
     }
     return Main.EXIT_OK;
   }
 
-  private static void write(Writer w, JsonlInput.Prepared row, TokenClassification c)
+  private static void write(JsonWriter jw, JsonlInput.Prepared<?> row, TokenClassification c)
       throws IOException {
-    JsonWriter jw = RowOutput.begin(w, row);
     jw.name("logits").beginArray();
     for (float[] token : c.logits()) {
       RowOutput.floats(jw, token);
@@ -90,6 +82,5 @@ final class TokenClassifyCommand {
       }
       jw.endArray();
     }
-    RowOutput.end(jw, w);
   }
 }

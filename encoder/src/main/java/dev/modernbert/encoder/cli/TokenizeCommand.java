@@ -6,6 +6,7 @@ import dev.modernbert.encoder.options.EmbedOptions;
 import dev.modernbert.encoder.options.Option;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.task.Embed;
+import dev.modernbert.encoder.task.TextPlan;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -60,39 +61,51 @@ final class TokenizeCommand {
       RowJob.run(
           job,
           encoder,
-          embed,
+          planner(encoder, embed),
           ids -> 3L * ids.length, // id, token and offset pair per token
-          (chunk, w) -> {
-            for (JsonlInput.Prepared row : chunk) {
-              JsonWriter jw = RowOutput.begin(w, row);
-              write(jw, encoder, row, prompt);
-              RowOutput.end(jw, w);
-            }
-          },
+          (jw, line, tokens) -> write(jw, encoder, line, tokens, prompt),
           err);
     }
     return Main.EXIT_OK;
   }
 
+  /**
+   * Every line planned with no sequence (nothing runs through the model): its value is its
+   * tokenization, the embedding task's for text lines (prompt, lower-casing, truncation included).
+   */
+  private static LinePlanner<TokenizedText> planner(ModernBertEncoder encoder, Embed embed) {
+    return new LinePlanner<>(
+        text -> tokensOnly(embed, embed.tokenize(encoder, text)),
+        ids -> tokensOnly(embed, withoutText(ids)),
+        null);
+  }
+
+  private static JsonlInput.Planned<TokenizedText> tokensOnly(Embed embed, TokenizedText t) {
+    return new JsonlInput.Planned<>(t.ids(), TextPlan.noSequences(embed, t.truncated(), t));
+  }
+
   private static void write(
-      JsonWriter jw, ModernBertEncoder encoder, JsonlInput.Prepared row, String prompt)
+      JsonWriter jw,
+      ModernBertEncoder encoder,
+      JsonlInput.Prepared<TokenizedText> line,
+      TokenizedText tokens,
+      String prompt)
       throws IOException {
     jw.name("input_ids").beginArray();
-    for (int id : row.ids()) {
+    for (int id : tokens.ids()) {
       jw.value(id);
     }
     jw.endArray();
     if (!encoder.hasTokenizer()) {
       return; // input_ids rows of a model without tokenizer.json: no strings to show
     }
-    TokenizedText tokens = row.tokens() != null ? row.tokens() : withoutText(row.ids());
     RowOutput.strings(
         jw.name("tokens"),
         encoder
             .tokenizer()
             .tokenStrings(
-                tokens, row.text() == null ? "" : Embed.prepared(encoder, prompt + row.text())));
-    if (row.tokens() != null) {
+                tokens, line.text() == null ? "" : Embed.prepared(encoder, prompt + line.text())));
+    if (line.text() != null) {
       jw.name("offsets").beginArray();
       for (int i = 0; i < tokens.length(); i++) {
         int[] span = tokens.offset(i);

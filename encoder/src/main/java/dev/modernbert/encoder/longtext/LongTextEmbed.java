@@ -205,7 +205,9 @@ public record LongTextEmbed(
 
   /**
    * The modules after Pooling (and truncateDim, normalize) on span means, in float32 on the CPU:
-   * they are a few small products per span, and the text's task thread runs them.
+   * they are a few small products per span. The plan's combine calls this, so it runs where the
+   * model runs (Spark's device thread; the caller's thread for {@code ModernBertEncoder.runPlans}),
+   * never on a Spark task thread.
    */
   private float[][] finish(EmbeddingPipeline pipeline, float[][] means) {
     int dim = means[0].length;

@@ -11,10 +11,7 @@ import dev.modernbert.encoder.colbert.ColbertRole;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * ColBERT multi-vector output of a PyLate checkpoint folder: one L2-normalised vector per kept
@@ -31,10 +28,6 @@ import java.util.WeakHashMap;
 public record ColbertEmbed(ColbertRole role, ColbertOverrides overrides)
     implements EncoderTask<Void, float[][]> {
 
-  /** The folder's ColBERT modules per loaded model, read once (weak: they go with the model). */
-  private static final Map<LoadedModel, ColbertCheckpoint> CHECKPOINTS =
-      Collections.synchronizedMap(new WeakHashMap<>());
-
   public ColbertEmbed {
     if (role == null) {
       throw new IllegalArgumentException("role must be query or document, got null");
@@ -47,20 +40,15 @@ public record ColbertEmbed(ColbertRole role, ColbertOverrides overrides)
     return "colbert";
   }
 
-  /** The PyLate modules of {@code model}'s folder (read on first use). */
-  public static ColbertCheckpoint checkpoint(LoadedModel model) {
-    return CHECKPOINTS.computeIfAbsent(model, m -> ColbertCheckpoint.read(m.modelDir()));
-  }
-
   /** How this task's texts become ids and rows on {@code model}. */
   public ColbertInputs inputs(LoadedModel model) {
-    return checkpoint(model).inputs(role, overrides, model.tokenizer().maskId());
+    return model.colbert().inputs(role, overrides, model.tokenizer().maskId());
   }
 
   @Override
   public String problemWith(LoadedModel model) {
     try {
-      ColbertCheckpoint c = checkpoint(model); // first: "not a PyLate folder" says the most
+      ColbertCheckpoint c = model.colbert(); // first: "not a PyLate folder" says the most
       if (!model.hasTokenizer()) {
         return "no tokenizer.json in "
             + model.modelDir()
@@ -99,7 +87,7 @@ public record ColbertEmbed(ColbertRole role, ColbertOverrides overrides)
 
   @Override
   public List<float[][]> read(TaskBatch<Void> batch) {
-    ColbertCheckpoint checkpoint = checkpoint(batch.loaded());
+    ColbertCheckpoint checkpoint = batch.loaded().colbert();
     ColbertInputs in = inputs(batch.loaded());
     List<int[]> kept = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {

@@ -1,5 +1,6 @@
 package dev.modernbert.encoder.task;
 
+import dev.modernbert.encoder.colbert.ColbertCheckpoint;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.model.ModernBertModel;
 import dev.modernbert.encoder.pipeline.EmbeddingPipeline;
@@ -9,7 +10,8 @@ import java.nio.file.Path;
 
 /**
  * What a task sees of a loaded checkpoint (the encoder implements it): the model, its head and
- * config, its tokenizer, and the checkpoint's own embedding pipeline.
+ * config, its tokenizer, and the checkpoint's own modules (the embedding pipeline, ColBERT's), each
+ * read once per loaded model.
  */
 public interface LoadedModel {
   Path modelDir();
@@ -32,4 +34,13 @@ public interface LoadedModel {
    * @throws dev.modernbert.encoder.checkpoint.CheckpointException when the folder's files are bad
    */
   EmbeddingPipeline pipeline();
+
+  /**
+   * The checkpoint's PyLate ColBERT modules (read once, when first asked for, and kept with the
+   * model like {@link #pipeline}).
+   *
+   * @throws dev.modernbert.encoder.config.CheckpointException when the folder is not a PyLate
+   *     folder or its files are bad
+   */
+  ColbertCheckpoint colbert();
 }

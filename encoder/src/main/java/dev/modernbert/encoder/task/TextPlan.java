@@ -16,7 +16,7 @@ import java.util.function.Function;
  * @param truncated whether tokens of the text were dropped
  * @param chunks how many chunks the text was cut into (0 when it was not cut)
  * @param combine the sequences' values, in order, to the text's value (called once, on the thread
- *     that planned the text)
+ *     that runs the model: it may use libtorch, as late chunking's span work does)
  */
 public record TextPlan<A, W, V>(
     EncoderTask<A, W> task,
@@ -34,9 +34,24 @@ public record TextPlan<A, W, V>(
 
   /** The plan of a task that reads one sequence per text. */
   public static <A, V> TextPlan<A, V, V> single(EncoderTask<A, V> task, TokenizedText t, A arg) {
+    return single(task, t.ids(), t.truncated(), arg);
+  }
+
+  /** One sequence, e.g. ids given as they are ({@code input_ids}: nothing truncated, no text). */
+  public static <A, V> TextPlan<A, V, V> single(
+      EncoderTask<A, V> task, int[] ids, boolean truncated, A arg) {
     List<A> args = new ArrayList<>(1);
     args.add(arg);
-    return new TextPlan<>(task, List.of(t.ids()), args, t.truncated(), 0, values -> values.get(0));
+    return new TextPlan<>(task, List.of(ids), args, truncated, 0, values -> values.get(0));
+  }
+
+  /**
+   * A text that needs no forward pass (e.g. no mask to fill): no sequences, and {@code value} as
+   * its value. {@code task} is the one its group runs (nothing, for this plan).
+   */
+  public static <A, W, V> TextPlan<A, W, V> noSequences(
+      EncoderTask<A, W> task, boolean truncated, V value) {
+    return new TextPlan<>(task, List.of(), List.of(), truncated, 0, none -> value);
   }
 
   public V combine(List<W> values) {

@@ -171,7 +171,7 @@ class MainTest {
             "--pooling",
             "mean",
             "--normalize",
-            "--chunk-rows",
+            "--block-rows",
             "2");
     assertEquals(0, r.code(), r.err());
     List<JsonObject> rows = readLines(out);
@@ -483,6 +483,21 @@ class MainTest {
     Result fill = run("fill-mask", "--model", "x", "--help");
     assertEquals(0, fill.code());
     assertTrue(fill.out().contains("--top-k"), fill.out());
+  }
+
+  @Test
+  void blockRowsIsDocumentedAndChunkRowsIsItsOlderName() throws IOException {
+    String help = run("encode", "--help").out();
+    assertTrue(help.contains("--block-rows N"), help);
+    assertTrue(help.contains("--chunk-rows N is an older name for it"), help);
+    Path in = write("in.jsonl", List.of("{\"id\": 1, \"text\": \"Snow.\"}"));
+    Path out = tmp.resolve("both.jsonl");
+    String[] flags = {"--model=demo", "--input=" + in, "--output=" + out};
+    Result both = run("encode", flags[0], flags[1], flags[2], "--block-rows=2", "--chunk-rows=2");
+    assertEquals(Main.EXIT_USAGE, both.code(), both.err());
+    assertTrue(
+        both.err().contains("--chunk-rows is an older name of --block-rows: give one"), both.err());
+    assertFalse(Files.exists(out));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.modernbert.spark.executor;
 
+import dev.modernbert.encoder.task.Outcome;
 import java.io.Serializable;
 import java.util.function.Supplier;
 

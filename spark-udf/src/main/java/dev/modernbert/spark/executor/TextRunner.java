@@ -2,6 +2,7 @@ package dev.modernbert.spark.executor;
 
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchPlanner;
+import dev.modernbert.encoder.task.Outcome;
 import dev.modernbert.encoder.task.TextPlan;
 import dev.modernbert.encoder.task.TextPlans;
 import dev.modernbert.encoder.task.TextTask;
@@ -11,13 +12,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The task side of every stage and UDF: plans a window of texts on the calling (task) thread (each
- * text becomes one or more sequences through its {@link TextTask}: tokenization, windows of a long
- * text), checks the ids, submits the sequences to the executor's {@link DeviceRunner}, and gives
- * back one {@link Outcome} per text, combining a text's sequence values by its plan. Null texts
- * give a null value and never reach the model. The model is acquired from {@link ExecutorModels} on
- * first use and checked against the task then (a checkpoint without the head the task needs fails
- * the task, with a message naming its head). Not thread-safe: one per task (or per UDF instance).
+ * The task side of every stage and UDF, the submit/await face of the plan runner ({@link
+ * TextPlans}): plans a window of texts on the calling (task) thread (each text becomes one or more
+ * sequences through its {@link TextTask}: tokenization, windows of a long text), checks the ids,
+ * submits each group of plans to the executor's {@link DeviceRunner}, which runs and combines them
+ * on its device thread, and gives back one {@link Outcome} per text. Null texts give a null value
+ * and never reach the model. The model is acquired from {@link ExecutorModels} on first use and
+ * checked against the task then (a checkpoint without the head the task needs fails the task, with
+ * a message naming its head). Not thread-safe: one per task (or per UDF instance).
  *
  * @param <V> a row's value
  */
@@ -27,12 +29,12 @@ public final class TextRunner<V> {
   public static final class Window<V> {
     private final List<Outcome<V>> outcomes;
     private final TextPlans<V> plans;
-    private final List<CompletableFuture<? extends DeviceRunner.Result<?>>> futures;
+    private final List<CompletableFuture<DeviceRunner.Result<V>>> futures;
 
     private Window(
         List<Outcome<V>> outcomes,
         TextPlans<V> plans,
-        List<CompletableFuture<? extends DeviceRunner.Result<?>>> futures) {
+        List<CompletableFuture<DeviceRunner.Result<V>>> futures) {
       this.outcomes = outcomes;
       this.plans = plans;
       this.futures = futures;
@@ -116,9 +118,14 @@ public final class TextRunner<V> {
       metrics.chunkedRows.add(chunked);
       metrics.chunks.add(chunks);
     }
-    List<CompletableFuture<? extends DeviceRunner.Result<?>>> futures = new ArrayList<>();
-    for (TextPlans.Group<?, ?, V> g : plans.groups()) {
-      futures.add(submit(g));
+    List<CompletableFuture<DeviceRunner.Result<V>>> futures = new ArrayList<>();
+    if (!plans.groups().isEmpty()) {
+      SharedModel m = model();
+      // batch settings left at their CPU defaults become the GPU defaults on a GPU
+      BatchPlanner planner = spec.planner().forDevice(m.encoder().onGpu());
+      for (TextPlans.Group<?, ?, V> g : plans.groups()) {
+        futures.add(m.runner().submit(g, planner));
+      }
     }
     return new Window<>(outcomes, plans, futures);
   }
@@ -133,30 +140,19 @@ public final class TextRunner<V> {
     return null;
   }
 
-  private <A, W> CompletableFuture<DeviceRunner.Result<W>> submit(TextPlans.Group<A, W, V> g) {
-    SharedModel m = model();
-    // batch settings left at their CPU defaults become the GPU defaults on a GPU
-    BatchPlanner planner = spec.planner().forDevice(m.encoder().onGpu());
-    return m.runner().submit(g.task(), planner, g.ids(), g.args());
-  }
-
   /** Waits for a window's values; texts the runner could not compute carry their error. */
   public List<Outcome<V>> await(Window<V> w) {
     for (int g = 0; g < w.futures.size(); g++) {
-      collect(w.plans.groups().get(g), w.futures.get(g), w.outcomes);
+      collect(w.plans.groups().get(g), get(w.futures.get(g)), w.outcomes);
     }
     return w.outcomes;
   }
 
-  private <A, W> void collect(
-      TextPlans.Group<A, W, V> g,
-      CompletableFuture<? extends DeviceRunner.Result<?>> future,
-      List<Outcome<V>> outcomes) {
-    DeviceRunner.Result<W> r = sameTypes(get(future));
-    List<List<Outcome<W>>> perPlan = g.perPlan(r.outcomes());
+  private void collect(
+      TextPlans.Group<?, ?, V> g, DeviceRunner.Result<V> r, List<Outcome<V>> outcomes) {
     long errors = 0;
-    for (int p = 0; p < g.plans().size(); p++) {
-      Outcome<V> o = combine(g.plans().get(p), perPlan.get(p));
+    for (int p = 0; p < r.outcomes().size(); p++) {
+      Outcome<V> o = r.outcomes().get(p);
       errors += o.failed() ? 1 : 0;
       outcomes.set(g.texts().get(p), o);
     }
@@ -165,28 +161,6 @@ public final class TextRunner<V> {
       metrics.batches.add(r.stats().batches());
       metrics.paddedTokens.add(r.stats().paddedTokens());
       metrics.inferenceMs.add(r.stats().computeNanos() / 1e6);
-    }
-  }
-
-  /** A group's future was made from that group's task, so its values have the task's type. */
-  @SuppressWarnings("unchecked")
-  private static <W> DeviceRunner.Result<W> sameTypes(DeviceRunner.Result<?> r) {
-    return (DeviceRunner.Result<W>) r;
-  }
-
-  /** A text's value from its sequences' outcomes: the first failure fails the text. */
-  private static <A, W, V> Outcome<V> combine(TextPlan<A, W, V> plan, List<Outcome<W>> seqs) {
-    List<W> values = new ArrayList<>(seqs.size());
-    for (Outcome<W> o : seqs) {
-      if (o.failed()) {
-        return Outcome.failed(o.error());
-      }
-      values.add(o.value());
-    }
-    try {
-      return Outcome.of(plan.combine(values));
-    } catch (RuntimeException e) {
-      return Outcome.failed("combining the text's chunks failed: " + e);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.modernbert.spark.ml;
 
+import dev.modernbert.encoder.task.Outcome;
 import dev.modernbert.spark.executor.HadoopConf;
-import dev.modernbert.spark.executor.Outcome;
 import dev.modernbert.spark.executor.RowPolicy;
 import dev.modernbert.spark.executor.StageMetrics;
 import dev.modernbert.spark.executor.StageSpec;

@@ -2,10 +2,10 @@ package dev.modernbert.spark.udf;
 
 import dev.modernbert.encoder.colbert.MaxSim;
 import dev.modernbert.encoder.head.SequenceClassification;
+import dev.modernbert.encoder.task.Outcome;
 import dev.modernbert.encoder.task.Output;
 import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.spark.executor.HadoopConf;
-import dev.modernbert.spark.executor.Outcome;
 import dev.modernbert.spark.executor.RowPolicy;
 import dev.modernbert.spark.executor.StageMetrics;
 import dev.modernbert.spark.executor.StageSpec;

@@ -2,21 +2,32 @@ package dev.modernbert.spark.executor;
 
 import static dev.modernbert.encoder.testing.Assertions.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchPlanner;
+import dev.modernbert.encoder.longtext.Aggregate;
+import dev.modernbert.encoder.longtext.ChunkEmbedding;
+import dev.modernbert.encoder.longtext.LongTextEmbed;
+import dev.modernbert.encoder.longtext.LongTextMode;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.runtime.DtypeSpec;
 import dev.modernbert.encoder.source.ModelSource;
 import dev.modernbert.encoder.task.Embed;
+import dev.modernbert.encoder.task.LoadedModel;
+import dev.modernbert.encoder.task.Outcome;
+import dev.modernbert.encoder.task.TextPlan;
+import dev.modernbert.encoder.task.TextPlans;
+import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.spark.testing.SparkTesting;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,9 +55,14 @@ class DeviceRunnerTest {
         .model();
   }
 
+  /** One single-sequence plan per sequence, submitted as one group. */
   private static CompletableFuture<DeviceRunner.Result<float[]>> submit(
       SharedModel model, List<int[]> seqs) {
-    return model.runner().submit(MEAN, PLANNER, seqs, Collections.nCopies(seqs.size(), null));
+    TextPlans<float[]> plans = new TextPlans<>();
+    for (int i = 0; i < seqs.size(); i++) {
+      plans.add(i, TextPlan.single(MEAN, seqs.get(i), false, null));
+    }
+    return model.runner().submit(plans.groups().get(0), PLANNER);
   }
 
   private static List<int[]> ids(ModernBertEncoder encoder, int count, int seed) {
@@ -117,5 +133,64 @@ class DeviceRunnerTest {
       }
     }
     assertEquals(seqs.size(), r.outcomes().size());
+  }
+
+  @Test
+  void lateChunkingCombinesOnTheDeviceThread(@TempDir Path tmp) {
+    // late mode's combine runs libtorch (the modules after Pooling on the span means): it must run
+    // on the device thread, never on the task thread that planned the texts
+    LongTextEmbed late = new LongTextEmbed(MEAN, LongTextMode.LATE, 16, 4, 10, Aggregate.NONE);
+    StageSpec spec = spec(SparkTesting.demoCopy(tmp).toString());
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    TextRunner<List<ChunkEmbedding>> runner =
+        new TextRunner<>(spec, new CombineThreads<>(late, threads), null, null);
+    List<String> texts = SparkTesting.texts(6, 120, 5);
+    List<Outcome<List<ChunkEmbedding>>> got = runner.run(texts);
+
+    assertEquals(1, threads.size(), threads.toString());
+    assertTrue(
+        threads.iterator().next().startsWith(DeviceRunner.THREAD_PREFIX), threads.toString());
+    assertFalse(threads.contains(Thread.currentThread().getName()));
+    ModernBertEncoder encoder = ExecutorModels.acquire(spec, null).model().encoder();
+    List<List<ChunkEmbedding>> want = encoder.runTexts(late, texts, PLANNER).values();
+    for (int t = 0; t < texts.size(); t++) {
+      List<ChunkEmbedding> chunks = got.get(t).value();
+      assertTrue(chunks.size() > 1, "text " + t + " was cut into spans: " + chunks.size());
+      assertEquals(want.get(t).size(), chunks.size());
+      for (int c = 0; c < chunks.size(); c++) {
+        assertClose(want.get(t).get(c).embedding(), chunks.get(c).embedding(), 1e-5, t + "/" + c);
+      }
+    }
+  }
+
+  /** A text task that records the threads its plans combine on. */
+  private record CombineThreads<V>(TextTask<V> inner, Set<String> threads) implements TextTask<V> {
+    @Override
+    public String name() {
+      return inner.name();
+    }
+
+    @Override
+    public String problemWith(LoadedModel model) {
+      return inner.problemWith(model);
+    }
+
+    @Override
+    public TextPlan<?, ?, V> plan(LoadedModel model, String text) {
+      return recorded(inner.plan(model, text));
+    }
+
+    private <A, W> TextPlan<A, W, V> recorded(TextPlan<A, W, V> p) {
+      return new TextPlan<>(
+          p.task(),
+          p.ids(),
+          p.args(),
+          p.truncated(),
+          p.chunks(),
+          values -> {
+            threads.add(Thread.currentThread().getName());
+            return p.combine(values);
+          });
+    }
   }
 }
