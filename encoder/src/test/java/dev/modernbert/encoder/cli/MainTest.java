@@ -489,7 +489,7 @@ class MainTest {
   void blockRowsIsDocumentedAndChunkRowsIsItsOlderName() throws IOException {
     String help = run("encode", "--help").out();
     assertTrue(help.contains("--block-rows N"), help);
-    assertTrue(help.contains("--chunk-rows N is an older name for it"), help);
+    assertTrue(help.contains("--chunk-rows N       the older name of --block-rows"), help);
     Path in = write("in.jsonl", List.of("{\"id\": 1, \"text\": \"Snow.\"}"));
     Path out = tmp.resolve("both.jsonl");
     String[] flags = {"--model=demo", "--input=" + in, "--output=" + out};
