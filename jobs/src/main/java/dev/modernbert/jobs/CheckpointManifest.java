@@ -3,6 +3,8 @@ package dev.modernbert.jobs;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import dev.modernbert.encoder.options.Option;
+import dev.modernbert.encoder.options.RunOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,26 +33,28 @@ record CheckpointManifest(
     String input, String output, String task, String model, Map<String, String> settings) {
   static final String FILE = "modernbert-job.json";
 
-  /** Options that change what the output holds (performance options may change between runs). */
-  static final List<String> SETTINGS =
-      List.of(
-          "input-format",
-          "text-col",
-          "id-col",
-          "keep-cols",
-          "output-format",
-          "output-col",
-          "output-type",
-          "precision",
-          "pooling",
-          "normalize",
-          "probability-col",
-          "raw-prediction-col",
-          "top-k",
-          "max-length",
-          "dtype",
-          "on-error",
-          "error-col");
+  /**
+   * Options that change what the output holds: the job's input and output shaping flags, and every
+   * stage option but the speed-only ones ({@link RunOptions#SPEED_ONLY}) and the model (compared on
+   * its own). Built from the declarations, so a new stage option is compared without a line here.
+   */
+  static final List<String> SETTINGS = outputShapingKeys();
+
+  private static List<String> outputShapingKeys() {
+    List<String> keys = new ArrayList<>();
+    for (Option<?> o :
+        List.of(
+            JobFlags.INPUT_FORMAT, JobFlags.ID_COL, JobFlags.KEEP_COLS, JobFlags.OUTPUT_FORMAT)) {
+      keys.add(o.key());
+    }
+    for (Option<?> o : JobOptions.OPTIONS) {
+      boolean stageOption = !JobScopes.tasksTaking(o).isEmpty();
+      if (stageOption && o != RunOptions.MODEL_PATH && !RunOptions.SPEED_ONLY.contains(o)) {
+        keys.add(o.key());
+      }
+    }
+    return List.copyOf(keys);
+  }
 
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -81,7 +85,9 @@ record CheckpointManifest(
     compare(d, "task", made.task, task);
     compare(d, "model", made.model, model);
     for (String k : SETTINGS) {
-      compare(d, k, made.settings.get(k), settings.get(k));
+      if (made.settings.containsKey(k)) { // an earlier version may not have recorded it
+        compare(d, k, made.settings.get(k), settings.get(k));
+      }
     }
     return d;
   }

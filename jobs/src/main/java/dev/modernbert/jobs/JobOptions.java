@@ -284,15 +284,16 @@ public final class JobOptions {
   /**
    * Sets on {@code stage} every Param whose flag was given (on the command line or in the conf
    * file), read and checked by the Param's declaration; the other Params keep the stage's defaults,
-   * which are the declarations' defaults. A blank value of an option without a default leaves it
-   * unset ({@code error-col=}), unless blank is one of its values (an empty prompt: no prompt).
+   * which are the declarations' defaults. A blank value leaves the Param at its default ({@code
+   * error-col=}: none; {@code output-col=}: the task's column), unless blank is one of its values
+   * (an empty prompt: no prompt).
    *
    * @throws JobException a usage error naming the flag and the bad value
    */
   public <T extends ModernBertStage<?>> T applyTo(T stage) {
     for (Option<?> o : stage.options()) {
       String v = values.get(o.key());
-      if (v == null || (v.isBlank() && o.defaultValue() == null && !acceptsBlank(o))) {
+      if (v == null || (v.isBlank() && !acceptsBlank(o))) { // blank: the stage's default
         continue;
       }
       try {

@@ -88,6 +88,13 @@ public final class RunOptions {
           0,
           0);
 
+  /**
+   * The options that change only how fast outputs come, not what they hold (a resumed checkpointed
+   * job may change them): batch sizes, sort window, device, matrix-product route, threads.
+   */
+  public static final List<Option<?>> SPEED_ONLY =
+      List.of(BATCH_TOKENS, MAX_BATCH_ROWS, SORT_WINDOW_ROWS, DEVICE, GEMM, NUM_THREADS);
+
   /** Every option of this catalog, in reference order. */
   public static final List<Option<?>> ALL =
       List.of(
