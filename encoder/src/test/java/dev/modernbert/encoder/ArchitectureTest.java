@@ -26,6 +26,6 @@ class ArchitectureTest {
         GRAPH.dependenciesOn("dev.modernbert.encoder.model", "dev.modernbert.encoder.cli"));
     assertEquals(
         Set.of(),
-        GRAPH.dependenciesOn("dev.modernbert.encoder.model", "dev.modernbert.encoder.head"));
+        GRAPH.dependenciesOn("dev.modernbert.encoder.model", "dev.modernbert.encoder.labels"));
   }
 }

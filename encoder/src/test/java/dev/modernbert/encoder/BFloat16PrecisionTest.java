@@ -3,9 +3,9 @@ package dev.modernbert.encoder;
 import static dev.modernbert.encoder.testing.Assertions.cosine;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modernbert.encoder.head.Scores;
-import dev.modernbert.encoder.head.SequenceClassification;
-import dev.modernbert.encoder.head.TokenClassification;
+import dev.modernbert.encoder.labels.Scores;
+import dev.modernbert.encoder.labels.SequenceClassification;
+import dev.modernbert.encoder.labels.TokenClassification;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.runtime.DtypeSpec;
 import dev.modernbert.encoder.runtime.GemmRoute;

@@ -2,8 +2,8 @@ package dev.modernbert.encoder.cli;
 
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.head.LabelScore;
-import dev.modernbert.encoder.head.SequenceClassification;
+import dev.modernbert.encoder.labels.LabelScore;
+import dev.modernbert.encoder.labels.SequenceClassification;
 import dev.modernbert.encoder.options.Option;
 import dev.modernbert.encoder.task.Output;
 import dev.modernbert.encoder.task.SequenceClassify;

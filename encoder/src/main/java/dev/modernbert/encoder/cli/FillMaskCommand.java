@@ -2,7 +2,7 @@ package dev.modernbert.encoder.cli;
 
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.head.MaskPrediction;
+import dev.modernbert.encoder.labels.MaskPrediction;
 import dev.modernbert.encoder.options.Option;
 import dev.modernbert.encoder.options.TaskOptions;
 import dev.modernbert.encoder.task.FillMask;

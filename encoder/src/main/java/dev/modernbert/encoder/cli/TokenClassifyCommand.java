@@ -2,8 +2,8 @@ package dev.modernbert.encoder.cli;
 
 import com.google.gson.stream.JsonWriter;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.head.Entity;
-import dev.modernbert.encoder.head.TokenClassification;
+import dev.modernbert.encoder.labels.Entity;
+import dev.modernbert.encoder.labels.TokenClassification;
 import dev.modernbert.encoder.options.Option;
 import dev.modernbert.encoder.task.Output;
 import dev.modernbert.encoder.task.TokenClassify;

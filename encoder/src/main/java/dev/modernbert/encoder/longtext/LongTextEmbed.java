@@ -7,7 +7,6 @@ import dev.modernbert.encoder.pipeline.EmbeddingPipeline;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.encoder.task.LoadedModel;
-import dev.modernbert.encoder.task.SpanSums;
 import dev.modernbert.encoder.task.TaskBatch;
 import dev.modernbert.encoder.task.TextPlan;
 import dev.modernbert.encoder.task.TextTask;

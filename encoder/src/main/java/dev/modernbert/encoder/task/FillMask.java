@@ -1,7 +1,7 @@
 package dev.modernbert.encoder.task;
 
-import dev.modernbert.encoder.head.MaskPrediction;
-import dev.modernbert.encoder.head.Scores;
+import dev.modernbert.encoder.labels.MaskPrediction;
+import dev.modernbert.encoder.labels.Scores;
 import dev.modernbert.encoder.tokenize.TextTokenizer;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import dev.modernbert.encoder.weights.HeadKind;

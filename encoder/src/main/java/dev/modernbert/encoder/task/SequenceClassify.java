@@ -1,7 +1,7 @@
 package dev.modernbert.encoder.task;
 
-import dev.modernbert.encoder.head.SequenceClassification;
-import dev.modernbert.encoder.head.SequenceClassifier;
+import dev.modernbert.encoder.labels.SequenceClassification;
+import dev.modernbert.encoder.labels.SequenceClassifier;
 import dev.modernbert.encoder.weights.HeadKind;
 import java.util.ArrayList;
 import java.util.List;

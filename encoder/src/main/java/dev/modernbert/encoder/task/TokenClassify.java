@@ -1,7 +1,7 @@
 package dev.modernbert.encoder.task;
 
-import dev.modernbert.encoder.head.TokenClassification;
-import dev.modernbert.encoder.head.TokenClassifier;
+import dev.modernbert.encoder.labels.TokenClassification;
+import dev.modernbert.encoder.labels.TokenClassifier;
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import dev.modernbert.encoder.weights.HeadKind;
 import java.util.ArrayList;

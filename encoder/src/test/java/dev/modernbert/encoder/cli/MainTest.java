@@ -505,8 +505,8 @@ class MainTest {
     float[] v = {0.1f, 5f, -2f, 5f, 3f, Float.NaN, 4f};
     assertEquals(
         List.of(1, 3, 6),
-        Arrays.stream(dev.modernbert.encoder.head.Scores.topK(v, 3)).boxed().toList());
+        Arrays.stream(dev.modernbert.encoder.labels.Scores.topK(v, 3)).boxed().toList());
     assertEquals(
-        7 - 1, dev.modernbert.encoder.head.Scores.topK(v, 10).length); // NaN is never picked
+        7 - 1, dev.modernbert.encoder.labels.Scores.topK(v, 10).length); // NaN is never picked
   }
 }

@@ -1,6 +1,6 @@
 package dev.modernbert.spark.ml;
 
-import dev.modernbert.encoder.head.SequenceClassification;
+import dev.modernbert.encoder.labels.SequenceClassification;
 import dev.modernbert.encoder.options.ColumnOptions;
 import dev.modernbert.encoder.task.SequenceClassify;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.modernbert.spark.ml;
 
-import dev.modernbert.encoder.head.MaskPrediction;
+import dev.modernbert.encoder.labels.MaskPrediction;
 import dev.modernbert.encoder.options.TaskOptions;
 import dev.modernbert.encoder.task.FillMask;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.modernbert.spark.ml;
 
-import dev.modernbert.encoder.head.Entity;
-import dev.modernbert.encoder.head.TokenClassification;
+import dev.modernbert.encoder.labels.Entity;
+import dev.modernbert.encoder.labels.TokenClassification;
 import dev.modernbert.encoder.task.TokenClassify;
 import java.util.List;
 import org.apache.spark.ml.util.DefaultParamsReader;

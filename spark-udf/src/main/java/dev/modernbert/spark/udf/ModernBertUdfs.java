@@ -1,7 +1,7 @@
 package dev.modernbert.spark.udf;
 
 import dev.modernbert.encoder.colbert.MaxSim;
-import dev.modernbert.encoder.head.SequenceClassification;
+import dev.modernbert.encoder.labels.SequenceClassification;
 import dev.modernbert.encoder.task.Outcome;
 import dev.modernbert.encoder.task.Output;
 import dev.modernbert.encoder.task.TextTask;

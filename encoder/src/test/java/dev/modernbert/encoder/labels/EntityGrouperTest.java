@@ -1,4 +1,4 @@
-package dev.modernbert.encoder.head;
+package dev.modernbert.encoder.labels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,8 +1,10 @@
-package dev.modernbert.encoder.task;
+package dev.modernbert.encoder.longtext;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.modernbert.encoder.pool.Pooler;
+import dev.modernbert.encoder.task.EncoderTask;
+import dev.modernbert.encoder.task.TaskBatch;
 import java.util.ArrayList;
 import java.util.List;
 

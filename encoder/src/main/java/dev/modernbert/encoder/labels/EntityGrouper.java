@@ -1,4 +1,4 @@
-package dev.modernbert.encoder.head;
+package dev.modernbert.encoder.labels;
 
 import dev.modernbert.encoder.tokenize.TokenizedText;
 import java.util.ArrayList;

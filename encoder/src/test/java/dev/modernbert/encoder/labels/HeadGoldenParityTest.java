@@ -1,4 +1,4 @@
-package dev.modernbert.encoder.head;
+package dev.modernbert.encoder.labels;
 
 import static dev.modernbert.encoder.testing.Assertions.assertClose;
 import static dev.modernbert.encoder.testing.Assertions.flatten;

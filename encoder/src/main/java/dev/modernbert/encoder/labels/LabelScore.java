@@ -1,4 +1,4 @@
-package dev.modernbert.encoder.head;
+package dev.modernbert.encoder.labels;
 
 /** A label with its score. */
 public record LabelScore(String label, float score) {}
