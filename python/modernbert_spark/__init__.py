@@ -25,7 +25,7 @@ except ModuleNotFoundError as e:  # a source checkout that was not built
         "modernbert_spark/_stages.py is generated when the package is built: from the repository "
         "root, mvn -B -DskipTests package && pip install ./python (or python python/build_tools/prepare.py)"
     ) from None
-from modernbert_spark.sql import register, register_classifier, register_maxsim
+from modernbert_spark.sql import register, register_classifier, register_maxsim, register_output
 from modernbert_spark.vectors import decode_vector, to_numpy
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "register",
     "register_classifier",
     "register_maxsim",
+    "register_output",
     "session",
     "to_numpy",
 ]

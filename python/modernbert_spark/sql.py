@@ -22,6 +22,19 @@ def register(spark: SparkSession, name: str, model_path: str, **options: Any) ->
         _udfs().register(spark._jsparkSession, name, _java_options(model_path, options))
 
 
+def register_output(spark: SparkSession, output: str, name: str, model_path: str, **options: Any) -> None:
+    """Registers ``name(text)`` and ``name_batch(texts)`` computing ``output``: embed, classify,
+    token-classify, fill-mask or colbert (the registry's ids), as its stage computes it.
+
+    A text's value is the stage's output columns: the column itself when the stage adds one (e.g.
+    fill-mask's ``array<struct<position, token_id, token, score>>``), a struct of them when it adds
+    several. ``options`` are that stage's Params by name (topK=3, role="query", ...), as for
+    ModernBertUdfs.register(spark, output, name, options).
+    """
+    with java_errors():
+        _udfs().register(spark._jsparkSession, output, name, _java_options(model_path, options))
+
+
 def register_classifier(spark: SparkSession, name: str, model_path: str, **options: Any) -> None:
     """Registers ``name(text) -> struct<label: string, score: float>`` (sequence classification);
     ``options`` are ModernBertClassifier Params by name."""

@@ -42,6 +42,23 @@ def test_register_classifier(spark: SparkSession, jvm: Any, tmp_path: Path) -> N
     assert got["score"] == pytest.approx(max(want["probability"]), abs=1e-6)
 
 
+def test_register_output_fill_mask_as_the_stage(spark: SparkSession) -> None:
+    text = "a [MASK] model runs fast"
+    mb.register_output(spark, "fill-mask", "fill_demo", model_path="demo", topK=3)
+    got = spark.sql(f"SELECT fill_demo('{text}') AS p").collect()[0]["p"]
+    want = mb.ModernBertFillMask(modelPath="demo", topK=3).transform(texts_frame(spark, [text])).collect()[0]
+    assert len(got) == 3
+    assert [(p["position"], p["token_id"], p["token"]) for p in got] == [
+        (p["position"], p["token_id"], p["token"]) for p in want["predictions"]
+    ]
+    assert [p["score"] for p in got] == pytest.approx([p["score"] for p in want["predictions"]], abs=1e-6)
+
+
+def test_register_output_refuses_an_unknown_output(spark: SparkSession) -> None:
+    with pytest.raises(mb.ModernBertSparkError, match="unknown output"):
+        mb.register_output(spark, "summarize", "summarize_demo", model_path="demo")
+
+
 def test_register_maxsim(spark: SparkSession) -> None:
     mb.register_maxsim(spark, "maxsim")
     q = "array(array(1.0F, 0.0F), array(0.0F, 1.0F))"
