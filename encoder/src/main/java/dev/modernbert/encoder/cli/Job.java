@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * What the row commands ({@code encode}, {@code fill-mask}, {@code classify}, {@code
- * token-classify}) share: the model, input and output flags, the encoder's run options, and loading
- * the model. Relative paths resolve against the working directory the user started the command in.
+ * What the row commands share (one per output of the registry, {@link
+ * dev.modernbert.encoder.task.Output}: {@code encode}, {@code classify}, {@code token-classify},
+ * {@code fill-mask}, {@code colbert}; and {@code tokenize}): the model, input and output flags, the
+ * encoder's run options, and loading the model. Relative paths resolve against the working
+ * directory the user started the command in.
  */
 record Job(
     String command,

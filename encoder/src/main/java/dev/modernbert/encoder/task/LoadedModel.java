@@ -39,7 +39,7 @@ public interface LoadedModel {
    * The checkpoint's PyLate ColBERT modules (read once, when first asked for, and kept with the
    * model like {@link #pipeline}).
    *
-   * @throws dev.modernbert.encoder.config.CheckpointException when the folder is not a PyLate
+   * @throws dev.modernbert.encoder.checkpoint.CheckpointException when the folder is not a PyLate
    *     folder or its files are bad
    */
   ColbertCheckpoint colbert();
