@@ -47,8 +47,8 @@ public final class ExecutorModels {
     ResolvedDevice device = DeviceResolver.resolve(spec.device(), spec.dtype(), taskGpus);
     checkDevice(device.device());
     Path dir = ModelFiles.localize(spec.model(), conf);
-    Key key =
-        new Key(dir.toString(), device.device(), device.precision(), spec.gemm(), spec.maxLength());
+    String gemm = device.device().isGpu() ? "auto" : spec.gemm(); // a CPU route: not on a GPU
+    Key key = new Key(dir.toString(), device.device(), device.precision(), gemm, spec.maxLength());
     return CACHE.computeIfAbsent(key, k -> new Holder()).get(key, spec, dir);
   }
 
