@@ -186,8 +186,10 @@ class CheckpointRunTest {
   @Test
   void progressLinesNameTheFractionDone() throws Exception {
     Path in = tmp.resolve("in");
-    writeFile(in, "a.jsonl", 0, 20);
-    writeFile(in, "b.jsonl", 20, 40);
+    // enough work (4 micro-batches of 1,000 rows: one file each) to outlast the 1 s interval
+    for (int f = 0; f < 4; f++) {
+      writeFile(in, "part-" + f + ".jsonl", f * 1000, (f + 1) * 1000);
+    }
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     List<String> a = args(in, tmp.resolve("out"), tmp.resolve("ckpt"));
     a.set(a.indexOf("--progress-interval") + 1, "1");
@@ -197,6 +199,6 @@ class CheckpointRunTest {
         new PrintStream(buf, true, StandardCharsets.UTF_8));
     String s = buf.toString(StandardCharsets.UTF_8);
     assertTrue(s.contains("modernbert-embed: Spark UI disabled"), s);
-    assertTrue(s.contains("modernbert-embed: progress: ") && s.contains("/40 rows ("), s);
+    assertTrue(s.contains("modernbert-embed: progress: ") && s.contains("/4000 rows ("), s);
   }
 }
