@@ -3,6 +3,7 @@ package dev.modernbert.encoder;
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.runtime.DtypeSpec;
+import dev.modernbert.encoder.runtime.GemmSpec;
 
 /**
  * How an encoder runs. Every field has a default that works on a CPU machine. Device, dtype and
@@ -19,8 +20,8 @@ import dev.modernbert.encoder.runtime.DtypeSpec;
  *     default 4,096 becomes 32,768 when the model loads on a GPU ({@link #forDevice})
  * @param maxBatchRows cap on rows per batch; the default 256 becomes 1,024 on a GPU
  * @param numThreads libtorch intra-op threads; 0 leaves libtorch's default (all cores)
- * @param gemm the CPU's matrix-product route: {@code auto} (measured at load), {@code default} or
- *     {@code onednn} ({@link dev.modernbert.encoder.runtime.GemmRoute}); ignored on a GPU
+ * @param gemm the CPU's matrix-product route: {@link GemmSpec#AUTO} (measured at load), {@link
+ *     GemmSpec#DEFAULT} or {@link GemmSpec#ONEDNN}; ignored on a GPU
  */
 public record EncoderOptions(
     DeviceSpec device,
@@ -29,7 +30,7 @@ public record EncoderOptions(
     int batchTokens,
     int maxBatchRows,
     int numThreads,
-    String gemm) {
+    GemmSpec gemm) {
 
   public static EncoderOptions defaults() {
     return new EncoderOptions(
@@ -39,7 +40,7 @@ public record EncoderOptions(
         BatchPlanner.DEFAULT_BATCH_TOKENS,
         BatchPlanner.DEFAULT_MAX_BATCH_ROWS,
         0,
-        "auto");
+        GemmSpec.AUTO);
   }
 
   /**
@@ -80,7 +81,7 @@ public record EncoderOptions(
     return new EncoderOptions(device, dtype, maxLength, batchTokens, maxBatchRows, n, gemm);
   }
 
-  public EncoderOptions withGemm(String g) {
+  public EncoderOptions withGemm(GemmSpec g) {
     return new EncoderOptions(device, dtype, maxLength, batchTokens, maxBatchRows, numThreads, g);
   }
 }

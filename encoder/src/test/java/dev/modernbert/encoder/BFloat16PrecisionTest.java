@@ -8,7 +8,7 @@ import dev.modernbert.encoder.labels.SequenceClassification;
 import dev.modernbert.encoder.labels.TokenClassification;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.runtime.DtypeSpec;
-import dev.modernbert.encoder.runtime.GemmRoute;
+import dev.modernbert.encoder.runtime.GemmSpec;
 import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.testing.Golden;
 import java.util.List;
@@ -45,7 +45,7 @@ class BFloat16PrecisionTest {
    * bf16 on a forced route: {@code gemm=auto} may refuse bf16 on these tiny shapes, where it is not
    * faster than float32; the accuracy bounds must hold on every route.
    */
-  private static ModernBertEncoder bf16(Golden g, String gemm) {
+  private static ModernBertEncoder bf16(Golden g, GemmSpec gemm) {
     return ModernBertEncoder.load(
         g.dir, EncoderOptions.defaults().withDtype(DtypeSpec.BFLOAT16).withGemm(gemm));
   }
@@ -56,7 +56,7 @@ class BFloat16PrecisionTest {
 
   @ParameterizedTest(name = "{0} gemm={1}")
   @MethodSource("fixturesAndRoutes")
-  void pooledEmbeddingsStayWithinCosine0999OfHf(String fixture, String gemm) {
+  void pooledEmbeddingsStayWithinCosine0999OfHf(String fixture, GemmSpec gemm) {
     try (Golden g = Golden.open(fixture);
         ModernBertEncoder enc = bf16(g, gemm)) {
       List<int[]> seqs = g.sequences();
@@ -77,7 +77,7 @@ class BFloat16PrecisionTest {
 
   @ParameterizedTest(name = "{0} gemm={1}")
   @MethodSource("fixturesAndRoutes")
-  void fillMaskTop1EqualsHf(String fixture, String gemm) {
+  void fillMaskTop1EqualsHf(String fixture, GemmSpec gemm) {
     try (Golden g = Golden.open(fixture);
         ModernBertEncoder enc = bf16(g, gemm)) {
       List<int[]> seqs = g.sequences();
@@ -136,12 +136,12 @@ class BFloat16PrecisionTest {
 
   static Stream<Arguments> classifiersAndRoutes() {
     return Stream.of(Golden.SEQCLS, Golden.TOKCLS)
-        .flatMap(f -> Stream.of(GemmRoute.values()).map(r -> Arguments.of(f, r.id())));
+        .flatMap(f -> GoldenParityTest.forcedRoutes().map(g -> Arguments.of(f, g)));
   }
 
   @ParameterizedTest(name = "{0} gemm={1}")
   @MethodSource("classifiersAndRoutes")
-  void classificationLabelsEqualHf(String fixture, String gemm) {
+  void classificationLabelsEqualHf(String fixture, GemmSpec gemm) {
     try (Golden g = Golden.open(fixture);
         ModernBertEncoder enc = bf16(g, gemm)) {
       List<int[]> seqs = g.sequences();

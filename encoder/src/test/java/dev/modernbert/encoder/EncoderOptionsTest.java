@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.modernbert.encoder.batch.BatchPlanner;
+import dev.modernbert.encoder.runtime.GemmSpec;
 import org.junit.jupiter.api.Test;
 
 /** The GPU's larger default batch applies only where the CPU default was left in place. */
@@ -18,11 +19,15 @@ class EncoderOptionsTest {
     assEqualsPlanner(BatchPlanner.defaults(true), gpu.planner());
     assEqualsPlanner(BatchPlanner.defaults(false), cpu.planner());
     EncoderOptions chosen =
-        new EncoderOptions(cpu.device(), cpu.dtype(), 0, 8192, 64, 0, "auto").forDevice(true);
+        new EncoderOptions(cpu.device(), cpu.dtype(), 0, 8192, 64, 0, GemmSpec.ONEDNN)
+            .forDevice(true);
     assertEquals(8192, chosen.batchTokens());
     assertEquals(64, chosen.maxBatchRows());
     assertEquals(cpu.device(), gpu.device());
     assertEquals(cpu.dtype(), gpu.dtype());
+    assertEquals(GemmSpec.AUTO, cpu.gemm());
+    assertEquals(GemmSpec.ONEDNN, chosen.gemm());
+    assertEquals(GemmSpec.DEFAULT, cpu.withGemm(GemmSpec.DEFAULT).gemm());
   }
 
   private static void assEqualsPlanner(BatchPlanner want, BatchPlanner got) {

@@ -12,7 +12,7 @@ import dev.modernbert.encoder.model.AttentionKernel;
 import dev.modernbert.encoder.model.BatchTensors;
 import dev.modernbert.encoder.model.ModernBertModel;
 import dev.modernbert.encoder.runtime.DeviceSpec;
-import dev.modernbert.encoder.runtime.GemmRoute;
+import dev.modernbert.encoder.runtime.GemmSpec;
 import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.task.BatchStats;
@@ -109,7 +109,7 @@ public final class BenchCommand {
       int threads,
       int batchTokens,
       List<Precision> dtypes,
-      List<String> gemms,
+      List<GemmSpec> gemms,
       DeviceSpec device,
       int warmup) {}
 
@@ -196,12 +196,12 @@ public final class BenchCommand {
       throw new IllegalArgumentException(
           "--dtype: the full run takes one dtype; lists need --impl");
     }
-    List<String> gemms = list(f, "--gemm", "auto");
-    for (String g : gemms) {
+    List<GemmSpec> gemms = new ArrayList<>();
+    for (String g : list(f, "--gemm", "auto")) {
       try {
-        GemmRoute.forced(g);
+        gemms.add(GemmSpec.parse(g));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--" + e.getMessage(), e);
+        throw new IllegalArgumentException("--gemm: " + e.getMessage(), e);
       }
     }
     if (gemms.size() > 1 && (impl == null || dtypes.size() > 1)) {
@@ -216,7 +216,7 @@ public final class BenchCommand {
         FlagParser.intAtLeast(f, "--threads", 2, 1),
         FlagParser.intAtLeast(f, "--batch-tokens", BatchPlanner.DEFAULT_BATCH_TOKENS, 1),
         List.copyOf(dtypes),
-        gemms,
+        List.copyOf(gemms),
         device,
         FlagParser.intAtLeast(f, "--warmup", 1, 0));
   }
@@ -303,7 +303,7 @@ public final class BenchCommand {
     System.out.println(deviceLine(opts.device(), device));
     TorchRuntime.setThreads(opts.threads());
     if (!device.isGpu()) {
-      for (String gemm : opts.gemms()) {
+      for (GemmSpec gemm : opts.gemms()) {
         System.out.println(GemmBench.cpuLine(opts.dtypes(), gemm));
       }
     }
@@ -375,9 +375,9 @@ public final class BenchCommand {
   }
 
   /** A model variant of one run: its dtype and CPU product route option. */
-  private record Variant(Precision dtype, String gemm) {
+  private record Variant(Precision dtype, GemmSpec gemm) {
     /** Every dtype on every route (the parser allows a list of only one of the two). */
-    static List<Variant> all(List<Precision> dtypes, List<String> gemms) {
+    static List<Variant> all(List<Precision> dtypes, List<GemmSpec> gemms) {
       List<Variant> out = new ArrayList<>();
       dtypes.forEach(d -> gemms.forEach(g -> out.add(new Variant(d, g))));
       return out;
@@ -385,7 +385,7 @@ public final class BenchCommand {
 
     /** The dtype, or the route where the dtypes are the same: what a PAIR compares. */
     String label() {
-      return gemm.equals("auto") ? dtype.id() : dtype.id() + ":" + gemm;
+      return gemm == GemmSpec.AUTO ? dtype.id() : dtype.id() + ":" + gemm;
     }
   }
 
@@ -581,7 +581,7 @@ public final class BenchCommand {
             "--dtype",
             opts.dtypes().get(0).id(),
             "--gemm",
-            opts.gemms().get(0),
+            opts.gemms().get(0).toString(),
             "--device",
             opts.device().toString(),
             "--warmup",

@@ -9,6 +9,7 @@ import dev.modernbert.encoder.runtime.CpuInfo;
 import dev.modernbert.encoder.runtime.GemmCalibration;
 import dev.modernbert.encoder.runtime.GemmProducts;
 import dev.modernbert.encoder.runtime.GemmRoute;
+import dev.modernbert.encoder.runtime.GemmSpec;
 import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import java.util.List;
@@ -32,7 +33,7 @@ final class GemmBench {
    * a ModernBERT-base model gets on this CPU for {@code dtypes} under {@code gemm} (measured for
    * {@code auto}); a refused bf16 is shown as {@code refused}.
    */
-  static String cpuLine(List<Precision> dtypes, String gemm) {
+  static String cpuLine(List<Precision> dtypes, GemmSpec gemm) {
     StringBuilder line =
         new StringBuilder(
             String.format(
@@ -48,8 +49,7 @@ final class GemmBench {
       String route;
       try {
         route =
-            GemmCalibration.decide(
-                    dtype, GemmRoute.forced(gemm), base.hiddenSize(), base.intermediateSize())
+            GemmCalibration.decide(dtype, gemm.route(), base.hiddenSize(), base.intermediateSize())
                 .route()
                 .id();
       } catch (IllegalArgumentException e) {

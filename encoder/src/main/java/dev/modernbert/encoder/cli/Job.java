@@ -8,6 +8,7 @@ import dev.modernbert.encoder.hub.HubException;
 import dev.modernbert.encoder.options.RunOptions;
 import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.runtime.DtypeSpec;
+import dev.modernbert.encoder.runtime.GemmSpec;
 import dev.modernbert.encoder.source.ModelSource;
 import dev.modernbert.encoder.task.TextTask;
 import java.io.PrintStream;
@@ -71,7 +72,7 @@ record Job(
     int batchTokens = f.value(RunOptions.BATCH_TOKENS);
     DeviceSpec device = DeviceSpec.parse(f.value(CliOptions.DEVICE)); // checked: valid
     DtypeSpec dtype = DtypeSpec.parse(f.value(CliOptions.DTYPE));
-    String gemm = f.value(RunOptions.GEMM);
+    GemmSpec gemm = GemmSpec.parse(f.value(RunOptions.GEMM)); // checked: valid
     int threads = f.value(CliOptions.THREADS);
     int blockRows = blockRows(f);
 

@@ -10,7 +10,7 @@ import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.runtime.GemmCalibration;
 import dev.modernbert.encoder.runtime.GemmDecision;
 import dev.modernbert.encoder.runtime.GemmProducts;
-import dev.modernbert.encoder.runtime.GemmRoute;
+import dev.modernbert.encoder.runtime.GemmSpec;
 import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.runtime.TorchRuntime;
 import dev.modernbert.encoder.weights.HeadKind;
@@ -18,6 +18,7 @@ import dev.modernbert.encoder.weights.Weights;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -70,15 +71,15 @@ public final class ModernBertModel implements AutoCloseable {
   /** Loads a checkpoint folder's weights onto {@code device} in {@code precision}. */
   public static ModernBertModel load(
       Path dir, ModernBertConfig config, Device device, Precision precision) {
-    return load(dir, config, device, precision, "auto");
+    return load(dir, config, device, precision, GemmSpec.AUTO);
   }
 
   /**
-   * {@link #load} with the CPU's product route {@code gemm} ({@link GemmRoute#CHOICES}; {@code
-   * auto} measures them; ignored on a GPU).
+   * {@link #load} with the CPU's product route {@code gemm} ({@link GemmSpec#AUTO} measures them;
+   * ignored on a GPU).
    */
   public static ModernBertModel load(
-      Path dir, ModernBertConfig config, Device device, Precision precision, String gemm) {
+      Path dir, ModernBertConfig config, Device device, Precision precision, GemmSpec gemm) {
     return create(
         config, device, precision, gemm, m -> Weights.load(dir, config, m, precision.dataType()));
   }
@@ -86,12 +87,12 @@ public final class ModernBertModel implements AutoCloseable {
   /** A model with random weights (HF's init scales): for benchmarks. */
   public static ModernBertModel random(
       ModernBertConfig config, HeadKind head, Device device, Precision precision) {
-    return random(config, head, device, precision, "auto");
+    return random(config, head, device, precision, GemmSpec.AUTO);
   }
 
   /** {@link #random} on the CPU product route {@code gemm} (as {@link #load} takes it). */
   public static ModernBertModel random(
-      ModernBertConfig config, HeadKind head, Device device, Precision precision, String gemm) {
+      ModernBertConfig config, HeadKind head, Device device, Precision precision, GemmSpec gemm) {
     return create(
         config,
         device,
@@ -111,14 +112,14 @@ public final class ModernBertModel implements AutoCloseable {
       ModernBertConfig config,
       Device device,
       Precision precision,
-      String gemmOption,
+      GemmSpec gemmOption,
       Function<NDManager, Weights> weights) {
-    GemmRoute forced = GemmRoute.forced(gemmOption); // refuses a bad value on every device
+    Objects.requireNonNull(gemmOption, "gemm"); // refused on every device
     GemmDecision gemm =
         device.isGpu() || precision == Precision.FLOAT16
             ? null
             : GemmCalibration.decide(
-                precision, forced, config.hiddenSize(), config.intermediateSize());
+                precision, gemmOption.route(), config.hiddenSize(), config.intermediateSize());
     NDManager manager = TorchRuntime.engine().newBaseManager(device);
     GemmProducts products = null;
     try {

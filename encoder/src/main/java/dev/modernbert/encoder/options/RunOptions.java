@@ -2,7 +2,7 @@ package dev.modernbert.encoder.options;
 
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.runtime.DeviceSpec;
-import dev.modernbert.encoder.runtime.GemmRoute;
+import dev.modernbert.encoder.runtime.GemmSpec;
 import java.util.List;
 
 /**
@@ -78,7 +78,7 @@ public final class RunOptions {
               + " load and takes the faster (the outputs are the same); the others force one,"
               + " for A/B tests",
           "auto",
-          GemmRoute.CHOICES);
+          GemmSpec.NAMES);
 
   public static final Option<Integer> NUM_THREADS =
       Option.integer(

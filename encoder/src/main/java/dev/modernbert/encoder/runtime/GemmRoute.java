@@ -1,6 +1,5 @@
 package dev.modernbert.encoder.runtime;
 
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -8,30 +7,14 @@ import java.util.Locale;
  * #DEFAULT} is libtorch's own {@code linear} (MKL/BLAS sgemm for float32, oneDNN with the plain
  * weights for bfloat16); {@link #ONEDNN} is oneDNN's matmul on weights re-laid out once, at load,
  * in its blocked layout ({@code mkldnn._reorder_linear_weight} + {@code mkldnn._linear_pointwise}).
- * {@code auto} lets {@link GemmCalibration} pick the faster one.
+ * {@code auto} lets {@link GemmCalibration} pick the faster one; the option is {@link GemmSpec}.
  */
 public enum GemmRoute {
   DEFAULT,
   ONEDNN;
 
-  /** The values of the {@code gemm} option. */
-  public static final List<String> CHOICES = List.of("auto", "default", "onednn");
-
   /** The name users give ({@code default}, {@code onednn}). */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  /**
-   * The route {@code gemm} forces, or null for {@code auto} (the calibration decides).
-   *
-   * @throws IllegalArgumentException for a value outside {@link #CHOICES}
-   */
-  public static GemmRoute forced(String gemm) {
-    if (!CHOICES.contains(gemm)) {
-      throw new IllegalArgumentException(
-          "gemm: bad value \"" + gemm + "\" (expected one of " + String.join(", ", CHOICES) + ")");
-    }
-    return gemm.equals("auto") ? null : valueOf(gemm.toUpperCase(Locale.ROOT));
   }
 }

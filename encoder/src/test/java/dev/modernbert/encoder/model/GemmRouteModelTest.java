@@ -8,6 +8,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.Shape;
 import dev.modernbert.encoder.config.ModernBertConfig;
 import dev.modernbert.encoder.runtime.GemmRoute;
+import dev.modernbert.encoder.runtime.GemmSpec;
 import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.testing.Golden;
 import dev.modernbert.encoder.weights.HeadKind;
@@ -39,7 +40,8 @@ class GemmRouteModelTest {
     try (Golden g = Golden.open(Golden.MAIN)) {
       ModernBertConfig c = ModernBertConfig.read(g.dir.resolve("config.json"));
       try (ModernBertModel m =
-          ModernBertModel.random(c, HeadKind.MASKED_LM, Device.cpu(), dtype, route.id())) {
+          ModernBertModel.random(
+              c, HeadKind.MASKED_LM, Device.cpu(), dtype, GemmSpec.parse(route.id()))) {
         assertEquals(route, m.gemm().route());
         long projections = 7L * c.numHiddenLayers(); // q, k, v, Wo; Wi's two halves, Wo
         assertEquals(dense ? projections : 0, m.denseProjectionWeights());

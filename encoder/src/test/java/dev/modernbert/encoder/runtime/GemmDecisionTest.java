@@ -2,7 +2,6 @@ package dev.modernbert.encoder.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,15 +81,5 @@ class GemmDecisionTest {
     assertTrue(s.contains("float32 default 141.0 GFLOP/s"), s);
     assertTrue(s.contains("bfloat16 onednn 610.0 GFLOP/s"), s);
     assertTrue(s.endsWith("float32 products on route onednn (gemm=auto)"), s);
-  }
-
-  @Test
-  void theGemmOptionParses() {
-    assertNull(GemmRoute.forced("auto"));
-    assertEquals(GemmRoute.DEFAULT, GemmRoute.forced("default"));
-    assertEquals(GemmRoute.ONEDNN, GemmRoute.forced("onednn"));
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> GemmRoute.forced("mkl"));
-    assertEquals("gemm: bad value \"mkl\" (expected one of auto, default, onednn)", e.getMessage());
   }
 }

@@ -4,6 +4,7 @@ import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.runtime.DtypeSpec;
+import dev.modernbert.encoder.runtime.GemmSpec;
 import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.runtime.TorchDoctor;
 import dev.modernbert.encoder.runtime.TorchRuntime;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class ExecutorModels {
   /** What identifies a loaded model: what changes its outputs (maxLength: where texts are cut). */
   public record Key(
-      String modelDir, DeviceSpec device, Precision precision, String gemm, int maxLength) {}
+      String modelDir, DeviceSpec device, Precision precision, GemmSpec gemm, int maxLength) {}
 
   /** A model and whether this call loaded it (and how long that took). */
   public record Acquired(SharedModel model, boolean loadedNow, long loadNanos) {}
@@ -47,7 +48,8 @@ public final class ExecutorModels {
     ResolvedDevice device = DeviceResolver.resolve(spec.device(), spec.dtype(), taskGpus);
     checkDevice(device.device());
     Path dir = ModelFiles.localize(spec.model(), conf);
-    String gemm = device.device().isGpu() ? "auto" : spec.gemm(); // a CPU route: not on a GPU
+    GemmSpec gemm =
+        device.device().isGpu() ? GemmSpec.AUTO : spec.gemm(); // a CPU route: not on a GPU
     Key key = new Key(dir.toString(), device.device(), device.precision(), gemm, spec.maxLength());
     return CACHE.computeIfAbsent(key, k -> new Holder()).get(key, spec, dir);
   }

@@ -3,6 +3,7 @@ package dev.modernbert.spark.executor;
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.runtime.DtypeSpec;
+import dev.modernbert.encoder.runtime.GemmSpec;
 import dev.modernbert.encoder.source.ModelSource;
 import java.io.Serializable;
 
@@ -18,7 +19,7 @@ import java.io.Serializable;
  * @param sortWindowRows rows a task gathers, tokenizes and submits together
  * @param device as asked for; made concrete on the executor ({@link DeviceResolver})
  * @param dtype as asked for
- * @param gemm the CPU's matrix-product route: {@code auto}, {@code default} or {@code onednn}
+ * @param gemm the CPU's matrix-product route, as asked for
  * @param numThreads libtorch intra-op threads; 0 = the executor's cores
  * @param onError {@code fail} or {@code null}
  */
@@ -30,7 +31,7 @@ public record StageSpec(
     int sortWindowRows,
     DeviceSpec device,
     DtypeSpec dtype,
-    String gemm,
+    GemmSpec gemm,
     int numThreads,
     String onError)
     implements Serializable {

@@ -6,6 +6,7 @@ import dev.modernbert.encoder.options.Option;
 import dev.modernbert.encoder.options.RunOptions;
 import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.runtime.DtypeSpec;
+import dev.modernbert.encoder.runtime.GemmSpec;
 import dev.modernbert.encoder.source.ModelSource;
 import dev.modernbert.encoder.task.TextTask;
 import dev.modernbert.encoder.weights.HeadKind;
@@ -377,7 +378,7 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
         getSortWindowRows(),
         DeviceSpec.parse(getDevice()),
         DtypeSpec.parse(getDtype()),
-        getGemm(),
+        GemmSpec.parse(getGemm()),
         getNumThreads(),
         getOnError());
   }

@@ -14,6 +14,7 @@ import dev.modernbert.encoder.longtext.LongTextMode;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.runtime.DtypeSpec;
+import dev.modernbert.encoder.runtime.GemmSpec;
 import dev.modernbert.encoder.source.ModelSource;
 import dev.modernbert.encoder.task.Embed;
 import dev.modernbert.encoder.task.LoadedModel;
@@ -44,7 +45,7 @@ class DeviceRunnerTest {
         64,
         DeviceSpec.CPU,
         DtypeSpec.AUTO,
-        "auto",
+        GemmSpec.AUTO,
         0,
         "fail");
   }

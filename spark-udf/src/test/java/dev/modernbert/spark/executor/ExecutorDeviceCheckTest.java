@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.runtime.DtypeSpec;
+import dev.modernbert.encoder.runtime.GemmSpec;
 import dev.modernbert.encoder.runtime.TorchCheck;
 import dev.modernbert.encoder.source.ModelSource;
 import java.util.List;
@@ -32,7 +33,7 @@ class ExecutorDeviceCheckTest {
             64,
             DeviceSpec.parse("cuda"),
             DtypeSpec.AUTO,
-            "auto",
+            GemmSpec.AUTO,
             0,
             "fail");
     TorchCheck.TorchSetupException e =

@@ -18,6 +18,7 @@ import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.batch.BatchPlanner;
 import dev.modernbert.encoder.pool.Pooling;
+import dev.modernbert.encoder.runtime.GemmSpec;
 import dev.modernbert.encoder.runtime.Precision;
 import dev.modernbert.encoder.testing.Assertions;
 import dev.modernbert.spark.executor.StageMetrics;
@@ -390,6 +391,11 @@ class ModernBertEmbedderTest {
     assertEquals("auto", e.getGemm());
     assertEquals(25, e.params().length);
     e.setModelPath("demo").setPooling("mean");
+    // the gemm Param is parsed once, on the driver, into the spec the executors load with
+    assertEquals(GemmSpec.AUTO, e.toSpec().gemm());
+    assertEquals(
+        GemmSpec.ONEDNN,
+        new ModernBertEmbedder().setModelPath("demo").setGemm("onednn").toSpec().gemm());
     ModernBertEmbedder c = e.copy(new ParamMap().put(e.normalize(), true));
     assertEquals(e.uid(), c.uid());
     assertEquals("mean", c.getPooling());
