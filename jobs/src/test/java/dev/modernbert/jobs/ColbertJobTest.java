@@ -99,7 +99,9 @@ class ColbertJobTest {
     JobException missing =
         assertThrows(
             JobException.class, () -> EmbedJob.run(spark, JobOptions.parse(args()), quiet()));
-    assertTrue(missing.getMessage().contains("--task colbert needs --role"), missing.getMessage());
+    assertTrue(
+        missing.getMessage().contains("--task colbert needs --role query or --role document"),
+        missing.getMessage());
     JobException bad =
         assertThrows(
             JobException.class,

@@ -137,6 +137,22 @@ class ColbertCommandTest {
   }
 
   @Test
+  void aMissingRoleIsAUsageError() throws IOException {
+    Result r =
+        run(
+            "colbert",
+            "--model",
+            GOLDEN.dir.toString(),
+            "--input",
+            input("query").toString(),
+            "--output",
+            tmp.resolve("out.jsonl").toString());
+    assertEquals(Main.EXIT_USAGE, r.code());
+    assertTrue(r.err().contains("missing required flag --role"), r.err());
+    assertFalse(Files.exists(tmp.resolve("out.jsonl")));
+  }
+
+  @Test
   void aFolderThatIsNotPylateIsAUsageError() throws IOException {
     Result r =
         run(
