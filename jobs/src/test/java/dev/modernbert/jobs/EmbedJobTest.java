@@ -42,18 +42,7 @@ class EmbedJobTest {
   }
 
   private JobException fails(String... args) {
-    return assertThrows(
-        JobException.class,
-        () ->
-            EmbedJob.run(
-                spark, JobOptions.parse(args), new PrintStream(OutputStreamNull.INSTANCE)));
-  }
-
-  private static final class OutputStreamNull extends java.io.OutputStream {
-    static final OutputStreamNull INSTANCE = new OutputStreamNull();
-
-    @Override
-    public void write(int b) {}
+    return assertThrows(JobException.class, () -> JobRuns.run(spark, args));
   }
 
   @Test
@@ -68,26 +57,11 @@ class EmbedJobTest {
     Path out = tmp.resolve("out");
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     EmbedJob.Result r =
-        EmbedJob.run(
+        JobRuns.run(
             spark,
-            JobOptions.parse(
-                new String[] {
-                  "--input",
-                  in.toString(),
-                  "--output",
-                  out.toString(),
-                  "--model",
-                  "demo",
-                  "--output-format",
-                  "json",
-                  "--keep-cols",
-                  "k",
-                  "--pooling",
-                  "mean",
-                  "--partitions",
-                  "3"
-                }),
-            new PrintStream(buf, true, StandardCharsets.UTF_8));
+            new PrintStream(buf, true, StandardCharsets.UTF_8),
+            JobRuns.demoJson(
+                in, out, "--keep-cols", "k", "--pooling", "mean", "--partitions", "3"));
     assertEquals(0, r.exitCode());
     assertTrue(Files.exists(out.resolve("_SUCCESS")));
     JsonObject s =
@@ -101,13 +75,7 @@ class EmbedJobTest {
     assertTrue(s.get("tokens_per_s").getAsDouble() > 0);
     assertTrue(buf.toString(StandardCharsets.UTF_8).contains("rows_out         41"));
     // Output rows: id, k, embedding; no text.
-    String part;
-    try (var files = Files.list(out)) {
-      part =
-          Files.readString(
-              files.filter(f -> f.getFileName().toString().startsWith("part-")).findFirst().get());
-    }
-    JsonObject row = JsonParser.parseString(part.lines().findFirst().get()).getAsJsonObject();
+    JsonObject row = JobRuns.partRows(out).get(0);
     assertTrue(row.has("id") && row.has("k") && row.has("embedding"), row.toString());
     assertFalse(row.has("text"));
 
@@ -129,19 +97,10 @@ class EmbedJobTest {
     Path in = jsonl("long", lines.toArray(new String[0]));
     Path out = tmp.resolve("long-out");
     EmbedJob.Result r =
-        EmbedJob.run(
+        JobRuns.run(
             spark,
-            JobOptions.parse(
-                new String[] {
-                  "--input", in.toString(),
-                  "--output", out.toString(),
-                  "--model", "demo",
-                  "--output-format", "json",
-                  "--long-text", "chunk",
-                  "--window-tokens", "24",
-                  "--window-overlap", "4"
-                }),
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            JobRuns.demoJson(
+                in, out, "--long-text", "chunk", "--window-tokens", "24", "--window-overlap", "4"));
     assertEquals(0, r.exitCode(), "every input row has its first chunk (or its null row)");
     JsonObject s =
         JsonParser.parseString(Files.readString(out.resolve(EmbedJob.SUMMARY_FILE)))
@@ -151,14 +110,7 @@ class EmbedJobTest {
     assertEquals(12, s.get("chunked_rows").getAsLong());
     long chunks = s.get("chunks").getAsLong();
     assertTrue(chunks > 12, "long texts give several chunks: " + chunks);
-    List<JsonObject> rows = new ArrayList<>();
-    try (var files = Files.list(out)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
-        Files.readString(f)
-            .lines()
-            .forEach(l -> rows.add(JsonParser.parseString(l).getAsJsonObject()));
-      }
-    }
+    List<JsonObject> rows = JobRuns.partRows(out);
     assertEquals(chunks + 1, rows.size(), "one row per chunk, plus the null text's row");
     JsonObject first = rows.stream().filter(o -> o.has("chunk_index")).findFirst().get();
     assertTrue(
@@ -448,63 +400,31 @@ class EmbedJobTest {
     assertFalse(Files.exists(out));
 
     // --bad-input skip: the good rows only, the bad ones counted.
-    EmbedJob.Result r =
-        EmbedJob.run(
-            spark,
-            JobOptions.parse(
-                new String[] {
-                  "--input",
-                  in.toString(),
-                  "--output",
-                  out.toString(),
-                  "--model",
-                  "demo",
-                  "--output-format",
-                  "json",
-                  "--bad-input",
-                  "skip"
-                }),
-            new PrintStream(OutputStreamNull.INSTANCE));
+    EmbedJob.Result r = JobRuns.run(spark, JobRuns.demoJson(in, out, "--bad-input", "skip"));
     assertEquals(0, r.exitCode());
     assertEquals(3L, r.summary().get("bad_input_rows"));
     assertEquals(2L, r.summary().get("rows_in"));
     assertEquals(2L, r.summary().get("rows_out"));
     assertEquals(0L, r.summary().get("null_rows"));
     List<String> ids = new ArrayList<>();
-    try (var files = Files.list(out)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
-        Files.readString(f)
-            .lines()
-            .forEach(
-                l -> ids.add(JsonParser.parseString(l).getAsJsonObject().get("id").toString()));
-      }
-    }
+    JobRuns.partRows(out).forEach(row -> ids.add(row.get("id").toString()));
     java.util.Collections.sort(ids);
     assertEquals(List.of("1", "4"), ids);
 
     // --bad-input skip with --checkpoint: the stream reads the good lines only.
     Path streamOut = tmp.resolve("bad-stream-out");
     r =
-        EmbedJob.run(
+        JobRuns.run(
             spark,
-            JobOptions.parse(
-                new String[] {
-                  "--input",
-                  in.toString(),
-                  "--output",
-                  streamOut.toString(),
-                  "--model",
-                  "demo",
-                  "--output-format",
-                  "json",
-                  "--bad-input",
-                  "skip",
-                  "--checkpoint",
-                  tmp.resolve("bad-stream-ckpt").toString(),
-                  "--progress-interval",
-                  "0"
-                }),
-            new PrintStream(OutputStreamNull.INSTANCE));
+            JobRuns.demoJson(
+                in,
+                streamOut,
+                "--bad-input",
+                "skip",
+                "--checkpoint",
+                tmp.resolve("bad-stream-ckpt").toString(),
+                "--progress-interval",
+                "0"));
     assertEquals(0, r.exitCode());
     assertEquals(3L, r.summary().get("bad_input_rows"));
     assertEquals(2L, r.summary().get("rows_in"));
@@ -540,22 +460,9 @@ class EmbedJobTest {
     for (String format : List.of("parquet", "json")) {
       Path out = tmp.resolve("nan-out-" + format);
       EmbedJob.Result r =
-          EmbedJob.run(
+          JobRuns.run(
               spark,
-              JobOptions.parse(
-                  new String[] {
-                    "--input",
-                    in.toString(),
-                    "--output",
-                    out.toString(),
-                    "--model",
-                    model,
-                    "--output-format",
-                    format,
-                    "--progress-interval",
-                    "0"
-                  }),
-              new PrintStream(OutputStreamNull.INSTANCE));
+              JobRuns.flags(in, out, model, "--output-format", format, "--progress-interval", "0"));
       assertEquals(0, r.exitCode(), format);
       // Parquet stores NaN floats; JSON, which has no NaN, carries them as the string "NaN"
       // (Spark's JSON writer), which Spark reads back as NaN given the float schema.
@@ -571,11 +478,11 @@ class EmbedJobTest {
       List<Object> v = rows.get(0).getList(0);
       assertTrue(Float.isNaN((Float) v.get(0)), format + ": " + v);
       if (format.equals("json")) {
-        try (var files = Files.list(out)) {
-          Path part =
-              files.filter(f -> f.getFileName().toString().startsWith("part-")).findFirst().get();
-          assertTrue(Files.readString(part).contains("\"embedding\":[\"NaN\""), part.toString());
+        StringBuilder parts = new StringBuilder();
+        for (Path part : JobRuns.partFiles(out)) {
+          parts.append(Files.readString(part));
         }
+        assertTrue(parts.toString().contains("\"embedding\":[\"NaN\""), parts.toString());
       }
     }
   }
