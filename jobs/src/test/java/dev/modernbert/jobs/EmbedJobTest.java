@@ -80,7 +80,7 @@ class EmbedJobTest {
     assertFalse(row.has("text"));
 
     // --mode error on the existing output: refused before anything runs.
-    JobException e = fails("--input", in.toString(), "--output", out.toString(), "--model", "demo");
+    JobException e = fails(JobRuns.flags(in, out, "demo"));
     assertTrue(e.getMessage().contains("already exists"), e.getMessage());
     assertEquals(JobException.USAGE, e.exitCode());
   }
@@ -123,14 +123,7 @@ class EmbedJobTest {
 
   @Test
   void missingInput() {
-    JobException e =
-        fails(
-            "--input",
-            tmp.resolve("nope").toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            "demo");
+    JobException e = fails(JobRuns.flags(tmp.resolve("nope"), tmp.resolve("o"), "demo"));
     assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     e =
         fails(
@@ -147,32 +140,14 @@ class EmbedJobTest {
   @Test
   void missingAndWrongTypedTextColumn() throws Exception {
     Path body = jsonl("body", "{\"id\": 1, \"body\": \"hello\"}");
-    JobException e =
-        fails(
-            "--input",
-            body.toString(),
-            "--output",
-            tmp.resolve("o1").toString(),
-            "--model",
-            "demo");
+    JobException e = fails(JobRuns.flags(body, tmp.resolve("o1"), "demo"));
     assertTrue(e.getMessage().contains("input column \"text\" does not exist"), e.getMessage());
     Path num = jsonl("num", "{\"id\": 1, \"text\": 42}");
-    e =
-        fails(
-            "--input", num.toString(), "--output", tmp.resolve("o2").toString(), "--model", "demo");
+    e = fails(JobRuns.flags(num, tmp.resolve("o2"), "demo"));
     // A number in the text column is a bad line (JSON input is checked line by line), exit 2.
     assertTrue(e.getMessage().contains("\"text\" is a number, not a string"), e.getMessage());
     assertEquals(JobException.USAGE, e.exitCode());
-    e =
-        fails(
-            "--input",
-            body.toString(),
-            "--output",
-            tmp.resolve("o3").toString(),
-            "--model",
-            "demo",
-            "--id-col",
-            "key");
+    e = fails(JobRuns.flags(body, tmp.resolve("o3"), "demo", "--id-col", "key"));
     assertTrue(e.getMessage().contains("column \"key\" (--id-col) does not exist"), e.getMessage());
     assertFalse(Files.exists(tmp.resolve("o1")));
     assertFalse(Files.exists(tmp.resolve("o2")));
@@ -181,54 +156,15 @@ class EmbedJobTest {
   @Test
   void badModelPathAndTask() throws Exception {
     Path in = jsonl("in", "{\"id\": 1, \"text\": \"hello\"}");
-    JobException e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            tmp.resolve("no-model").toString());
+    JobException e = fails(JobRuns.flags(in, tmp.resolve("o"), tmp.resolve("no-model").toString()));
     assertTrue(e.getMessage().contains("the model path does not exist"), e.getMessage());
-    e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            "file://" + tmp.resolve("no-model"));
+    e = fails(JobRuns.flags(in, tmp.resolve("o"), "file://" + tmp.resolve("no-model")));
     assertTrue(e.getMessage().contains("the model path does not exist"), e.getMessage());
-    e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            in.toString());
+    e = fails(JobRuns.flags(in, tmp.resolve("o"), in.toString()));
     assertTrue(e.getMessage().contains("no config.json"), e.getMessage());
-    e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            "demo",
-            "--task",
-            "translate");
+    e = fails(JobRuns.flags(in, tmp.resolve("o"), "demo", "--task", "translate"));
     assertTrue(e.getMessage().contains("--task translate is not known"), e.getMessage());
-    e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            "demo",
-            "--pooling",
-            "median");
+    e = fails(JobRuns.flags(in, tmp.resolve("o"), "demo", "--pooling", "median"));
     assertTrue(e.getMessage().contains("bad option value"), e.getMessage());
     assertFalse(Files.exists(tmp.resolve("o")));
   }
@@ -265,32 +201,13 @@ class EmbedJobTest {
   void anOutputThatIsTheInputIsRefusedBeforeAnythingIsDeleted() throws Exception {
     Path in = jsonl("same", "{\"id\": 1, \"text\": \"hello\"}");
     JobException e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            in.toString(),
-            "--model",
-            "demo",
-            "--output-format",
-            "json",
-            "--mode",
-            "overwrite");
+        fails(JobRuns.flags(in, in, "demo", "--output-format", "json", "--mode", "overwrite"));
     assertEquals(JobException.USAGE, e.exitCode());
     assertTrue(
         e.getMessage().contains("--output " + in + " is also --input " + in), e.getMessage());
     assertTrue(Files.exists(in.resolve("part-0.jsonl")), "the input is still there");
     // A folder above the input, in overwrite mode, too.
-    e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            tmp.toString(),
-            "--model",
-            "demo",
-            "--mode",
-            "overwrite");
+    e = fails(JobRuns.flags(in, tmp, "demo", "--mode", "overwrite"));
     assertTrue(e.getMessage().contains("contains --input"), e.getMessage());
     assertTrue(Files.exists(in.resolve("part-0.jsonl")), "the input is still there");
     // --checkpoint: the same folder as the output.
@@ -305,32 +222,21 @@ class EmbedJobTest {
     // --prompt with --prompt-name: refused before even the input is looked at.
     JobException e =
         fails(
-            "--input",
-            tmp.resolve("none").toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            "demo",
-            "--prompt",
-            "q: ",
-            "--prompt-name",
-            "query");
+            JobRuns.flags(
+                tmp.resolve("none"),
+                tmp.resolve("o"),
+                "demo",
+                "--prompt",
+                "q: ",
+                "--prompt-name",
+                "query"));
     assertEquals(JobException.USAGE, e.exitCode());
     assertTrue(e.getMessage().contains("exclude each other"), e.getMessage());
     // An unknown prompt name of a local folder: exit 2 on the driver, listing the names.
     Path in = jsonl("prompt-in", "{\"id\": 1, \"text\": \"hello\"}");
     String model =
         dev.modernbert.encoder.testing.Golden.resource("golden/st-mean-normalize").toString();
-    e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            model,
-            "--prompt-name",
-            "nope");
+    e = fails(JobRuns.flags(in, tmp.resolve("o"), model, "--prompt-name", "nope"));
     assertEquals(JobException.USAGE, e.exitCode());
     assertTrue(e.getMessage().contains("unknown prompt name \"nope\""), e.getMessage());
     assertTrue(e.getMessage().contains("query, document"), e.getMessage());
@@ -349,15 +255,7 @@ class EmbedJobTest {
         model.resolve("pytorch_model.bin"));
     for (String task : List.of("embed", "fill-mask")) {
       JobException e =
-          fails(
-              "--input",
-              in.toString(),
-              "--output",
-              tmp.resolve("o-" + task).toString(),
-              "--model",
-              model.toString(),
-              "--task",
-              task);
+          fails(JobRuns.flags(in, tmp.resolve("o-" + task), model.toString(), "--task", task));
       assertEquals(JobException.USAGE, e.exitCode(), e.getMessage());
       assertTrue(e.getMessage().contains("names the global os.system"), e.getMessage());
       assertFalse(Files.exists(tmp.resolve("o-" + task)));
@@ -375,7 +273,7 @@ class EmbedJobTest {
             "{\"id\": 3, \"text\": 5}",
             "{\"id\": 4, \"text\": \"also good\"}");
     Path out = tmp.resolve("bad-out");
-    JobException e = fails("--input", in.toString(), "--output", out.toString(), "--model", "demo");
+    JobException e = fails(JobRuns.flags(in, out, "demo"));
     assertEquals(JobException.USAGE, e.exitCode());
     String m = e.getMessage();
     assertTrue(m.contains("3 bad JSON lines; the first: "), m);
@@ -385,16 +283,7 @@ class EmbedJobTest {
     assertTrue(m.contains("--bad-input skip"), m);
     assertFalse(Files.exists(out));
     // The same policy with --checkpoint, before the query starts.
-    e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            out.toString(),
-            "--model",
-            "demo",
-            "--checkpoint",
-            tmp.resolve("bad-ckpt").toString());
+    e = fails(JobRuns.flags(in, out, "demo", "--checkpoint", tmp.resolve("bad-ckpt").toString()));
     assertEquals(JobException.USAGE, e.exitCode());
     assertTrue(e.getMessage().contains("3 bad JSON lines"), e.getMessage());
     assertFalse(Files.exists(out));
