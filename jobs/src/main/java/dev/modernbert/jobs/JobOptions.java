@@ -288,14 +288,28 @@ public final class JobOptions {
    * error-col=}: none; {@code output-col=}: the task's column), unless blank is one of its values
    * (an empty prompt: no prompt).
    *
-   * @throws JobException a usage error naming the flag and the bad value
+   * @throws JobException a usage error naming the flag and the bad value, or naming the stage's
+   *     first {@linkplain Option#required required} option that was not given
    */
   public <T extends ModernBertStage<?>> T applyTo(T stage) {
+    return applyTo(stage, stage.getClass().getSimpleName());
+  }
+
+  /**
+   * {@link #applyTo(ModernBertStage)}, where {@code who} names the stage in the message of a
+   * missing required option: {@code --task colbert needs --role query or --role document}.
+   */
+  public <T extends ModernBertStage<?>> T applyTo(T stage, String who) {
     for (Option<?> o : stage.options()) {
-      String v = values.get(o.key());
-      if (v == null || (v.isBlank() && !acceptsBlank(o))) { // blank: the stage's default
+      if (o.isRequired() && !given(o)) {
+        throw JobException.usage(who + " needs " + o.requirement());
+      }
+    }
+    for (Option<?> o : stage.options()) {
+      if (!given(o)) { // not given or blank: the stage's default
         continue;
       }
+      String v = values.get(o.key());
       try {
         stage.setFromText(o.name(), v, o.flag());
       } catch (IllegalArgumentException e) {
@@ -303,6 +317,12 @@ public final class JobOptions {
       }
     }
     return stage;
+  }
+
+  /** True when {@code o} was given a value: not blank, unless blank is one of its values. */
+  private boolean given(Option<?> o) {
+    String v = values.get(o.key());
+    return v != null && (!v.isBlank() || acceptsBlank(o));
   }
 
   private static boolean acceptsBlank(Option<?> o) {

@@ -45,11 +45,7 @@ public record JobTask(Output output) {
    * computed).
    */
   public ModernBertStage<?> stage(JobOptions options, String textCol) {
-    String role = options.get("role"); // the one Param without a default that a task requires
-    if (output == Output.COLBERT && (role == null || role.isBlank())) {
-      throw JobException.usage("--task colbert needs --role query or --role document");
-    }
-    ModernBertStage<?> stage = options.applyTo(defaultStage());
+    ModernBertStage<?> stage = options.applyTo(defaultStage(), "--task " + name());
     try {
       // the text column and the model are the job's to decide
       stage.setInputCol(textCol);

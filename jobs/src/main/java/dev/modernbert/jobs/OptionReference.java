@@ -150,7 +150,10 @@ public final class OptionReference {
     }
     sb.append("- Values: ").append(o.describeValues());
     Object d = o.defaultValue();
-    sb.append(d == null || String.valueOf(d).isEmpty() ? "; no default" : "; default `" + d + "`");
+    sb.append(
+        o.isRequired()
+            ? "; required"
+            : d == null || String.valueOf(d).isEmpty() ? "; no default" : "; default `" + d + "`");
     sb.append("\n\n").append(stages.isEmpty() ? o.flagDoc() : o.doc()).append('\n');
   }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,22 +49,21 @@ class CheckpointRunTest {
     List<String> a =
         new ArrayList<>(
             List.of(
-                "--input", in.toString(),
-                "--output", out.toString(),
-                "--model", "demo",
-                "--output-format", "json",
-                "--checkpoint", ckpt.toString(),
-                "--max-files-per-trigger", "1",
-                "--progress-interval", "0"));
+                JobRuns.demoJson(
+                    in,
+                    out,
+                    "--checkpoint",
+                    ckpt.toString(),
+                    "--max-files-per-trigger",
+                    "1",
+                    "--progress-interval",
+                    "0")));
     a.addAll(List.of(more));
     return a;
   }
 
   private static EmbedJob.Result run(List<String> args) {
-    return EmbedJob.run(
-        spark,
-        JobOptions.parse(args.toArray(new String[0])),
-        new PrintStream(OutputStream.nullOutputStream()));
+    return JobRuns.run(spark, args.toArray(String[]::new));
   }
 
   private static Map<Long, List<Float>> read(Path out) {
@@ -115,22 +113,7 @@ class CheckpointRunTest {
 
     // The same rows and vectors as the batch job.
     Path batch = tmp.resolve("batch");
-    EmbedJob.run(
-        spark,
-        JobOptions.parse(
-            new String[] {
-              "--input",
-              in.toString(),
-              "--output",
-              batch.toString(),
-              "--model",
-              "demo",
-              "--output-format",
-              "json",
-              "--progress-interval",
-              "0"
-            }),
-        new PrintStream(OutputStream.nullOutputStream()));
+    JobRuns.run(spark, JobRuns.demoJson(in, batch, "--progress-interval", "0"));
     Map<Long, List<Float>> expected = read(batch);
     Map<Long, List<Float>> got = read(out);
     assertEquals(expected.keySet(), got.keySet());
@@ -193,10 +176,8 @@ class CheckpointRunTest {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     List<String> a = args(in, tmp.resolve("out"), tmp.resolve("ckpt"));
     a.set(a.indexOf("--progress-interval") + 1, "1");
-    EmbedJob.run(
-        spark,
-        JobOptions.parse(a.toArray(new String[0])),
-        new PrintStream(buf, true, StandardCharsets.UTF_8));
+    JobRuns.run(
+        spark, new PrintStream(buf, true, StandardCharsets.UTF_8), a.toArray(String[]::new));
     String s = buf.toString(StandardCharsets.UTF_8);
     assertTrue(s.contains("modernbert-embed: Spark UI disabled"), s);
     assertTrue(s.contains("modernbert-embed: progress: ") && s.contains("/4000 rows ("), s);

@@ -7,17 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.modernbert.encoder.testing.ColbertGolden;
 import dev.modernbert.encoder.testing.Golden;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,17 +71,11 @@ class ColbertJobTest {
 
   @Test
   void documentVectorsMatchPylate() throws Exception {
-    EmbedJob.Result r = EmbedJob.run(spark, JobOptions.parse(args("--role", "document")), quiet());
+    EmbedJob.Result r = JobRuns.run(spark, args("--role", "document"));
     assertEquals(0, r.exitCode());
     Map<String, float[][]> rows = new HashMap<>();
-    try (Stream<Path> files = Files.list(tmp.resolve("out"))) {
-      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
-        for (String line : Files.readAllLines(f)) {
-          JsonObject row = JsonParser.parseString(line).getAsJsonObject();
-          rows.put(
-              row.get("id").getAsString(), ColbertGolden.matrix(row.getAsJsonArray("embeddings")));
-        }
-      }
+    for (JsonObject row : JobRuns.partRows(tmp.resolve("out"))) {
+      rows.put(row.get("id").getAsString(), ColbertGolden.matrix(row.getAsJsonArray("embeddings")));
     }
     assertEquals(GOLDEN.documents().size(), rows.size());
     for (ColbertGolden.Encoded g : GOLDEN.documents()) {
@@ -96,21 +86,15 @@ class ColbertJobTest {
 
   @Test
   void theRoleIsRequiredAndChecked() throws Exception {
-    JobException missing =
-        assertThrows(
-            JobException.class, () -> EmbedJob.run(spark, JobOptions.parse(args()), quiet()));
-    assertTrue(missing.getMessage().contains("--task colbert needs --role"), missing.getMessage());
+    JobException missing = assertThrows(JobException.class, () -> JobRuns.run(spark, args()));
+    assertTrue(
+        missing.getMessage().contains("--task colbert needs --role query or --role document"),
+        missing.getMessage());
     JobException bad =
-        assertThrows(
-            JobException.class,
-            () -> EmbedJob.run(spark, JobOptions.parse(args("--role", "passage")), quiet()));
+        assertThrows(JobException.class, () -> JobRuns.run(spark, args("--role", "passage")));
     assertTrue(
         bad.getMessage().contains("--role: bad value \"passage\" (expected query, document)"),
         bad.getMessage());
     assertTrue(!Files.exists(tmp.resolve("out")));
-  }
-
-  private static PrintStream quiet() {
-    return new PrintStream(OutputStream.nullOutputStream());
   }
 }

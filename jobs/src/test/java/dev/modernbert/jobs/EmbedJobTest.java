@@ -42,18 +42,7 @@ class EmbedJobTest {
   }
 
   private JobException fails(String... args) {
-    return assertThrows(
-        JobException.class,
-        () ->
-            EmbedJob.run(
-                spark, JobOptions.parse(args), new PrintStream(OutputStreamNull.INSTANCE)));
-  }
-
-  private static final class OutputStreamNull extends java.io.OutputStream {
-    static final OutputStreamNull INSTANCE = new OutputStreamNull();
-
-    @Override
-    public void write(int b) {}
+    return assertThrows(JobException.class, () -> JobRuns.run(spark, args));
   }
 
   @Test
@@ -68,26 +57,11 @@ class EmbedJobTest {
     Path out = tmp.resolve("out");
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     EmbedJob.Result r =
-        EmbedJob.run(
+        JobRuns.run(
             spark,
-            JobOptions.parse(
-                new String[] {
-                  "--input",
-                  in.toString(),
-                  "--output",
-                  out.toString(),
-                  "--model",
-                  "demo",
-                  "--output-format",
-                  "json",
-                  "--keep-cols",
-                  "k",
-                  "--pooling",
-                  "mean",
-                  "--partitions",
-                  "3"
-                }),
-            new PrintStream(buf, true, StandardCharsets.UTF_8));
+            new PrintStream(buf, true, StandardCharsets.UTF_8),
+            JobRuns.demoJson(
+                in, out, "--keep-cols", "k", "--pooling", "mean", "--partitions", "3"));
     assertEquals(0, r.exitCode());
     assertTrue(Files.exists(out.resolve("_SUCCESS")));
     JsonObject s =
@@ -101,18 +75,12 @@ class EmbedJobTest {
     assertTrue(s.get("tokens_per_s").getAsDouble() > 0);
     assertTrue(buf.toString(StandardCharsets.UTF_8).contains("rows_out         41"));
     // Output rows: id, k, embedding; no text.
-    String part;
-    try (var files = Files.list(out)) {
-      part =
-          Files.readString(
-              files.filter(f -> f.getFileName().toString().startsWith("part-")).findFirst().get());
-    }
-    JsonObject row = JsonParser.parseString(part.lines().findFirst().get()).getAsJsonObject();
+    JsonObject row = JobRuns.partRows(out).get(0);
     assertTrue(row.has("id") && row.has("k") && row.has("embedding"), row.toString());
     assertFalse(row.has("text"));
 
     // --mode error on the existing output: refused before anything runs.
-    JobException e = fails("--input", in.toString(), "--output", out.toString(), "--model", "demo");
+    JobException e = fails(JobRuns.flags(in, out, "demo"));
     assertTrue(e.getMessage().contains("already exists"), e.getMessage());
     assertEquals(JobException.USAGE, e.exitCode());
   }
@@ -129,19 +97,10 @@ class EmbedJobTest {
     Path in = jsonl("long", lines.toArray(new String[0]));
     Path out = tmp.resolve("long-out");
     EmbedJob.Result r =
-        EmbedJob.run(
+        JobRuns.run(
             spark,
-            JobOptions.parse(
-                new String[] {
-                  "--input", in.toString(),
-                  "--output", out.toString(),
-                  "--model", "demo",
-                  "--output-format", "json",
-                  "--long-text", "chunk",
-                  "--window-tokens", "24",
-                  "--window-overlap", "4"
-                }),
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            JobRuns.demoJson(
+                in, out, "--long-text", "chunk", "--window-tokens", "24", "--window-overlap", "4"));
     assertEquals(0, r.exitCode(), "every input row has its first chunk (or its null row)");
     JsonObject s =
         JsonParser.parseString(Files.readString(out.resolve(EmbedJob.SUMMARY_FILE)))
@@ -151,14 +110,7 @@ class EmbedJobTest {
     assertEquals(12, s.get("chunked_rows").getAsLong());
     long chunks = s.get("chunks").getAsLong();
     assertTrue(chunks > 12, "long texts give several chunks: " + chunks);
-    List<JsonObject> rows = new ArrayList<>();
-    try (var files = Files.list(out)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
-        Files.readString(f)
-            .lines()
-            .forEach(l -> rows.add(JsonParser.parseString(l).getAsJsonObject()));
-      }
-    }
+    List<JsonObject> rows = JobRuns.partRows(out);
     assertEquals(chunks + 1, rows.size(), "one row per chunk, plus the null text's row");
     JsonObject first = rows.stream().filter(o -> o.has("chunk_index")).findFirst().get();
     assertTrue(
@@ -171,14 +123,7 @@ class EmbedJobTest {
 
   @Test
   void missingInput() {
-    JobException e =
-        fails(
-            "--input",
-            tmp.resolve("nope").toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            "demo");
+    JobException e = fails(JobRuns.flags(tmp.resolve("nope"), tmp.resolve("o"), "demo"));
     assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     e =
         fails(
@@ -195,32 +140,14 @@ class EmbedJobTest {
   @Test
   void missingAndWrongTypedTextColumn() throws Exception {
     Path body = jsonl("body", "{\"id\": 1, \"body\": \"hello\"}");
-    JobException e =
-        fails(
-            "--input",
-            body.toString(),
-            "--output",
-            tmp.resolve("o1").toString(),
-            "--model",
-            "demo");
+    JobException e = fails(JobRuns.flags(body, tmp.resolve("o1"), "demo"));
     assertTrue(e.getMessage().contains("input column \"text\" does not exist"), e.getMessage());
     Path num = jsonl("num", "{\"id\": 1, \"text\": 42}");
-    e =
-        fails(
-            "--input", num.toString(), "--output", tmp.resolve("o2").toString(), "--model", "demo");
+    e = fails(JobRuns.flags(num, tmp.resolve("o2"), "demo"));
     // A number in the text column is a bad line (JSON input is checked line by line), exit 2.
     assertTrue(e.getMessage().contains("\"text\" is a number, not a string"), e.getMessage());
     assertEquals(JobException.USAGE, e.exitCode());
-    e =
-        fails(
-            "--input",
-            body.toString(),
-            "--output",
-            tmp.resolve("o3").toString(),
-            "--model",
-            "demo",
-            "--id-col",
-            "key");
+    e = fails(JobRuns.flags(body, tmp.resolve("o3"), "demo", "--id-col", "key"));
     assertTrue(e.getMessage().contains("column \"key\" (--id-col) does not exist"), e.getMessage());
     assertFalse(Files.exists(tmp.resolve("o1")));
     assertFalse(Files.exists(tmp.resolve("o2")));
@@ -229,54 +156,15 @@ class EmbedJobTest {
   @Test
   void badModelPathAndTask() throws Exception {
     Path in = jsonl("in", "{\"id\": 1, \"text\": \"hello\"}");
-    JobException e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            tmp.resolve("no-model").toString());
+    JobException e = fails(JobRuns.flags(in, tmp.resolve("o"), tmp.resolve("no-model").toString()));
     assertTrue(e.getMessage().contains("the model path does not exist"), e.getMessage());
-    e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            "file://" + tmp.resolve("no-model"));
+    e = fails(JobRuns.flags(in, tmp.resolve("o"), "file://" + tmp.resolve("no-model")));
     assertTrue(e.getMessage().contains("the model path does not exist"), e.getMessage());
-    e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            in.toString());
+    e = fails(JobRuns.flags(in, tmp.resolve("o"), in.toString()));
     assertTrue(e.getMessage().contains("no config.json"), e.getMessage());
-    e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            "demo",
-            "--task",
-            "translate");
+    e = fails(JobRuns.flags(in, tmp.resolve("o"), "demo", "--task", "translate"));
     assertTrue(e.getMessage().contains("--task translate is not known"), e.getMessage());
-    e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            "demo",
-            "--pooling",
-            "median");
+    e = fails(JobRuns.flags(in, tmp.resolve("o"), "demo", "--pooling", "median"));
     assertTrue(e.getMessage().contains("bad option value"), e.getMessage());
     assertFalse(Files.exists(tmp.resolve("o")));
   }
@@ -313,32 +201,13 @@ class EmbedJobTest {
   void anOutputThatIsTheInputIsRefusedBeforeAnythingIsDeleted() throws Exception {
     Path in = jsonl("same", "{\"id\": 1, \"text\": \"hello\"}");
     JobException e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            in.toString(),
-            "--model",
-            "demo",
-            "--output-format",
-            "json",
-            "--mode",
-            "overwrite");
+        fails(JobRuns.flags(in, in, "demo", "--output-format", "json", "--mode", "overwrite"));
     assertEquals(JobException.USAGE, e.exitCode());
     assertTrue(
         e.getMessage().contains("--output " + in + " is also --input " + in), e.getMessage());
     assertTrue(Files.exists(in.resolve("part-0.jsonl")), "the input is still there");
     // A folder above the input, in overwrite mode, too.
-    e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            tmp.toString(),
-            "--model",
-            "demo",
-            "--mode",
-            "overwrite");
+    e = fails(JobRuns.flags(in, tmp, "demo", "--mode", "overwrite"));
     assertTrue(e.getMessage().contains("contains --input"), e.getMessage());
     assertTrue(Files.exists(in.resolve("part-0.jsonl")), "the input is still there");
     // --checkpoint: the same folder as the output.
@@ -353,32 +222,21 @@ class EmbedJobTest {
     // --prompt with --prompt-name: refused before even the input is looked at.
     JobException e =
         fails(
-            "--input",
-            tmp.resolve("none").toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            "demo",
-            "--prompt",
-            "q: ",
-            "--prompt-name",
-            "query");
+            JobRuns.flags(
+                tmp.resolve("none"),
+                tmp.resolve("o"),
+                "demo",
+                "--prompt",
+                "q: ",
+                "--prompt-name",
+                "query"));
     assertEquals(JobException.USAGE, e.exitCode());
     assertTrue(e.getMessage().contains("exclude each other"), e.getMessage());
     // An unknown prompt name of a local folder: exit 2 on the driver, listing the names.
     Path in = jsonl("prompt-in", "{\"id\": 1, \"text\": \"hello\"}");
     String model =
         dev.modernbert.encoder.testing.Golden.resource("golden/st-mean-normalize").toString();
-    e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--model",
-            model,
-            "--prompt-name",
-            "nope");
+    e = fails(JobRuns.flags(in, tmp.resolve("o"), model, "--prompt-name", "nope"));
     assertEquals(JobException.USAGE, e.exitCode());
     assertTrue(e.getMessage().contains("unknown prompt name \"nope\""), e.getMessage());
     assertTrue(e.getMessage().contains("query, document"), e.getMessage());
@@ -397,15 +255,7 @@ class EmbedJobTest {
         model.resolve("pytorch_model.bin"));
     for (String task : List.of("embed", "fill-mask")) {
       JobException e =
-          fails(
-              "--input",
-              in.toString(),
-              "--output",
-              tmp.resolve("o-" + task).toString(),
-              "--model",
-              model.toString(),
-              "--task",
-              task);
+          fails(JobRuns.flags(in, tmp.resolve("o-" + task), model.toString(), "--task", task));
       assertEquals(JobException.USAGE, e.exitCode(), e.getMessage());
       assertTrue(e.getMessage().contains("names the global os.system"), e.getMessage());
       assertFalse(Files.exists(tmp.resolve("o-" + task)));
@@ -423,7 +273,7 @@ class EmbedJobTest {
             "{\"id\": 3, \"text\": 5}",
             "{\"id\": 4, \"text\": \"also good\"}");
     Path out = tmp.resolve("bad-out");
-    JobException e = fails("--input", in.toString(), "--output", out.toString(), "--model", "demo");
+    JobException e = fails(JobRuns.flags(in, out, "demo"));
     assertEquals(JobException.USAGE, e.exitCode());
     String m = e.getMessage();
     assertTrue(m.contains("3 bad JSON lines; the first: "), m);
@@ -433,78 +283,37 @@ class EmbedJobTest {
     assertTrue(m.contains("--bad-input skip"), m);
     assertFalse(Files.exists(out));
     // The same policy with --checkpoint, before the query starts.
-    e =
-        fails(
-            "--input",
-            in.toString(),
-            "--output",
-            out.toString(),
-            "--model",
-            "demo",
-            "--checkpoint",
-            tmp.resolve("bad-ckpt").toString());
+    e = fails(JobRuns.flags(in, out, "demo", "--checkpoint", tmp.resolve("bad-ckpt").toString()));
     assertEquals(JobException.USAGE, e.exitCode());
     assertTrue(e.getMessage().contains("3 bad JSON lines"), e.getMessage());
     assertFalse(Files.exists(out));
 
     // --bad-input skip: the good rows only, the bad ones counted.
-    EmbedJob.Result r =
-        EmbedJob.run(
-            spark,
-            JobOptions.parse(
-                new String[] {
-                  "--input",
-                  in.toString(),
-                  "--output",
-                  out.toString(),
-                  "--model",
-                  "demo",
-                  "--output-format",
-                  "json",
-                  "--bad-input",
-                  "skip"
-                }),
-            new PrintStream(OutputStreamNull.INSTANCE));
+    EmbedJob.Result r = JobRuns.run(spark, JobRuns.demoJson(in, out, "--bad-input", "skip"));
     assertEquals(0, r.exitCode());
     assertEquals(3L, r.summary().get("bad_input_rows"));
     assertEquals(2L, r.summary().get("rows_in"));
     assertEquals(2L, r.summary().get("rows_out"));
     assertEquals(0L, r.summary().get("null_rows"));
     List<String> ids = new ArrayList<>();
-    try (var files = Files.list(out)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
-        Files.readString(f)
-            .lines()
-            .forEach(
-                l -> ids.add(JsonParser.parseString(l).getAsJsonObject().get("id").toString()));
-      }
-    }
+    JobRuns.partRows(out).forEach(row -> ids.add(row.get("id").toString()));
     java.util.Collections.sort(ids);
     assertEquals(List.of("1", "4"), ids);
 
     // --bad-input skip with --checkpoint: the stream reads the good lines only.
     Path streamOut = tmp.resolve("bad-stream-out");
     r =
-        EmbedJob.run(
+        JobRuns.run(
             spark,
-            JobOptions.parse(
-                new String[] {
-                  "--input",
-                  in.toString(),
-                  "--output",
-                  streamOut.toString(),
-                  "--model",
-                  "demo",
-                  "--output-format",
-                  "json",
-                  "--bad-input",
-                  "skip",
-                  "--checkpoint",
-                  tmp.resolve("bad-stream-ckpt").toString(),
-                  "--progress-interval",
-                  "0"
-                }),
-            new PrintStream(OutputStreamNull.INSTANCE));
+            JobRuns.demoJson(
+                in,
+                streamOut,
+                "--bad-input",
+                "skip",
+                "--checkpoint",
+                tmp.resolve("bad-stream-ckpt").toString(),
+                "--progress-interval",
+                "0"));
     assertEquals(0, r.exitCode());
     assertEquals(3L, r.summary().get("bad_input_rows"));
     assertEquals(2L, r.summary().get("rows_in"));
@@ -540,22 +349,9 @@ class EmbedJobTest {
     for (String format : List.of("parquet", "json")) {
       Path out = tmp.resolve("nan-out-" + format);
       EmbedJob.Result r =
-          EmbedJob.run(
+          JobRuns.run(
               spark,
-              JobOptions.parse(
-                  new String[] {
-                    "--input",
-                    in.toString(),
-                    "--output",
-                    out.toString(),
-                    "--model",
-                    model,
-                    "--output-format",
-                    format,
-                    "--progress-interval",
-                    "0"
-                  }),
-              new PrintStream(OutputStreamNull.INSTANCE));
+              JobRuns.flags(in, out, model, "--output-format", format, "--progress-interval", "0"));
       assertEquals(0, r.exitCode(), format);
       // Parquet stores NaN floats; JSON, which has no NaN, carries them as the string "NaN"
       // (Spark's JSON writer), which Spark reads back as NaN given the float schema.
@@ -571,11 +367,11 @@ class EmbedJobTest {
       List<Object> v = rows.get(0).getList(0);
       assertTrue(Float.isNaN((Float) v.get(0)), format + ": " + v);
       if (format.equals("json")) {
-        try (var files = Files.list(out)) {
-          Path part =
-              files.filter(f -> f.getFileName().toString().startsWith("part-")).findFirst().get();
-          assertTrue(Files.readString(part).contains("\"embedding\":[\"NaN\""), part.toString());
+        StringBuilder parts = new StringBuilder();
+        for (Path part : JobRuns.partFiles(out)) {
+          parts.append(Files.readString(part));
         }
+        assertTrue(parts.toString().contains("\"embedding\":[\"NaN\""), parts.toString());
       }
     }
   }

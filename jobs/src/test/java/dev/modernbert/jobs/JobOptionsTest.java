@@ -253,6 +253,24 @@ class JobOptionsTest {
     assertEquals(null, c.getErrorCol(), "a blank column option leaves the Param unset");
     assertEquals(null, c.getOverrides().documentLength(), "not given: the folder's");
 
+    for (String[] noRole : List.of(new String[] {}, new String[] {"--role", " "})) {
+      JobException missing =
+          assertThrows(
+              JobException.class,
+              () ->
+                  JobOptions.parse(noRole)
+                      .applyTo(new dev.modernbert.spark.ml.ModernBertColBERT(), "--task colbert"));
+      assertEquals("--task colbert needs --role query or --role document", missing.getMessage());
+      assertEquals(JobException.USAGE, missing.exitCode());
+    }
+    JobException unnamed =
+        assertThrows(
+            JobException.class,
+            () ->
+                JobOptions.parse(new String[] {})
+                    .applyTo(new dev.modernbert.spark.ml.ModernBertColBERT()));
+    assertEquals("ModernBertColBERT needs --role query or --role document", unnamed.getMessage());
+
     JobOptions bad = JobOptions.parse(new String[] {"--window-overlap", "-2"});
     JobException e =
         assertThrows(

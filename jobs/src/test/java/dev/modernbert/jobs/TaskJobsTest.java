@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
 import dev.modernbert.encoder.demo.TinyHeadCheckpoint;
@@ -15,15 +14,12 @@ import dev.modernbert.encoder.labels.Scores;
 import dev.modernbert.encoder.labels.SequenceClassification;
 import dev.modernbert.encoder.labels.TokenClassification;
 import dev.modernbert.encoder.weights.HeadKind;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,38 +63,18 @@ class TaskJobsTest {
     lines.append("{\"id\": 99, \"text\": null}\n");
     Files.writeString(in.resolve("part-0.jsonl"), lines);
     Path out = tmp.resolve(task + "-out");
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--task",
-                task,
-                "--input",
-                in.toString(),
-                "--output",
-                out.toString(),
-                "--model",
-                model,
-                "--output-format",
-                "json"));
+    List<String> args = new ArrayList<>(List.of("--task", task, "--output-format", "json"));
     args.addAll(List.of(extra));
-    EmbedJob.Result r = EmbedJob.run(spark, JobOptions.parse(args.toArray(new String[0])), quiet());
+    EmbedJob.Result r =
+        JobRuns.run(spark, JobRuns.flags(in, out, model, args.toArray(String[]::new)));
     assertEquals(0, r.exitCode());
     Map<Integer, JsonObject> rows = new TreeMap<>();
-    try (Stream<Path> files = Files.list(out)) {
-      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
-        for (String line : Files.readAllLines(f)) {
-          JsonObject row = JsonParser.parseString(line).getAsJsonObject();
-          rows.put(row.get("id").getAsInt(), row);
-        }
-      }
+    for (JsonObject row : JobRuns.partRows(out)) {
+      rows.put(row.get("id").getAsInt(), row);
     }
     assertEquals(TEXTS.size() + 1, rows.size(), "rows out == rows in");
     assertTrue(!rows.get(99).has("label") || rows.get(99).get("label").isJsonNull(), "null text");
     return rows;
-  }
-
-  private static PrintStream quiet() {
-    return new PrintStream(OutputStream.nullOutputStream());
   }
 
   private static List<int[]> ids(ModernBertEncoder enc) {
@@ -193,20 +169,8 @@ class TaskJobsTest {
         assertThrows(
             JobException.class,
             () ->
-                EmbedJob.run(
-                    spark,
-                    JobOptions.parse(
-                        new String[] {
-                          "--task",
-                          "classify",
-                          "--input",
-                          in.toString(),
-                          "--output",
-                          tmp.resolve("never").toString(),
-                          "--model",
-                          "demo"
-                        }),
-                    quiet()));
+                JobRuns.run(
+                    spark, JobRuns.flags(in, tmp.resolve("never"), "demo", "--task", "classify")));
     assertTrue(e.getMessage().contains("masked-language-model"), e.getMessage());
     assertTrue(!Files.exists(tmp.resolve("never")));
   }

@@ -70,7 +70,7 @@ final class ColbertCommand {
   }
 
   private static ColbertRole role(Flags flags) {
-    return ColbertRole.parse(flags.required(TaskOptions.ROLE.flag())); // checked: a role
+    return ColbertRole.parse(flags.value(TaskOptions.ROLE)); // given (required) and checked
   }
 
   private static ColbertOverrides overrides(Flags flags) {

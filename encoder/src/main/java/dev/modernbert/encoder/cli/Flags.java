@@ -10,7 +10,8 @@ import java.util.Map;
  * A command's flags, read by the shared {@link FlagParser} from its option declarations ({@code
  * --name value}, {@code --name=value}, a boolean alone meaning true; a flag given twice is
  * refused). Every given value is checked by its declaration when parsed, so every problem is a
- * {@link CliException#usage} naming the flag, with the option's one message.
+ * {@link CliException#usage} naming the flag, with the option's one message; so is a missing option
+ * that is declared {@linkplain Option#required required}.
  */
 final class Flags {
   private final String command;
@@ -49,6 +50,8 @@ final class Flags {
       String v = values.get(o.flag());
       if (v != null) {
         check(command, o, v);
+      } else if (o.isRequired()) {
+        throw CliException.usage(command, "missing required flag " + o.flag());
       }
     }
     return new Flags(command, values);

@@ -45,6 +45,7 @@ public final class Option<T> implements Serializable {
   private final Integer min;
   private final String expected;
   private final Rule<T> rule;
+  private final boolean required;
 
   private Option(
       String name,
@@ -55,7 +56,8 @@ public final class Option<T> implements Serializable {
       List<String> choices,
       Integer min,
       String expected,
-      Rule<T> rule) {
+      Rule<T> rule,
+      boolean required) {
     this.name = Objects.requireNonNull(name);
     this.flag = flag == null ? "--" + kebab(name) : flag;
     this.type = type;
@@ -65,11 +67,13 @@ public final class Option<T> implements Serializable {
     this.min = min;
     this.expected = expected;
     this.rule = rule;
+    this.required = required;
   }
 
   /** A string option without a rule; {@code defaultValue} null means "unset" (no default). */
   public static Option<String> text(String name, String doc, String defaultValue) {
-    return new Option<>(name, null, Type.STRING, doc, defaultValue, List.of(), null, null, null);
+    return new Option<>(
+        name, null, Type.STRING, doc, defaultValue, List.of(), null, null, null, false);
   }
 
   /** A column name option: any non-blank text; {@code defaultValue} null means "unset". */
@@ -89,7 +93,8 @@ public final class Option<T> implements Serializable {
         choices,
         null,
         String.join(", ", choices),
-        choices::contains);
+        choices::contains,
+        false);
   }
 
   /**
@@ -99,27 +104,72 @@ public final class Option<T> implements Serializable {
   public static Option<String> matching(
       String name, String doc, String defaultValue, String expected, Rule<String> rule) {
     return new Option<>(
-        name, null, Type.STRING, doc, defaultValue, List.of(), null, expected, rule);
+        name, null, Type.STRING, doc, defaultValue, List.of(), null, expected, rule, false);
   }
 
   /** An integer option no smaller than {@code min}; {@code defaultValue} null means "unset". */
   public static Option<Integer> integer(String name, String doc, Integer defaultValue, int min) {
-    return new Option<>(name, null, Type.INT, doc, defaultValue, List.of(), min, null, null);
+    return new Option<>(name, null, Type.INT, doc, defaultValue, List.of(), min, null, null, false);
   }
 
   /** A true/false option; {@code defaultValue} null means "unset". */
   public static Option<Boolean> bool(String name, String doc, Boolean defaultValue) {
-    return new Option<>(name, null, Type.BOOLEAN, doc, defaultValue, List.of(), null, null, null);
+    return new Option<>(
+        name, null, Type.BOOLEAN, doc, defaultValue, List.of(), null, null, null, false);
   }
 
   /** This option under another flag name (a front end's historic spelling, e.g. --threads). */
   public Option<T> withFlag(String otherFlag) {
-    return new Option<>(name, otherFlag, type, doc, defaultValue, choices, min, expected, rule);
+    return new Option<>(
+        name, otherFlag, type, doc, defaultValue, choices, min, expected, rule, required);
   }
 
-  /** This option with another default (a front end's own, e.g. the CLI's cpu device). */
+  /**
+   * This option with another default (a front end's own, e.g. the CLI's cpu device); a required
+   * option given a default is no longer required.
+   */
   public Option<T> withDefault(T otherDefault) {
-    return new Option<>(name, flag, type, doc, otherDefault, choices, min, expected, rule);
+    return new Option<>(
+        name,
+        flag,
+        type,
+        doc,
+        otherDefault,
+        choices,
+        min,
+        expected,
+        rule,
+        required && otherDefault == null);
+  }
+
+  /**
+   * This option marked required: a front end refuses to run the stage or command that takes it when
+   * it is not given ({@link #requirement} says how to give it).
+   *
+   * @throws IllegalStateException when the option has a default
+   */
+  public Option<T> required() {
+    if (defaultValue != null) {
+      throw new IllegalStateException(name + " has a default, so it cannot be required");
+    }
+    return new Option<>(name, flag, type, doc, null, choices, min, expected, rule, true);
+  }
+
+  /** True when the option is marked {@link #required}. */
+  public boolean isRequired() {
+    return required;
+  }
+
+  /**
+   * How to give the option, for a "needs" message: each choice after the flag, joined by {@code or}
+   * ({@code --role query or --role document}), else the flag and what its values must be ({@code
+   * --top-k (integer >= 1)}).
+   */
+  public String requirement() {
+    if (!choices.isEmpty()) {
+      return String.join(" or ", choices.stream().map(c -> flag + " " + c).toList());
+    }
+    return flag + " (" + describeValues() + ")";
   }
 
   /** This option with one more choice, whose meaning is added to the doc. */
@@ -129,8 +179,10 @@ public final class Option<T> implements Serializable {
     }
     List<String> more = new ArrayList<>(choices);
     more.add(choice);
-    return choice(name, this.doc + "; " + choice + ": " + meaning, (String) defaultValue, more)
-        .withFlag(flag);
+    Option<String> wider =
+        choice(name, this.doc + "; " + choice + ": " + meaning, (String) defaultValue, more)
+            .withFlag(flag);
+    return required ? wider.required() : wider;
   }
 
   /** The Param name, e.g. {@code windowOverlap}. */

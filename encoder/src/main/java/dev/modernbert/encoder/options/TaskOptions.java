@@ -14,11 +14,12 @@ public final class TaskOptions {
 
   public static final Option<String> ROLE =
       Option.choice(
-          "role",
-          "query | document: how PyLate encodes the texts (prefix token, length, query"
-              + " expansion; documents drop skiplist tokens). Required",
-          null,
-          Arrays.stream(ColbertRole.values()).map(ColbertRole::label).toList());
+              "role",
+              "query | document: how PyLate encodes the texts (prefix token, length, query"
+                  + " expansion; documents drop skiplist tokens). Required",
+              null,
+              Arrays.stream(ColbertRole.values()).map(ColbertRole::label).toList())
+          .required();
 
   public static final Option<Integer> QUERY_LENGTH =
       Option.integer(

@@ -68,6 +68,22 @@ class ColbertCommandTest {
     return rows;
   }
 
+  /** The command on the queries with {@code model}, writing out.jsonl, then {@code flags}. */
+  Result refusedRun(Path model, String... flags) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "colbert",
+                "--model",
+                model.toString(),
+                "--input",
+                input("query").toString(),
+                "--output",
+                tmp.resolve("out.jsonl").toString()));
+    args.addAll(List.of(flags));
+    return run(args.toArray(String[]::new));
+  }
+
   static String[] caseFlags(String kase) {
     return switch (kase) {
       case "no_expansion" -> new String[] {"--do-query-expansion", "false"};
@@ -119,17 +135,7 @@ class ColbertCommandTest {
 
   @Test
   void aBadRoleIsAUsageError() throws IOException {
-    Result r =
-        run(
-            "colbert",
-            "--model",
-            GOLDEN.dir.toString(),
-            "--input",
-            input("query").toString(),
-            "--output",
-            tmp.resolve("out.jsonl").toString(),
-            "--role",
-            "passage");
+    Result r = refusedRun(GOLDEN.dir, "--role", "passage");
     assertEquals(Main.EXIT_USAGE, r.code());
     assertTrue(
         r.err().contains("--role: bad value \"passage\" (expected query, document)"), r.err());
@@ -137,18 +143,16 @@ class ColbertCommandTest {
   }
 
   @Test
+  void aMissingRoleIsAUsageError() throws IOException {
+    Result r = refusedRun(GOLDEN.dir);
+    assertEquals(Main.EXIT_USAGE, r.code());
+    assertTrue(r.err().contains("missing required flag --role"), r.err());
+    assertFalse(Files.exists(tmp.resolve("out.jsonl")));
+  }
+
+  @Test
   void aFolderThatIsNotPylateIsAUsageError() throws IOException {
-    Result r =
-        run(
-            "colbert",
-            "--model",
-            Golden.resource("golden/" + Golden.MAIN).toString(),
-            "--input",
-            input("query").toString(),
-            "--output",
-            tmp.resolve("out.jsonl").toString(),
-            "--role",
-            "query");
+    Result r = refusedRun(Golden.resource("golden/" + Golden.MAIN), "--role", "query");
     assertEquals(Main.EXIT_USAGE, r.code());
     assertTrue(r.err().contains("is not a PyLate ColBERT folder"), r.err());
     assertFalse(Files.exists(tmp.resolve("out.jsonl")));

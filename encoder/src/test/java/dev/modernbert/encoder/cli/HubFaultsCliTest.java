@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modernbert.encoder.demo.DemoModel;
 import dev.modernbert.encoder.testing.FakeHub;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -38,9 +37,7 @@ class HubFaultsCliTest {
   @BeforeEach
   void start() throws Exception {
     hub = new FakeHub();
-    Path demo = tmp.resolve("demo");
-    DemoModel.write(demo);
-    hub.ref("org/demo", "v1", hub.commit("org/demo", demo));
+    hub.serveDemo("org/demo", "v1", tmp.resolve("demo"));
     System.setProperty("HF_ENDPOINT", hub.endpoint());
     System.setProperty("HF_HUB_CACHE", tmp.resolve("cache").toString());
     System.setProperty("HF_HUB_OFFLINE", "0");

@@ -3,7 +3,6 @@ package dev.modernbert.encoder.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modernbert.encoder.demo.DemoModel;
 import dev.modernbert.encoder.testing.FakeHub;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,9 +22,7 @@ class HubModelFlagTest {
   @BeforeEach
   void start() throws Exception {
     hub = new FakeHub();
-    Path demo = tmp.resolve("demo");
-    DemoModel.write(demo);
-    hub.ref("org/demo", "v1", hub.commit("org/demo", demo));
+    hub.serveDemo("org/demo", "v1", tmp.resolve("demo"));
     hub.useAsSystemHub(tmp.resolve("cache"));
     in =
         Files.write(

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -125,49 +126,51 @@ class HostileConfigTest {
     assertTrue(msg.contains("not valid JSON: JSON nested deeper than 128 levels"), msg);
   }
 
+  /** A copy of the golden folder {@code name} with {@code file} replaced by {@code content}. */
+  private Path goldenWith(String name, String file, String content) throws IOException {
+    Path dir = tmp.resolve(name + "-" + file.replace('/', '-'));
+    Golden.copy(Golden.resource("golden/" + name), dir, p -> true);
+    Files.writeString(dir.resolve(file), content);
+    return dir;
+  }
+
+  /** The message of the {@link CheckpointException} that {@code read} throws. */
+  private static String refused(Executable read) {
+    return assertThrows(CheckpointException.class, read).getMessage();
+  }
+
   @Test
   void deeplyNestedTokenizerConfigIsRefusedInOneLine() throws IOException {
-    Path dir = tmp.resolve("tok");
-    Golden.copy(Golden.resource("golden/st-mean-normalize"), dir, p -> true);
     int depth = 100_000;
-    Files.writeString(
-        dir.resolve("tokenizer_config.json"),
-        "{\"mask_token\":" + "[".repeat(depth) + "]".repeat(depth) + "}");
+    Path dir =
+        goldenWith(
+            "st-mean-normalize",
+            "tokenizer_config.json",
+            "{\"mask_token\":" + "[".repeat(depth) + "]".repeat(depth) + "}");
     String msg =
         assertTimeoutPreemptively(
             Duration.ofSeconds(20),
             () ->
-                assertThrows(
-                        CheckpointException.class,
-                        () -> dev.modernbert.encoder.tokenize.TextTokenizer.load(dir, 512).close())
-                    .getMessage());
+                refused(
+                    () -> dev.modernbert.encoder.tokenize.TextTokenizer.load(dir, 512).close()));
     assertTrue(msg.contains("tokenizer_config.json"), msg);
     assertTrue(msg.contains("nested deeper than 128 levels"), msg);
   }
 
   @Test
   void aModuleThatIsNotAnObjectIsRefusedNamingModulesJson() throws IOException {
-    Path dir = tmp.resolve("st");
-    Golden.copy(Golden.resource("golden/st-mean-normalize"), dir, p -> true);
-    Files.writeString(dir.resolve("modules.json"), "[1]");
+    Path dir = goldenWith("st-mean-normalize", "modules.json", "[1]");
     String msg =
-        assertThrows(
-                CheckpointException.class,
-                () -> dev.modernbert.encoder.pipeline.SentenceTransformerFolder.pipeline(dir))
-            .getMessage();
+        refused(() -> dev.modernbert.encoder.pipeline.SentenceTransformerFolder.pipeline(dir));
     assertTrue(msg.contains("modules.json: field \"module 0\" must be an object, got 1"), msg);
   }
 
   @Test
   void aWrongTypedPoolingModeIsRefusedNamingTheFile() throws IOException {
-    Path dir = tmp.resolve("st-pool");
-    Golden.copy(Golden.resource("golden/st-mean-normalize"), dir, p -> true);
-    Files.writeString(dir.resolve("1_Pooling/config.json"), "{\"pooling_mode\": {\"x\": 1}}");
+    Path dir =
+        goldenWith("st-mean-normalize", "1_Pooling/config.json", "{\"pooling_mode\": {\"x\": 1}}");
     String msg =
-        assertThrows(
-                CheckpointException.class,
-                () -> dev.modernbert.encoder.pipeline.SentenceTransformerFolder.pipeline(dir))
-            .getMessage();
+        refused(() -> dev.modernbert.encoder.pipeline.SentenceTransformerFolder.pipeline(dir));
     assertTrue(
         msg.contains("field \"pooling_mode\" must be a string or a list of strings, got an object"),
         msg);
@@ -175,14 +178,8 @@ class HostileConfigTest {
 
   @Test
   void aWrongTypedColbertModuleIsRefusedNamingModulesJson() throws IOException {
-    Path dir = tmp.resolve("colbert");
-    Golden.copy(Golden.resource("golden/colbert"), dir, p -> true);
-    Files.writeString(dir.resolve("modules.json"), "[{\"type\": [1], \"path\": \"\"}]");
-    String msg =
-        assertThrows(
-                CheckpointException.class,
-                () -> dev.modernbert.encoder.colbert.ColbertCheckpoint.read(dir))
-            .getMessage();
+    Path dir = goldenWith("colbert", "modules.json", "[{\"type\": [1], \"path\": \"\"}]");
+    String msg = refused(() -> dev.modernbert.encoder.colbert.ColbertCheckpoint.read(dir));
     assertTrue(msg.contains("modules.json: field \"type\" must be a string, got a list"), msg);
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modernbert.encoder.demo.DemoModel;
 import dev.modernbert.encoder.hub.HubException.Kind;
 import dev.modernbert.encoder.testing.FakeHub;
 import dev.modernbert.encoder.testing.FakeHub.Fault;
@@ -47,9 +46,7 @@ class HubFaultsTest {
   void start() throws Exception {
     server = new FakeHub();
     demo = tmp.resolve("demo");
-    DemoModel.write(demo);
-    commit = server.commit(REPO, demo);
-    server.ref(REPO, "main", commit);
+    commit = server.serveDemo(REPO, "main", demo);
     cache = tmp.resolve("hf-cache");
     weights = Files.readAllBytes(demo.resolve("model.safetensors"));
   }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.encoder.EncoderOptions;
 import dev.modernbert.encoder.ModernBertEncoder;
-import dev.modernbert.encoder.demo.DemoModel;
 import dev.modernbert.encoder.hub.HubException.Kind;
 import dev.modernbert.encoder.pool.Pooling;
 import dev.modernbert.encoder.source.ModelSource;
@@ -41,9 +40,7 @@ class HubModelsTest {
   void start() throws Exception {
     server = new FakeHub();
     demo = tmp.resolve("demo");
-    DemoModel.write(demo);
-    commit = server.commit(REPO, demo);
-    server.ref(REPO, "main", commit);
+    commit = server.serveDemo(REPO, "main", demo);
     cache = tmp.resolve("hf-cache");
   }
 

@@ -102,6 +102,44 @@ class OptionTest {
     }
   }
 
+  @Test
+  void aRequiredMarkIsACopyThatKeepsTheRuleAndSaysHowToGiveTheOption() {
+    Option<String> plain = Option.choice("side", "which side", null, List.of("left", "right"));
+    Option<String> required = plain.required();
+    assertFalse(plain.isRequired(), "the declaration it was copied from is unchanged");
+    assertTrue(required.isRequired());
+    assertEquals("--side left or --side right", required.requirement());
+    assertEquals(
+        "--side: bad value \"up\" (expected left, right)", refused(required, "--side", "up"));
+    assertTrue(required.withFlag("--edge").isRequired());
+    assertEquals("--edge left or --edge right", required.withFlag("--edge").requirement());
+    Option<String> wider = required.orAlso("both", "either side");
+    assertTrue(wider.isRequired());
+    assertEquals("--side left or --side right or --side both", wider.requirement());
+    assertFalse(required.withDefault("left").isRequired(), "a default: never missing");
+    assertEquals(
+        "--k (integer >= 1)", Option.integer("k", "how many", null, 1).required().requirement());
+    IllegalStateException withDefault =
+        assertThrows(
+            IllegalStateException.class, () -> Option.integer("k", "how many", 5, 1).required());
+    assertTrue(withDefault.getMessage().contains("k has a default"), withDefault.getMessage());
+  }
+
+  @Test
+  void theRoleIsTheRequiredOption() {
+    List<String> required = new ArrayList<>();
+    for (List<Option<?>> catalog : catalogs()) {
+      for (Option<?> o : catalog) {
+        if (o.isRequired()) {
+          required.add(o.name());
+          assertNull(o.defaultValue(), o.name());
+        }
+      }
+    }
+    assertEquals(List.of("role"), required);
+    assertEquals("--role query or --role document", TaskOptions.ROLE.requirement());
+  }
+
   private static List<List<Option<?>>> catalogs() {
     List<List<Option<?>>> all = new ArrayList<>();
     all.add(RunOptions.ALL);

@@ -95,6 +95,15 @@ class TorchCheckTest {
     }
   }
 
+  /** {@code base} where no libtorch and no JNI is found: none bundled, none in a folder. */
+  static Map<String, Object> nothingFound(Map<String, Object> base) {
+    Map<String, Object> m = new HashMap<>(base);
+    m.put("libtorchSource", LibtorchSource.NONE);
+    m.put("libtorchDir", null);
+    m.put("jniSource", JniSource.NONE);
+    return m;
+  }
+
   static Verdict cuda(TorchFacts f) {
     return TorchCheck.cuda(-1, "cuda", f);
   }
@@ -305,17 +314,7 @@ class TorchCheckTest {
 
   @Test
   void noLibtorchAtAllIsRefusedOffline() {
-    TorchFacts f =
-        facts(
-            cudaNode(),
-            "pytorchLibraryPath",
-            null,
-            "libtorchSource",
-            LibtorchSource.NONE,
-            "libtorchDir",
-            null,
-            "jniSource",
-            JniSource.NONE);
+    TorchFacts f = facts(nothingFound(cudaNode()), "pytorchLibraryPath", null);
     assertCause(
         Cause.NO_LIBTORCH,
         TorchCheck.load(f),
@@ -329,17 +328,7 @@ class TorchCheckTest {
   @Test
   void aPytorchVersionThatIsNotTheBundledOneIsNamed() {
     // DJL takes the bundled jar only when its version starts with PYTORCH_VERSION
-    TorchFacts f =
-        facts(
-            cpuNode(),
-            "pytorchVersion",
-            "2.6.0",
-            "libtorchSource",
-            LibtorchSource.NONE,
-            "libtorchDir",
-            null,
-            "jniSource",
-            JniSource.NONE);
+    TorchFacts f = facts(nothingFound(cpuNode()), "pytorchVersion", "2.6.0");
     assertCause(
         Cause.NO_LIBTORCH,
         TorchCheck.load(f),

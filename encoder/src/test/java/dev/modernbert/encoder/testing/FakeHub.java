@@ -154,6 +154,19 @@ public final class FakeHub implements AutoCloseable {
     return commit(repo, files);
   }
 
+  /**
+   * Writes the demo model ({@link dev.modernbert.encoder.demo.DemoModel}) to {@code folder},
+   * commits it to {@code repo} and points {@code ref} at that commit: the set-up of most Hub tests.
+   *
+   * @return the commit
+   */
+  public String serveDemo(String repo, String ref, Path folder) throws IOException {
+    dev.modernbert.encoder.demo.DemoModel.write(folder);
+    String sha = commit(repo, folder);
+    ref(repo, ref, sha);
+    return sha;
+  }
+
   /** Points branch or tag {@code name} of {@code repo} at {@code commit}. */
   public void ref(String repo, String name, String commit) {
     refs.computeIfAbsent(repo, k -> new ConcurrentHashMap<>()).put(name, commit);

@@ -94,13 +94,9 @@ public class ModernBertColBERT extends ModernBertStage<ModernBertColBERT> {
     return this;
   }
 
-  /** The role; throws naming the choices when it is not set. */
+  /** The role; throws naming the choices when it is not set (it is required). */
   public String getRole() {
-    if (!isDefined(role)) {
-      throw new IllegalArgumentException(
-          stageName() + ": role is not set (setRole(\"query\") or setRole(\"document\"))");
-    }
-    return $(role);
+    return requiredValue(role);
   }
 
   /** The settings set here, null for each one left to the folder. */

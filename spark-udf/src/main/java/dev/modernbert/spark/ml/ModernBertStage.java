@@ -136,6 +136,32 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
     return o;
   }
 
+  /**
+   * The value of a Param whose declaration is {@linkplain Option#required required}.
+   *
+   * @throws IllegalArgumentException naming the setters to call when it is not set
+   */
+  protected final <T> T requiredValue(Param<T> p) {
+    if (!isDefined(p)) {
+      throw new IllegalArgumentException(
+          stageName() + ": " + OptionParams.notSet(option(p.name())));
+    }
+    return $(p);
+  }
+
+  /**
+   * Checks that every Param declared {@linkplain Option#required required} is set.
+   *
+   * @throws IllegalArgumentException naming the first one that is not, and how to set it
+   */
+  public void checkRequired() {
+    for (Option<?> o : declarations.values()) {
+      if (o.isRequired()) {
+        requiredValue(getParam(o.name()));
+      }
+    }
+  }
+
   /** The declarations of all Params, in declaration order. */
   public List<Option<?>> options() {
     return List.copyOf(declarations.values());
@@ -407,6 +433,7 @@ public abstract class ModernBertStage<S extends ModernBertStage<S>> extends Tran
   @Override
   public StructType transformSchema(StructType schema) {
     modelSource(); // set and well-formed
+    checkRequired();
     String in = getInputCol();
     List<String> names = Arrays.asList(schema.fieldNames());
     if (!names.contains(in)) {

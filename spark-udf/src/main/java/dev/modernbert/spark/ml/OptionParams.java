@@ -31,6 +31,21 @@ final class OptionParams {
     return new BooleanParam(parent, o.name(), o.doc()); // true and false are both valid
   }
 
+  /**
+   * What a stage says of a {@linkplain Option#required required} Param that is not set: {@code role
+   * is not set (setRole("query") or setRole("document"))}, the setters of its choices, else {@code
+   * topK is not set (setTopK: integer >= 1)}.
+   */
+  static String notSet(Option<?> o) {
+    String setter = "set" + Character.toUpperCase(o.name().charAt(0)) + o.name().substring(1);
+    String how =
+        o.choices().isEmpty()
+            ? setter + ": " + o.describeValues()
+            : String.join(
+                " or ", o.choices().stream().map(c -> setter + "(\"" + c + "\")").toList());
+    return o.name() + " is not set (" + how + ")";
+  }
+
   private static void require(Option<?> o, Option.Type type) {
     if (o.type() != type) {
       throw new IllegalArgumentException(o.name() + " is a " + o.type() + " option, not " + type);
