@@ -10,14 +10,16 @@
 #   PAIRS      alternated pairs (default 3); REPS: repetitions per process (default 3)
 #   WORKLOADS  default W1,W2b:128; a small one (e.g. W2b:8) to smoke-test the script
 # ORT_MODEL (default /tmp/modernbert-ort/modernbert-base-random.onnx) is exported first when
-# missing (export_onnx.py; ORT_ATTN picks its attention, default sdpa,eager: the first that passes).
-# Needs the jars (mvn -B -DskipTests package). Outside the build; run it on a quiet machine.
+# missing (export_onnx.py; ORT_ATTN picks its attention, default eager,sdpa: the first that passes).
+# MODERNBERT (default this checkout's bin/modernbert) runs ours; it needs the jars
+# (mvn -B -DskipTests package). Outside the build; run it on a quiet machine.
 set -euo pipefail
 venv="${1:?usage: bench/ort/compare.sh VENV [PAIRS] [REPS] [WORKLOADS]}"
 pairs="${2:-3}" reps="${3:-3}" workloads="${4:-W1,W2b:128}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 py="$venv/bin/python"
+modernbert="${MODERNBERT:-$root/bin/modernbert}"
 model="${ORT_MODEL:-/tmp/modernbert-ort/modernbert-base-random.onnx}"
 [[ -x "$py" ]] || { echo "no python at $py: make the venv first (bench/ort/README.md)" >&2; exit 2; }
 out="$(mktemp -d)"
@@ -25,13 +27,13 @@ trap 'rm -rf "$out"' EXIT
 
 if [[ ! -f "$model" ]]; then
   echo "== exporting $model"
-  "$py" "$here/export_onnx.py" --out "$model" --attn "${ORT_ATTN:-sdpa,eager}" 2>&1 \
+  "$py" "$here/export_onnx.py" --out "$model" --attn "${ORT_ATTN:-eager,sdpa}" 2>&1 \
     | grep -E '^(torch|check|EXPORTED|attn=)' || true
   [[ -f "$model" ]] || { echo "export failed" >&2; exit 1; }
 fi
 
 ours() {
-  "$root/bin/modernbert" bench --impl ours --workload "$workloads" --reps "$reps" --warmup 1 --threads 2
+  "$modernbert" bench --impl ours --workload "$workloads" --reps "$reps" --warmup 1 --threads 2
 }
 ort() {
   "$py" "$here/ort_bench.py" --model "$model" --workload "$workloads" --reps "$reps" --warmup 1 --threads 2
