@@ -33,6 +33,16 @@ def test_wrong_head_is_the_projects_message(spark: SparkSession) -> None:
     assert "\n" not in str(e.value) and e.value.java_error is not None
 
 
+def test_a_required_param_left_unset_names_it_and_how_to_set_it(spark: SparkSession) -> None:
+    df = texts_frame(spark, ["a query"])
+    with pytest.raises(mb.ModernBertSparkError) as e:
+        mb.ModernBertColBERT(modelPath="demo").transform(df)
+    assert str(e.value) == 'ModernBertColBERT: role is not set (setRole("query") or setRole("document"))'
+    with pytest.raises(mb.ModernBertSparkError) as e:
+        mb.register_output(spark, "colbert", "colbert_no_role", "demo")
+    assert str(e.value) == 'option "role" is required: role=query or role=document'
+
+
 def test_missing_model_fails_naming_it(spark: SparkSession, tmp_path: Any) -> None:
     missing = str(tmp_path / "no-such-model")
     df = texts_frame(spark, ["a text"])

@@ -11,6 +11,7 @@ import dev.modernbert.encoder.flags.FlagParser;
 import dev.modernbert.encoder.model.AttentionKernel;
 import dev.modernbert.encoder.model.BatchTensors;
 import dev.modernbert.encoder.model.ModernBertModel;
+import dev.modernbert.encoder.options.RunOptions;
 import dev.modernbert.encoder.runtime.DeviceSpec;
 import dev.modernbert.encoder.runtime.GemmSpec;
 import dev.modernbert.encoder.runtime.Precision;
@@ -198,11 +199,7 @@ public final class BenchCommand {
     }
     List<GemmSpec> gemms = new ArrayList<>();
     for (String g : list(f, "--gemm", "auto")) {
-      try {
-        gemms.add(GemmSpec.parse(g));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--gemm: " + e.getMessage(), e);
-      }
+      gemms.add(GemmSpec.parse(RunOptions.GEMM.parse("--gemm", g))); // the option's one message
     }
     if (gemms.size() > 1 && (impl == null || dtypes.size() > 1)) {
       throw new IllegalArgumentException(

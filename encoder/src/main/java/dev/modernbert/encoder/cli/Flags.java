@@ -51,7 +51,8 @@ final class Flags {
       if (v != null) {
         check(command, o, v);
       } else if (o.isRequired()) {
-        throw CliException.usage(command, "missing required flag " + o.flag());
+        throw CliException.usage(
+            command, "missing required flag " + o.flag() + ": give " + o.requirement());
       }
     }
     return new Flags(command, values);

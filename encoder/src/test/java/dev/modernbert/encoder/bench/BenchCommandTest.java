@@ -131,7 +131,7 @@ class BenchCommandTest {
         List.of(GemmSpec.DEFAULT, GemmSpec.ONEDNN),
         BenchCommand.parse(new String[] {"--impl", "ours", "--gemm", "default,ONEDNN"}).gemms());
     assertEquals(
-        "--gemm: bad gemm \"mkl\": expected auto, default, onednn",
+        "--gemm: bad value \"mkl\" (expected auto, default, onednn)",
         refused("--impl", "ours", "--gemm", "mkl"));
     assertEquals(
         "--gemm: a list needs --impl and one --dtype (the variants run interleaved)",

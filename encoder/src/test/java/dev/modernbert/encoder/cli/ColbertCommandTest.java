@@ -146,7 +146,9 @@ class ColbertCommandTest {
   void aMissingRoleIsAUsageError() throws IOException {
     Result r = refusedRun(GOLDEN.dir);
     assertEquals(Main.EXIT_USAGE, r.code());
-    assertTrue(r.err().contains("missing required flag --role"), r.err());
+    assertTrue(
+        r.err().contains("missing required flag --role: give --role query or --role document"),
+        r.err());
     assertFalse(Files.exists(tmp.resolve("out.jsonl")));
   }
 

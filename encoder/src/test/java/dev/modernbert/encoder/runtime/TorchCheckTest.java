@@ -98,9 +98,13 @@ class TorchCheckTest {
   /** {@code base} where no libtorch and no JNI is found: none bundled, none in a folder. */
   static Map<String, Object> nothingFound(Map<String, Object> base) {
     Map<String, Object> m = new HashMap<>(base);
-    m.put("libtorchSource", LibtorchSource.NONE);
-    m.put("libtorchDir", null);
-    m.put("jniSource", JniSource.NONE);
+    Object[] none = {
+      "libtorchSource", LibtorchSource.NONE, "libtorchDir", null, "jniSource", JniSource.NONE
+    };
+    for (int i = 0; i < none.length; i += 2) {
+      assertTrue(m.containsKey((String) none[i]), (String) none[i]); // a fact's name, not a typo
+      m.put((String) none[i], none[i + 1]);
+    }
     return m;
   }
 

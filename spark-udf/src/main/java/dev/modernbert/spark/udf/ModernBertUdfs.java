@@ -2,6 +2,7 @@ package dev.modernbert.spark.udf;
 
 import dev.modernbert.encoder.colbert.MaxSim;
 import dev.modernbert.encoder.labels.SequenceClassification;
+import dev.modernbert.encoder.options.Option;
 import dev.modernbert.encoder.task.Outcome;
 import dev.modernbert.encoder.task.Output;
 import dev.modernbert.encoder.task.TextTask;
@@ -260,7 +261,23 @@ public final class ModernBertUdfs {
       String v = o.getValue() == null || key.equals("prompt") ? o.getValue() : o.getValue().trim();
       e.setFromText(key, v, key); // the option's own check and message
     }
+    for (Option<?> o : e.options()) { // the declarations' required mark, in SQL's terms
+      String v = options.get(o.name());
+      if (o.isRequired() && (v == null || v.isBlank())) {
+        throw new IllegalArgumentException(
+            "option \"" + o.name() + "\" is required: " + sqlRequirement(o));
+      }
+    }
     return e;
+  }
+
+  /**
+   * How to give a required option as a SQL function option: {@code role=query or role=document}.
+   */
+  private static String sqlRequirement(Option<?> o) {
+    return o.choices().isEmpty()
+        ? o.name() + " (" + o.describeValues() + ")"
+        : String.join(" or ", o.choices().stream().map(c -> o.name() + "=" + c).toList());
   }
 
   /**

@@ -51,6 +51,17 @@ class OutputFunctionsTest {
   }
 
   @Test
+  void aRequiredOptionIsNamedWhenAFunctionIsRegistered() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ModernBertUdfs.register(
+                    spark(), "colbert", "colbert_no_role", Map.of("modelPath", "demo")));
+    assertEquals("option \"role\" is required: role=query or role=document", e.getMessage());
+  }
+
+  @Test
   void aFillMaskFunctionEqualsTheStage() {
     List<String> texts = new ArrayList<>(texts(12, 20, 5));
     for (int i = 0; i < texts.size(); i += 3) {
