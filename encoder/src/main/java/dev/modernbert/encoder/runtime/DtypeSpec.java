@@ -1,8 +1,6 @@
 package dev.modernbert.encoder.runtime;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A dtype as asked for ({@code auto}, {@code float32}, {@code float16}, {@code bfloat16}), parsed
@@ -17,8 +15,7 @@ public enum DtypeSpec {
   BFLOAT16;
 
   /** The values users give, in order. */
-  public static final List<String> NAMES =
-      Arrays.stream(values()).map(DtypeSpec::toString).toList();
+  public static final List<String> NAMES = NamedChoice.names(DtypeSpec.class);
 
   /**
    * Parses a dtype (case-insensitive).
@@ -26,14 +23,7 @@ public enum DtypeSpec {
    * @throws IllegalArgumentException naming the value and the choices
    */
   public static DtypeSpec parse(String dtype) {
-    String t = dtype == null ? "" : dtype.trim().toLowerCase(Locale.ROOT);
-    for (DtypeSpec d : values()) {
-      if (d.toString().equals(t)) {
-        return d;
-      }
-    }
-    throw new IllegalArgumentException(
-        "bad dtype \"" + dtype + "\": expected " + String.join(", ", NAMES));
+    return NamedChoice.parse(DtypeSpec.class, "dtype", dtype);
   }
 
   /** The dtype of a model computing in {@code precision}. */
@@ -66,6 +56,6 @@ public enum DtypeSpec {
   /** The name users give ({@code auto}, {@code float32}, ...). */
   @Override
   public String toString() {
-    return name().toLowerCase(Locale.ROOT);
+    return NamedChoice.name(this);
   }
 }

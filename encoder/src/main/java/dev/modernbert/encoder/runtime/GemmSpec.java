@@ -1,8 +1,6 @@
 package dev.modernbert.encoder.runtime;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The CPU's matrix-product route as asked for ({@code gemm=auto|default|onednn}), parsed once where
@@ -18,7 +16,7 @@ public enum GemmSpec {
   ONEDNN;
 
   /** The values users give, in order. */
-  public static final List<String> NAMES = Arrays.stream(values()).map(GemmSpec::toString).toList();
+  public static final List<String> NAMES = NamedChoice.names(GemmSpec.class);
 
   /**
    * Parses a route (case-insensitive).
@@ -26,14 +24,7 @@ public enum GemmSpec {
    * @throws IllegalArgumentException naming the value and the choices
    */
   public static GemmSpec parse(String gemm) {
-    String t = gemm == null ? "" : gemm.trim().toLowerCase(Locale.ROOT);
-    for (GemmSpec g : values()) {
-      if (g.toString().equals(t)) {
-        return g;
-      }
-    }
-    throw new IllegalArgumentException(
-        "bad gemm \"" + gemm + "\": expected " + String.join(", ", NAMES));
+    return NamedChoice.parse(GemmSpec.class, "gemm", gemm);
   }
 
   /** The route this forces, or null for {@link #AUTO} (the calibration decides). */
@@ -48,6 +39,6 @@ public enum GemmSpec {
   /** The name users give ({@code auto}, {@code default}, {@code onednn}). */
   @Override
   public String toString() {
-    return name().toLowerCase(Locale.ROOT);
+    return NamedChoice.name(this);
   }
 }
