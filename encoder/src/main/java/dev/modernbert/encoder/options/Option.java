@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -166,10 +167,19 @@ public final class Option<T> implements Serializable {
    * --top-k (integer >= 1)}).
    */
   public String requirement() {
+    return requirement(c -> flag + " " + c, flag);
+  }
+
+  /**
+   * {@link #requirement()} in a front end's own terms: each choice as {@code give} phrases it,
+   * joined by {@code or} ({@code role=query or role=document}), else {@code label} and what the
+   * values must be ({@code topK (integer >= 1)}).
+   */
+  public String requirement(UnaryOperator<String> give, String label) {
     if (!choices.isEmpty()) {
-      return String.join(" or ", choices.stream().map(c -> flag + " " + c).toList());
+      return String.join(" or ", choices.stream().map(give).toList());
     }
-    return flag + " (" + describeValues() + ")";
+    return label + " (" + describeValues() + ")";
   }
 
   /** This option with one more choice, whose meaning is added to the doc. */

@@ -34,16 +34,14 @@ final class OptionParams {
   /**
    * What a stage says of a {@linkplain Option#required required} Param that is not set: {@code role
    * is not set (setRole("query") or setRole("document"))}, the setters of its choices, else {@code
-   * topK is not set (setTopK: integer >= 1)}.
+   * topK is not set (setTopK (integer >= 1))}.
    */
   static String notSet(Option<?> o) {
     String setter = "set" + Character.toUpperCase(o.name().charAt(0)) + o.name().substring(1);
-    String how =
-        o.choices().isEmpty()
-            ? setter + ": " + o.describeValues()
-            : String.join(
-                " or ", o.choices().stream().map(c -> setter + "(\"" + c + "\")").toList());
-    return o.name() + " is not set (" + how + ")";
+    return o.name()
+        + " is not set ("
+        + o.requirement(c -> setter + "(\"" + c + "\")", setter)
+        + ")";
   }
 
   private static void require(Option<?> o, Option.Type type) {

@@ -265,19 +265,13 @@ public final class ModernBertUdfs {
       String v = options.get(o.name());
       if (o.isRequired() && (v == null || v.isBlank())) {
         throw new IllegalArgumentException(
-            "option \"" + o.name() + "\" is required: " + sqlRequirement(o));
+            "option \""
+                + o.name()
+                + "\" is required: "
+                + o.requirement(c -> o.name() + "=" + c, o.name()));
       }
     }
     return e;
-  }
-
-  /**
-   * How to give a required option as a SQL function option: {@code role=query or role=document}.
-   */
-  private static String sqlRequirement(Option<?> o) {
-    return o.choices().isEmpty()
-        ? o.name() + " (" + o.describeValues() + ")"
-        : String.join(" or ", o.choices().stream().map(c -> o.name() + "=" + c).toList());
   }
 
   /**
